@@ -1,0 +1,26 @@
+# Two commands for a newcomer: `make chat` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(BIN)/activate
+
+.PHONY: install chat test lint validate
+install: $(BIN)/activate
+
+chat: install
+	$(BIN)/python -m bot chat
+
+test: install
+	$(BIN)/ruff check bot tests benchmarks
+	$(BIN)/ruff format --check bot tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m bot validate
+	$(BIN)/pytest -q
+
+validate: install
+	$(BIN)/python -m bot validate

@@ -1,0 +1,88 @@
+"""Problems found in staff-owned files, reported as ``file:line:col: message``.
+
+Staff are not programmers: every problem says where, what, and (when we can guess) how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Pos:
+    """A place in a file; line and column count from 1, as editors show them."""
+
+    file: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    pos: Pos
+    message: str
+    suggestion: str | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        text = f"{self.pos}: {self.message}"
+        if self.severity != "error":
+            text = f"{self.pos}: {self.severity}: {self.message}"
+        if self.suggestion:
+            text += f" — {self.suggestion}"
+        return text
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems; loading goes on after the first so staff see them all."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(
+        self, pos: Pos, message: str, suggestion: str | None = None, severity: str = "error"
+    ) -> None:
+        self.items.append(Problem(pos, message, suggestion, severity))
+
+    def extend(self, other: Iterable[Problem]) -> None:
+        self.items.extend(other)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.items)
+
+    def report(self) -> str:
+        """One line per problem, sorted by file and line, without duplicates."""
+        return "\n".join(str(p) for p in sorted(set(self.items)))
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """A 'did you mean `x`?' hint for a misspelt name, or None when nothing is close.
+
+    difflib (stdlib) is enough here: the candidate lists are a few dozen names.
+    """
+    matches = difflib.get_close_matches(str(word), sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean `{matches[0]}`?" if matches else None
+
+
+def relpath(path: Path, root: Path | None = None) -> str:
+    """Paths in reports are relative to the project so they are short and clickable."""
+    try:
+        return str(path.resolve().relative_to((root or Path.cwd()).resolve()))
+    except ValueError:
+        return str(path)
