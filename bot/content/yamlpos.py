@@ -91,8 +91,11 @@ def load_yaml(path: Path, problems: Problems, name: str | None = None) -> Source
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        problems.add(Pos(label, 1, 1), f"the file is not UTF-8 text ({err.reason})",
-                     "save it again as UTF-8 in your editor")
+        problems.add(
+            Pos(label, 1, 1),
+            f"the file is not UTF-8 text ({err.reason})",
+            "save it again as UTF-8 in your editor",
+        )
         return None
     except OSError as err:
         problems.add(Pos(label, 1, 1), f"cannot read the file: {err.strerror}")
@@ -100,20 +103,25 @@ def load_yaml(path: Path, problems: Problems, name: str | None = None) -> Source
     return parse_yaml(text, label, problems, path)
 
 
-def parse_yaml(text: str, label: str, problems: Problems, path: Path | None = None) -> Source | None:
+def parse_yaml(
+    text: str, label: str, problems: Problems, path: Path | None = None
+) -> Source | None:
     if "\t" in text:
         for lineno, line in enumerate(text.splitlines(), 1):
             indent = line[: len(line) - len(line.lstrip())]
             if "\t" in indent:
-                problems.add(Pos(label, lineno, indent.index("\t") + 1),
-                             "this line is indented with a tab", "indent with spaces, not tabs")
+                problems.add(
+                    Pos(label, lineno, indent.index("\t") + 1),
+                    "this line is indented with a tab",
+                    "indent with spaces, not tabs",
+                )
                 return None
     try:
         data = _yaml().load(text)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        problems.add(Pos(label, line, col), _describe(err), _hint(err))
+        where = Pos(label, int(mark.line) + 1, int(mark.column) + 1) if mark else Pos(label)
+        problems.add(where, _describe(err), _hint(err))
         return None
     except YAMLError as err:
         problems.add(Pos(label, 1, 1), f"YAML error: {err}")
@@ -130,13 +138,6 @@ def is_mapping(value: Any) -> bool:
 
 def is_list(value: Any) -> bool:
     return isinstance(value, (CommentedSeq, list))
-
-
-def is_tagged(value: Any) -> bool:
-    """A value with an explicit ``!tag``: never constructed, always reported."""
-    return isinstance(value, TaggedScalar) or getattr(value, "tag", None) not in (None,) and bool(
-        getattr(getattr(value, "tag", None), "value", None)
-    )
 
 
 def plain(value: Any) -> Any:

@@ -1,0 +1,63 @@
+"""Turn latency and memory against the number of prospects who ever talked.
+
+    .venv/bin/python benchmarks/bench_engine.py [USERS]
+
+Prints the median and p95 time of one turn (load, move, render, save in SQLite) and the Python
+heap before and after USERS distinct prospects, to show state lives in SQLite, not in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.content.loader import load_content  # noqa: E402
+from bot.engine import Engine  # noqa: E402
+from bot.messages import Input  # noqa: E402
+from bot.store import Store  # noqa: E402
+
+SCRIPT = ["/start", "1", "ciao", "/menu", "/help"]
+
+
+async def run(users: int) -> None:
+    loaded = load_content(ROOT)
+    assert loaded.content is not None, loaded.problems.report()
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = Engine(loaded.content, Store(Path(tmp) / "bench.db"))
+        timings: list[float] = []
+        tracemalloc.start()
+
+        async def batch(start: int, count: int) -> None:
+            for i in range(start, start + count):
+                for text in SCRIPT:
+                    t0 = time.perf_counter()
+                    await engine.turn(Input(f"user{i}", text=text, language_code="it"))
+                    timings.append(time.perf_counter() - t0)
+
+        await batch(0, 200)
+        warm, _ = tracemalloc.get_traced_memory()
+        await batch(200, users)
+        after, _ = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        timings.sort()
+        print(f"turns: {len(timings)} for {users + 200} prospects")
+        print(
+            f"median turn: {statistics.median(timings) * 1000:.2f} ms, "
+            f"p95: {timings[int(len(timings) * 0.95)] * 1000:.2f} ms"
+        )
+        print(
+            f"heap after 200 prospects: {warm / 1024:.0f} KiB; after {users + 200}: "
+            f"{after / 1024:.0f} KiB (growth {(after - warm) / 1024:.0f} KiB)"
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(run(int(sys.argv[1]) if len(sys.argv) > 1 else 2000))

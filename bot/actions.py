@@ -1,0 +1,159 @@
+"""Named actions that dialogs can run with ``do:`` — the only Python staff can reach, by name.
+
+An action gets a ``ActionContext`` and changes it: slots, extra template values, leads to save,
+messages for the agency. Nothing is written to disk here; the engine saves the whole turn at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.content.problems import did_you_mean
+
+LEAD_FIELDS = ("name", "business", "platform", "contact")
+
+
+@dataclass
+class ActionContext:
+    user_id: str
+    lang: str
+    now: datetime
+    slots: dict[str, Any]
+    values: dict[str, Any]  # extra template values, for this turn only
+    first_name: str | None = None
+    source: str | None = None
+    recent: list[str] = field(default_factory=list)  # the prospect's last messages
+    leads: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    photos: list[str] = field(default_factory=list)
+
+
+ActionFunc = Callable[[ActionContext], Awaitable[None] | None]
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    func: ActionFunc
+    provides: tuple[str, ...] = ()  # template values it sets, so validation knows they exist
+    needs: tuple[str, ...] = ()  # slots it reads
+    description: str = ""
+
+
+class ActionRegistry:
+    def __init__(self) -> None:
+        self._actions: dict[str, Action] = {}
+
+    def register(
+        self,
+        name: str,
+        *,
+        provides: tuple[str, ...] = (),
+        needs: tuple[str, ...] = (),
+        description: str = "",
+    ) -> Callable[[ActionFunc], ActionFunc]:
+        def decorate(func: ActionFunc) -> ActionFunc:
+            self._actions[name] = Action(name, func, provides, needs, description)
+            return func
+
+        return decorate
+
+    def get(self, name: str) -> Action | None:
+        return self._actions.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._actions)
+
+    def provided(self) -> set[str]:
+        return {value for a in self._actions.values() for value in a.provides}
+
+    def suggestion(self, name: str) -> str:
+        return did_you_mean(name, self._actions) or "known actions: " + ", ".join(self.names())
+
+
+ACTIONS = ActionRegistry()
+
+
+def _lead_summary(ctx: ActionContext, kind: str) -> dict[str, Any]:
+    lead = {f: ctx.slots.get(f) for f in LEAD_FIELDS}
+    if not lead["name"]:
+        lead["name"] = ctx.first_name
+    if not lead["contact"]:
+        # how to reach them: what they typed, else Telegram itself (we have their chat)
+        lead["contact"] = ctx.slots.get("email") or ctx.slots.get("phone") or "telegram"
+    return {
+        **{k: (str(v) if v is not None else None) for k, v in lead.items()},
+        "consent": int(bool(ctx.slots.get("consent"))),
+        "kind": kind,
+        "data": _json({k: v for k, v in ctx.slots.items() if k not in LEAD_FIELDS}),
+    }
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+@ACTIONS.register(
+    "save_lead",
+    provides=("lead_saved",),
+    needs=("name", "business", "platform", "contact", "consent"),
+    description="Keep the prospect's contacts for the agency, only with consent.",
+)
+def save_lead(ctx: ActionContext) -> None:
+    if not ctx.slots.get("consent"):
+        ctx.values["lead_saved"] = False
+        ctx.events.append({"kind": "lead_declined"})
+        return
+    lead = _lead_summary(ctx, "contact")
+    ctx.leads.append(lead)
+    ctx.values["lead_saved"] = True
+    ctx.events.append({"kind": "lead_saved"})
+    ctx.outbox.append(
+        {
+            "kind": "lead",
+            "user_id": ctx.user_id,
+            "lead": lead,
+            "recent": ctx.recent[-5:],
+            "source": ctx.source,
+        }
+    )
+
+
+@ACTIONS.register(
+    "request_human",
+    provides=("human_requested",),
+    description="Tell the agency that this prospect wants to talk to a person.",
+)
+def request_human(ctx: ActionContext) -> None:
+    lead = _lead_summary(ctx, "human")
+    ctx.leads.append(lead)
+    ctx.values["human_requested"] = True
+    ctx.events.append({"kind": "human_requested"})
+    ctx.outbox.append(
+        {
+            "kind": "human",
+            "user_id": ctx.user_id,
+            "lead": lead,
+            "recent": ctx.recent[-5:],
+            "source": ctx.source,
+        }
+    )
+
+
+@ACTIONS.register(
+    "forget_contacts", description="Drop the contact answers when the prospect says no to consent."
+)
+def forget_contacts(ctx: ActionContext) -> None:
+    for slot in (*LEAD_FIELDS, "email", "phone", "contact_via", "consent"):
+        ctx.slots.pop(slot, None)
+
+
+@ACTIONS.register("clear_slots", description="Forget the answers given so far (start afresh).")
+def clear_slots(ctx: ActionContext) -> None:
+    ctx.slots.clear()

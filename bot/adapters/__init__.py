@@ -1,0 +1,1 @@
+"""Thin edges between the engine and the world: a terminal, Telegram."""

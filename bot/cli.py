@@ -1,0 +1,151 @@
+"""The command line: ``python -m bot chat | validate | run | nlu | nlu-eval``.
+
+Click keeps each command small and documented; ``--help`` on any of them says what it does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+
+from bot.config import load_settings
+from bot.content.loader import Loaded, load_content
+
+
+def load_or_report(root: Path) -> Loaded:
+    loaded = load_content(root)
+    if loaded.problems:
+        click.echo(loaded.problems.report(), err=True)
+    return loaded
+
+
+def make_engine(root: Path, db_path: Path, default_lang: str = "en"):  # type: ignore[no-untyped-def]
+    """The engine on valid content, or exit 1 after printing the located problems."""
+    from bot.engine import Engine
+    from bot.store import Store
+
+    loaded = load_or_report(root)
+    if loaded.content is None:
+        click.echo("The bot cannot start until these problems are fixed.", err=True)
+        sys.exit(1)
+    understanding = None
+    if loaded.content.intents is not None:
+        from bot.understanding.nlu import Understanding
+
+        understanding = Understanding(loaded.content.intents)  # type: ignore[arg-type]
+    return Engine(
+        loaded.content, Store(db_path), default_lang=default_lang, understanding=understanding
+    )
+
+
+@click.group()
+@click.version_option(package_name="expectations-bot")
+def cli() -> None:
+    """expectations-bot: honest answers about social-media growth, in Italian and English."""
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path), default=".", required=False)
+def validate(path: Path) -> None:
+    """Check dialogs/ and locales/ under PATH (default: here). Exit 1 on any error."""
+    loaded = load_content(path)
+    if loaded.problems:
+        click.echo(loaded.problems.report())
+    errors = len(loaded.problems.errors)
+    warnings = len(loaded.problems) - errors
+    if errors:
+        click.echo(f"{errors} error(s), {warnings} warning(s).", err=True)
+        sys.exit(1)
+    content = loaded.content
+    assert content is not None
+    states = sum(len(d.states) for d in content.dialogs.values())
+    keys = len(content.texts.get("it", {}))
+    click.echo(
+        f"OK: {len(content.dialogs)} dialog(s), {states} states, {keys} texts per language"
+        + (f", {warnings} warning(s)" if warnings else "")
+        + "."
+    )
+
+
+@cli.command()
+@click.option(
+    "--lang",
+    type=click.Choice(["it", "en"]),
+    default=None,
+    help="Language to start in (default: from BOT_DEFAULT_LANG).",
+)
+@click.option(
+    "--user",
+    "user_id",
+    default="console",
+    show_default=True,
+    help="Who you are; the same id continues the same conversation.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="SQLite file (default: BOT_DB_PATH or data/bot.db).",
+)
+@click.option(
+    "--content",
+    "root",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder with dialogs/ and locales/ (default: here).",
+)
+def chat(lang: str | None, user_id: str, db_path: Path | None, root: Path | None) -> None:
+    """Talk to the bot in this terminal. Numbers press buttons; /help, /menu, /lang en work."""
+    from bot.adapters.console import ConsoleChat
+
+    settings = load_settings()
+    engine = make_engine(
+        root or settings.content_dir, db_path or settings.db_path, lang or settings.default_lang
+    )
+    session = ConsoleChat(engine, f"console:{user_id}", lang=lang or settings.default_lang)
+    click.echo(click.style("expectations-bot — console chat. Ctrl-D or /quit to leave.", bold=True))
+    click.echo("")
+
+    async def run() -> None:
+        existing = engine.store.load(session.user_id)
+        await session.send("/start" if existing is None else "", click.echo)
+        if existing is not None and lang and existing.lang != lang:
+            await session.send(f"/lang {lang}", click.echo)
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "> ")
+            except (EOFError, KeyboardInterrupt):
+                click.echo("")
+                return
+            if line.strip() in ("/quit", "/exit"):
+                return
+            await session.send(line, click.echo)
+
+    asyncio.run(run())
+
+
+def _register_optional() -> None:
+    """Commands that live with their own subsystem."""
+    try:
+        from bot.adapters.run import run
+    except ImportError:  # without python-telegram-bot, `chat` and `validate` still work
+        pass
+    else:
+        cli.add_command(run)
+    try:
+        from bot.understanding.cli import nlu, nlu_eval
+    except ImportError:
+        return
+    cli.add_command(nlu)
+    cli.add_command(nlu_eval)
+
+
+_register_optional()
+
+
+def main() -> None:
+    cli(prog_name="python -m bot")

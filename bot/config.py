@@ -1,0 +1,65 @@
+"""Settings from the environment (and an optional ``.env`` file), read once at the edge.
+
+The engine never reads the environment itself; the command line builds a ``Settings`` and
+passes the pieces in. The bot token is kept out of ``repr`` so it never lands in a log.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = field(default=None, repr=False)
+    api_base_url: str = "https://api.telegram.org/bot"
+    db_path: Path = Path("data/bot.db")
+    content_dir: Path = Path(".")
+    admin_ids: tuple[int, ...] = ()
+    default_lang: str = "en"
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
+) -> Settings:
+    """Environment variables win over ``.env``; ``.env`` is optional."""
+    values: dict[str, str] = {}
+    if env is None:
+        if dotenv is not None and dotenv.is_file():
+            from dotenv import dotenv_values
+
+            values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        values.update(os.environ)
+    else:
+        values.update(env)
+
+    def get(name: str, default: str | None = None) -> str | None:
+        value = values.get(name, "").strip()
+        return value or default
+
+    admins: list[int] = []
+    for part in (get("BOT_ADMIN_IDS") or "").replace(";", ",").split(","):
+        part = part.strip()
+        if part.lstrip("-").isdigit():
+            admins.append(int(part))
+    lang = (get("BOT_DEFAULT_LANG", "en") or "en").lower()[:2]
+    port = get("WEBHOOK_PORT", "8443") or "8443"
+    return Settings(
+        token=get("TELEGRAM_BOT_TOKEN"),
+        api_base_url=get("TELEGRAM_API_BASE_URL", Settings.api_base_url) or Settings.api_base_url,
+        db_path=Path(get("BOT_DB_PATH", "data/bot.db") or "data/bot.db"),
+        content_dir=Path(get("BOT_CONTENT_DIR", ".") or "."),
+        admin_ids=tuple(admins),
+        default_lang=lang if lang in ("it", "en") else "en",
+        webhook_url=get("WEBHOOK_URL"),
+        webhook_secret=get("WEBHOOK_SECRET"),
+        webhook_listen=get("WEBHOOK_LISTEN", "127.0.0.1") or "127.0.0.1",
+        webhook_port=int(port) if port.isdigit() else 8443,
+    )

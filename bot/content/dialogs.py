@@ -1,0 +1,328 @@
+"""Reading one dialog file into a ``Dialog``, reporting every mistake with its place."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.content.model import (
+    SLOT_TYPES,
+    AskSpec,
+    Branch,
+    ButtonSpec,
+    Dialog,
+    Option,
+    StateSpec,
+    Target,
+    TextRef,
+)
+from bot.content.problems import Pos, Problems, did_you_mean
+from bot.content.yamlpos import Source, is_list, is_mapping
+
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+TARGET = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
+KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
+
+DIALOG_KEYS = ("id", "start", "menu", "states", "description")
+STATE_KEYS = ("say", "buttons", "ask", "next", "when", "do", "on_give_up", "note")
+BUTTON_KEYS = ("text", "go")
+ASK_KEYS = ("slot", "type", "retry", "tries", "options", "min", "max", "optional")
+OPTION_KEYS = ("value", "text")
+BRANCH_KEYS = ("if", "go")
+
+
+class _Reader:
+    """Walks one parsed file; each helper returns a typed value or None after adding a problem."""
+
+    def __init__(self, src: Source, problems: Problems) -> None:
+        self.src = src
+        self.problems = problems
+
+    def check_keys(self, mapping: Any, allowed: tuple[str, ...], what: str) -> None:
+        for key in mapping:
+            if str(key) not in allowed:
+                hint = did_you_mean(str(key), allowed) or "allowed here: " + ", ".join(allowed)
+                self.problems.add(
+                    self.src.at_key(mapping, key), f"unknown key `{key}` in {what}", hint
+                )
+
+    def string(self, mapping: Any, key: str, what: str) -> str | None:
+        value = mapping.get(key)
+        pos = self.src.at_value(mapping, key)
+        if isinstance(value, bool) or value is None or is_mapping(value) or is_list(value):
+            self.problems.add(pos, f"`{key}` of {what} must be a single word or text")
+            return None
+        return str(value).strip()
+
+    def text_ref(self, mapping: Any, key: str, what: str) -> TextRef | None:
+        value = self.string(mapping, key, what)
+        if value is None:
+            return None
+        pos = self.src.at_value(mapping, key)
+        if not KEY.match(value):
+            self.problems.add(
+                pos,
+                f"`{value}` is not a text key; {what} needs the name of a text from locales/",
+                "write a key like `menu.question`; the sentence goes in locales/it and locales/en",
+            )
+            return None
+        return TextRef(value, pos)
+
+    def target(self, mapping: Any, key: str, what: str) -> Target | None:
+        value = self.string(mapping, key, what)
+        if value is None:
+            return None
+        pos = self.src.at_value(mapping, key)
+        if not TARGET.match(value):
+            self.problems.add(
+                pos,
+                f"`{value}` is not a state name",
+                "state names use lowercase letters, digits and _, like `ask_budget` "
+                "(or `dialog.state` for another dialog)",
+            )
+            return None
+        return Target(value, pos)
+
+
+def read_dialog(src: Source, problems: Problems, default_id: str) -> Dialog | None:
+    r = _Reader(src, problems)
+    data = src.data
+    if not is_mapping(data):
+        problems.add(
+            src.top(),
+            "a dialog file must start with `start:` and `states:`",
+            "see dialogs/README.md for a complete example",
+        )
+        return None
+    r.check_keys(data, DIALOG_KEYS, "the dialog")
+    dialog_id = default_id
+    if "id" in data:
+        dialog_id = r.string(data, "id", "the dialog") or default_id
+    if not NAME.match(dialog_id):
+        problems.add(
+            src.at_value(data, "id") if "id" in data else src.top(),
+            f"`{dialog_id}` cannot be a dialog id",
+            "use lowercase letters, digits and _ (and name the file the same way)",
+        )
+    start = r.target(data, "start", "the dialog") if "start" in data else None
+    if "start" not in data:
+        problems.add(src.top(), "the dialog has no `start:`", "add `start: <first state>`")
+    menu = r.target(data, "menu", "the dialog") if "menu" in data else None
+    states: dict[str, StateSpec] = {}
+    raw_states = data.get("states")
+    if not is_mapping(raw_states) or not raw_states:
+        pos = src.at_key(data, "states") if "states" in data else src.top()
+        problems.add(
+            pos, "the dialog has no states", "add `states:` with at least one state below it"
+        )
+    else:
+        for name, body in raw_states.items():
+            state = read_state(r, raw_states, str(name), body)
+            if state is not None:
+                states[state.name] = state
+    if start is None:
+        return None
+    return Dialog(dialog_id, src.name, src.top(), start, menu, states)
+
+
+def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | None:
+    src, problems = r.src, r.problems
+    pos = src.at_key(parent, name)
+    if not NAME.match(name):
+        problems.add(
+            pos,
+            f"`{name}` cannot be a state name",
+            "use lowercase letters, digits and _, like `ask_budget`",
+        )
+        return None
+    if not is_mapping(body):
+        problems.add(
+            pos,
+            f"state `{name}` is empty or not a block of keys",
+            "give it at least `say:` and a way to move on (`buttons:`, `ask:` or `next:`)",
+        )
+        return None
+    what = f"state `{name}`"
+    r.check_keys(body, STATE_KEYS, what)
+    say: list[TextRef] = []
+    if "say" in body:
+        raw = body["say"]
+        if is_list(raw):
+            for i, item in enumerate(raw):
+                ipos = src.at_item(raw, i)
+                if isinstance(item, str) and KEY.match(item.strip()):
+                    say.append(TextRef(item.strip(), ipos))
+                else:
+                    problems.add(
+                        ipos,
+                        f"each line of `say` in {what} must be a text key",
+                        "write a key like `menu.question`; the words go in locales/",
+                    )
+        else:
+            ref = r.text_ref(body, "say", what)
+            if ref:
+                say.append(ref)
+    buttons: list[ButtonSpec] = []
+    if "buttons" in body:
+        raw = body["buttons"]
+        if not is_list(raw) or not raw:
+            problems.add(
+                src.at_value(body, "buttons"),
+                f"`buttons` of {what} must be a list",
+                "write each button on its own line starting with `- text:`",
+            )
+        else:
+            for i, item in enumerate(raw):
+                bpos = src.at_item(raw, i)
+                if not is_mapping(item):
+                    problems.add(bpos, f"button {i + 1} of {what} needs `text:` and `go:`")
+                    continue
+                r.check_keys(item, BUTTON_KEYS, f"a button of {what}")
+                text = r.text_ref(item, "text", "a button") if "text" in item else None
+                go = r.target(item, "go", "a button") if "go" in item else None
+                if "text" not in item:
+                    problems.add(bpos, f"button {i + 1} of {what} has no `text:`")
+                if "go" not in item:
+                    problems.add(
+                        bpos,
+                        f"button {i + 1} of {what} has no `go:`",
+                        "add `go: <state>` to say where the button leads",
+                    )
+                if text and go:
+                    buttons.append(ButtonSpec(text, go, bpos))
+    ask = read_ask(r, body, what) if "ask" in body else None
+    next_ = r.target(body, "next", what) if "next" in body else None
+    give_up = r.target(body, "on_give_up", what) if "on_give_up" in body else None
+    when: list[Branch] = []
+    if "when" in body:
+        raw = body["when"]
+        if not is_list(raw) or not raw:
+            problems.add(
+                src.at_value(body, "when"), f"`when` of {what} must be a list of `- if: … go: …`"
+            )
+        else:
+            for i, item in enumerate(raw):
+                bpos = src.at_item(raw, i)
+                if not is_mapping(item) or "go" not in item:
+                    problems.add(
+                        bpos,
+                        f"line {i + 1} of `when` in {what} needs `go:`",
+                        "write `- if: <condition>` and `go: <state>` (the last line may omit `if`)",
+                    )
+                    continue
+                r.check_keys(item, BRANCH_KEYS, f"`when` of {what}")
+                cond = r.string(item, "if", "a condition") if "if" in item else None
+                go = r.target(item, "go", "a condition")
+                if go:
+                    when.append(Branch(cond, go, bpos))
+    actions: list[tuple[str, Pos]] = []
+    if "do" in body:
+        raw = body["do"]
+        items = list(raw) if is_list(raw) else [raw]
+        for i, item in enumerate(items):
+            apos = src.at_item(raw, i) if is_list(raw) else src.at_value(body, "do")
+            if isinstance(item, str) and NAME.match(item.strip()):
+                actions.append((item.strip(), apos))
+            else:
+                problems.add(apos, f"`do` of {what} must name an action, like `save_lead`")
+    if next_ and when:
+        problems.add(
+            src.at_key(body, "when"),
+            f"{what} has both `next` and `when`",
+            "keep one: `next` always goes to one state, `when` chooses by condition",
+        )
+    return StateSpec(
+        name=name,
+        pos=pos,
+        say=tuple(say),
+        buttons=tuple(buttons),
+        ask=ask,
+        next=next_,
+        when=tuple(when),
+        do=tuple(actions),
+        on_give_up=give_up,
+    )
+
+
+def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
+    src, problems = r.src, r.problems
+    raw = body["ask"]
+    apos = src.at_key(body, "ask")
+    if not is_mapping(raw):
+        problems.add(apos, f"`ask` of {what} needs `slot:` and `type:`")
+        return None
+    r.check_keys(raw, ASK_KEYS, f"`ask` of {what}")
+    slot = r.string(raw, "slot", "`ask`") if "slot" in raw else None
+    if "slot" not in raw:
+        problems.add(
+            apos,
+            f"`ask` of {what} has no `slot:`",
+            "add `slot: <name>` to say where the answer is kept",
+        )
+    elif slot and not NAME.match(slot):
+        problems.add(
+            src.at_value(raw, "slot"),
+            f"`{slot}` cannot be a slot name",
+            "use lowercase letters, digits and _, like `budget`",
+        )
+        slot = None
+    kind = r.string(raw, "type", "`ask`") if "type" in raw else "text"
+    if kind not in SLOT_TYPES:
+        problems.add(
+            src.at_value(raw, "type"),
+            f"unknown answer type `{kind}`",
+            did_you_mean(str(kind), SLOT_TYPES) or "use one of: " + ", ".join(SLOT_TYPES),
+        )
+        kind = None
+    retry = r.text_ref(raw, "retry", "`retry`") if "retry" in raw else None
+    tries = 3
+    if "tries" in raw:
+        value = raw["tries"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+            problems.add(src.at_value(raw, "tries"), "`tries` must be a whole number from 1 to 10")
+        else:
+            tries = int(value)
+    bounds: dict[str, float | None] = {"min": None, "max": None}
+    for key in bounds:
+        if key in raw:
+            value = raw[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                problems.add(src.at_value(raw, key), f"`{key}` must be a number")
+            else:
+                bounds[key] = float(value)
+    options: list[Option] = []
+    if kind == "choice":
+        opts = raw.get("options")
+        if not is_list(opts) or not opts:
+            problems.add(
+                apos,
+                f"a `choice` question in {what} needs `options:`",
+                "list them as `- value: instagram` + `text: platforms.instagram`",
+            )
+        else:
+            for i, item in enumerate(opts):
+                opos = src.at_item(opts, i)
+                if not is_mapping(item) or "value" not in item or "text" not in item:
+                    problems.add(opos, f"option {i + 1} of {what} needs `value:` and `text:`")
+                    continue
+                r.check_keys(item, OPTION_KEYS, f"an option of {what}")
+                value = r.string(item, "value", "an option")
+                text = r.text_ref(item, "text", "an option")
+                if value and text:
+                    options.append(Option(value, text, opos))
+    elif "options" in raw:
+        problems.add(src.at_key(raw, "options"), "`options` only make sense with `type: choice`")
+    optional = bool(raw.get("optional", False))
+    if slot is None or kind is None:
+        return None
+    return AskSpec(
+        slot=slot,
+        type=kind,
+        pos=apos,
+        retry=retry,
+        tries=tries,
+        options=tuple(options),
+        minimum=bounds["min"],
+        maximum=bounds["max"],
+        optional=optional,
+    )

@@ -1,0 +1,90 @@
+"""Loading a content folder (``dialogs/`` + ``locales/``) into a checked ``Content``.
+
+``load_content`` never raises on bad staff files: it returns the problems, located, and a
+``Content`` only when there are no errors, so the bot never starts on a broken conversation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.content.dialogs import read_dialog
+from bot.content.locales import load_locale
+from bot.content.model import LANGUAGES, Content, Dialog, LocaleText
+from bot.content.problems import Pos, Problems, relpath
+from bot.content.yamlpos import load_yaml
+
+SPECIAL_FILES = {"intents.yaml", "benchmarks.yaml"}
+
+
+@dataclass
+class Loaded:
+    content: Content | None
+    problems: Problems
+
+
+def dialog_files(root: Path) -> list[Path]:
+    folder = root / "dialogs"
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    return [f for f in files if f.name not in SPECIAL_FILES]
+
+
+def load_content(root: Path, *, check: bool = True) -> Loaded:
+    """Read and check everything under ``root``; see ``bot.content.validate`` for the checks."""
+    problems = Problems()
+    root = Path(root)
+    if not (root / "dialogs").is_dir():
+        problems.add(
+            Pos(relpath(root / "dialogs"), 1, 1),
+            "there is no `dialogs` folder here",
+            "run the command from the project folder, or pass the folder as an argument",
+        )
+        return Loaded(None, problems)
+    dialogs: dict[str, Dialog] = {}
+    for path in dialog_files(root):
+        src = load_yaml(path, problems, relpath(path, root))
+        if src is None:
+            continue
+        dialog = read_dialog(src, problems, path.stem)
+        if dialog is None:
+            continue
+        if dialog.id in dialogs:
+            problems.add(
+                dialog.pos,
+                f"two dialogs are called `{dialog.id}` (the other is {dialogs[dialog.id].file})",
+                "give each dialog its own id",
+            )
+            continue
+        dialogs[dialog.id] = dialog
+    texts: dict[str, dict[str, LocaleText]] = {}
+    for lang in LANGUAGES:
+        folder = root / "locales" / lang
+        if not folder.is_dir():
+            problems.add(
+                Pos(relpath(folder, root), 1, 1),
+                f"there is no `locales/{lang}` folder",
+                f"create it with the {lang} texts",
+            )
+            texts[lang] = {}
+            continue
+        texts[lang] = load_locale(folder, lang, problems, root)
+    intents = None
+    intents_path = root / "dialogs" / "intents.yaml"
+    if intents_path.exists():
+        from bot.understanding.intents import load_intents
+
+        intents = load_intents(intents_path, problems)
+    content = Content(dialogs=dialogs, texts=texts, intents=intents)
+    if "main" not in dialogs and dialogs:
+        first = next(iter(dialogs.values()))
+        problems.add(
+            first.pos,
+            "there is no dialog with id `main`; the bot starts there",
+            "name the first dialog file main.yaml",
+        )
+    if check:
+        from bot.content.validate import validate
+
+        validate(content, problems)
+    return Loaded(content if not problems.errors and "main" in dialogs else None, problems)

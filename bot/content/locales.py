@@ -1,0 +1,69 @@
+"""Reading ``locales/<lang>/*.yaml``: every text the bot says, by key, per language.
+
+Files may nest keys (``menu: {question: …}`` is the key ``menu.question``) and may be split by
+topic however staff like; a key defined twice is reported, wherever the two copies are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.content.model import LocaleText
+from bot.content.problems import Problems, relpath
+from bot.content.yamlpos import Source, is_list, is_mapping, load_yaml
+
+
+def load_locale(
+    directory: Path, lang: str, problems: Problems, root: Path
+) -> dict[str, LocaleText]:
+    texts: dict[str, LocaleText] = {}
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    for path in files:
+        src = load_yaml(path, problems, relpath(path, root))
+        if src is None or src.data is None:
+            continue
+        if not is_mapping(src.data):
+            problems.add(
+                src.top(),
+                "a locale file must be a list of `key: text` lines",
+                'for example `welcome: "Ciao!"`',
+            )
+            continue
+        _walk(src, src.data, "", lang, texts, problems)
+    return texts
+
+
+def _walk(
+    src: Source,
+    mapping: Any,
+    prefix: str,
+    lang: str,
+    texts: dict[str, LocaleText],
+    problems: Problems,
+) -> None:
+    for key, value in mapping.items():
+        full = f"{prefix}{key}"
+        pos = src.at_value(mapping, key)
+        if is_mapping(value):
+            _walk(src, value, full + ".", lang, texts, problems)
+            continue
+        if is_list(value) or value is None or isinstance(value, bool):
+            problems.add(
+                pos,
+                f"the text `{full}` must be a sentence, not "
+                + ("a list" if is_list(value) else "empty" if value is None else "yes/no"),
+                "put the sentence in quotes, or use `|` for several lines",
+            )
+            continue
+        if full in texts:
+            first = texts[full].pos
+            problems.add(
+                src.at_key(mapping, key),
+                f"the text `{full}` is defined twice (also at {first})",
+                "keep only one of the two",
+            )
+            continue
+        # block scalars (``|``) start on the line after the key
+        text = str(value)
+        texts[full] = LocaleText(full, lang, text, pos)

@@ -1,0 +1,133 @@
+"""The typed model of staff content. Every value remembers where it was written (a ``Pos``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.content.problems import Pos
+
+SLOT_TYPES = ("number", "money", "choice", "text", "email", "phone", "yesno")
+LANGUAGES = ("it", "en")
+
+
+@dataclass(frozen=True)
+class TextRef:
+    """A text key from ``locales/``, e.g. ``menu.question``."""
+
+    key: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a move leads: a state of the same dialog, or ``dialog.state`` in another one."""
+
+    ref: str
+    pos: Pos
+
+    def resolve(self, dialog: str) -> tuple[str, str]:
+        if "." in self.ref:
+            other, state = self.ref.split(".", 1)
+            return other, state
+        return dialog, self.ref
+
+
+@dataclass(frozen=True)
+class ButtonSpec:
+    text: TextRef
+    go: Target
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Option:
+    """One allowed answer of a ``choice`` question; shown as a button too."""
+
+    value: str
+    text: TextRef
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class AskSpec:
+    slot: str
+    type: str
+    pos: Pos
+    retry: TextRef | None = None
+    tries: int = 3
+    options: tuple[Option, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One line of a ``when`` list: go to ``go`` if the condition holds (none = otherwise)."""
+
+    condition: str | None
+    go: Target
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str
+    pos: Pos
+    say: tuple[TextRef, ...] = ()
+    buttons: tuple[ButtonSpec, ...] = ()
+    ask: AskSpec | None = None
+    next: Target | None = None
+    when: tuple[Branch, ...] = ()
+    do: tuple[tuple[str, Pos], ...] = ()
+    on_give_up: Target | None = None
+
+    @property
+    def waits(self) -> bool:
+        """A state that waits for the prospect (a question or buttons) rather than moving on."""
+        return bool(self.buttons) or self.ask is not None
+
+    def moves(self) -> list[Target]:
+        out = [b.go for b in self.buttons] + [b.go for b in self.when]
+        if self.next is not None:
+            out.append(self.next)
+        if self.on_give_up is not None:
+            out.append(self.on_give_up)
+        return out
+
+
+@dataclass(frozen=True)
+class Dialog:
+    id: str
+    file: str
+    pos: Pos
+    start: Target
+    menu: Target | None
+    states: dict[str, StateSpec] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LocaleText:
+    key: str
+    lang: str
+    source: str
+    pos: Pos
+
+
+@dataclass
+class Content:
+    """Everything staff own, loaded and checked; the engine only ever sees a valid one."""
+
+    dialogs: dict[str, Dialog]
+    texts: dict[str, dict[str, LocaleText]]  # lang -> key -> text
+    main: str = "main"
+    intents: object | None = None  # bot.understanding.intents.IntentSet, when present
+    root_files: list[str] = field(default_factory=list)
+
+    def state(self, dialog: str, state: str) -> StateSpec | None:
+        d = self.dialogs.get(dialog)
+        return d.states.get(state) if d else None
+
+    @property
+    def main_dialog(self) -> Dialog:
+        return self.dialogs[self.main]

@@ -1,0 +1,318 @@
+"""The checks behind ``python -m bot validate``: everything that would go wrong in a chat.
+
+Each check adds located problems in plain words. They run after loading, on the typed model, so
+they can look across files: a button in one dialog, a text in two languages, an intent's answer.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+from jinja2 import TemplateSyntaxError
+
+from bot.actions import ACTIONS
+from bot.content.model import LANGUAGES, Content, StateSpec, Target, TextRef
+from bot.content.problems import Pos, Problems, did_you_mean
+from bot.render import Renderer
+
+# Texts the engine itself says; every language must have them.
+BUILTIN_TEXTS = (
+    "common.help",
+    "common.not_understood",
+    "common.stale_button",
+    "common.give_up",
+    "common.lang_switched",
+    "common.back_to_flow",
+    "common.restarted",
+    "common.unsupported",
+    "common.yes",
+    "common.no",
+    "common.delete_confirm",
+    "common.delete_yes",
+    "common.deleted",
+    "common.delete_cancelled",
+    *(
+        f"common.retry.{t}"
+        for t in ("number", "money", "choice", "text", "email", "phone", "yesno")
+    ),
+)
+# Values every template may use without a state providing them.
+BUILTIN_VALUES = {"first_name", "lang", "tries_left", "source", "answer"}
+
+
+def validate(content: Content, problems: Problems) -> None:
+    _check_targets(content, problems)
+    _check_states(content, problems)
+    _check_reachable(content, problems)
+    provided = _slots_and_values(content)
+    _check_texts(content, problems, provided)
+    _check_conditions(content, problems, provided)
+    _check_intents(content, problems)
+
+
+def _all_states(content: Content) -> Iterable[tuple[str, StateSpec]]:
+    for dialog in content.dialogs.values():
+        for state in dialog.states.values():
+            yield dialog.id, state
+
+
+def _resolve(
+    content: Content, dialog: str, target: Target, problems: Problems, what: str
+) -> tuple[str, str] | None:
+    other, state = target.resolve(dialog)
+    if other not in content.dialogs:
+        problems.add(
+            target.pos,
+            f"{what} leads to the dialog `{other}`, which does not exist",
+            did_you_mean(other, content.dialogs),
+        )
+        return None
+    if state not in content.dialogs[other].states:
+        names = content.dialogs[other].states
+        problems.add(
+            target.pos,
+            f"{what} leads to `{target.ref}`, but there is no such state",
+            did_you_mean(state, names) or "check the spelling against the state names",
+        )
+        return None
+    return other, state
+
+
+def _check_targets(content: Content, problems: Problems) -> None:
+    for dialog in content.dialogs.values():
+        _resolve(content, dialog.id, dialog.start, problems, "`start`")
+        if dialog.menu is not None:
+            _resolve(content, dialog.id, dialog.menu, problems, "`menu`")
+        for state in dialog.states.values():
+            for button in state.buttons:
+                _resolve(content, dialog.id, button.go, problems, "a button")
+            for branch in state.when:
+                _resolve(content, dialog.id, branch.go, problems, "a `when` line")
+            if state.next is not None:
+                _resolve(content, dialog.id, state.next, problems, "`next`")
+            if state.on_give_up is not None:
+                _resolve(content, dialog.id, state.on_give_up, problems, "`on_give_up`")
+
+
+def _check_states(content: Content, problems: Problems) -> None:
+    slot_types: dict[str, tuple[str, Pos]] = {}
+    for _dialog, state in _all_states(content):
+        where = f"state `{state.name}`"
+        if not state.waits and state.next is None and not state.when:
+            problems.add(
+                state.pos,
+                f"the conversation stops dead at {where}",
+                "add `buttons:`, an `ask:`, or `next: <state>` so the prospect can go on",
+            )
+        if state.waits and not state.say:
+            problems.add(
+                state.pos,
+                f"{where} waits for an answer but says nothing",
+                "add `say: <text key>` with the question",
+            )
+        if state.buttons and state.ask is not None and state.ask.type in ("choice", "yesno"):
+            problems.add(
+                state.pos,
+                f"{where} has both `buttons` and a {state.ask.type} question",
+                "keep one: the question's options already become buttons",
+            )
+        if (
+            state.waits
+            and state.buttons
+            and (state.next is not None or state.when)
+            and not state.ask
+        ):
+            key = "next" if state.next is not None else "when"
+            problems.add(
+                state.pos,
+                f"{where} has buttons and `{key}`, so `{key}` is never used",
+                "remove it: the buttons say where to go",
+            )
+        if state.ask is not None and state.next is None and not state.when:
+            problems.add(
+                state.ask.pos,
+                f"{where} asks a question but says nowhere to go after it",
+                "add `next: <state>` (or `when:`) for after a good answer",
+            )
+        if state.when and state.when[-1].condition is not None:
+            problems.add(
+                state.when[-1].pos,
+                f"in {where}, if no condition holds the prospect is stuck",
+                "add a last line with only `- go: <state>` for every other case",
+                severity="warning",
+            )
+        for name, pos in state.do:
+            if ACTIONS.get(name) is None:
+                problems.add(pos, f"unknown action `{name}`", ACTIONS.suggestion(name))
+        if state.ask is not None:
+            seen: dict[str, Pos] = {}
+            for option in state.ask.options:
+                if option.value in seen:
+                    problems.add(
+                        option.pos,
+                        f"the option `{option.value}` is listed twice",
+                        f"the first one is at line {seen[option.value].line}",
+                    )
+                seen[option.value] = option.pos
+            previous = slot_types.get(state.ask.slot)
+            if previous and previous[0] != state.ask.type:
+                problems.add(
+                    state.ask.pos,
+                    f"the slot `{state.ask.slot}` is asked as "
+                    f"{state.ask.type} here but as {previous[0]} at {previous[1]}",
+                    "use one type for one slot, or give this one another name",
+                )
+            slot_types.setdefault(state.ask.slot, (state.ask.type, state.ask.pos))
+
+
+def _check_reachable(content: Content, problems: Problems) -> None:
+    if "main" not in content.dialogs:
+        return
+    roots: list[tuple[str, str]] = []
+    main = content.dialogs["main"]
+    roots.append(main.start.resolve("main"))
+    for dialog in content.dialogs.values():
+        if dialog.menu is not None:
+            roots.append(dialog.menu.resolve(dialog.id))
+    intents = content.intents
+    for ref in getattr(intents, "answer_refs", lambda: [])():
+        if "." in ref:
+            d, s = ref.split(".", 1)
+            roots.append((d, s))
+    seen: set[tuple[str, str]] = set()
+    queue = deque(r for r in roots if content.state(*r) is not None)
+    while queue:
+        key = queue.popleft()
+        if key in seen:
+            continue
+        seen.add(key)
+        state = content.state(*key)
+        if state is None:
+            continue
+        for target in state.moves():
+            nxt = target.resolve(key[0])
+            if content.state(*nxt) is not None and nxt not in seen:
+                queue.append(nxt)
+    for dialog_id, state in _all_states(content):
+        if (dialog_id, state.name) not in seen:
+            problems.add(
+                state.pos,
+                f"no button or move ever leads to state `{state.name}`",
+                "link it from another state, or delete it",
+            )
+
+
+def _slots_and_values(content: Content) -> set[str]:
+    names = set(BUILTIN_VALUES) | ACTIONS.provided()
+    for _dialog, state in _all_states(content):
+        if state.ask is not None:
+            names.add(state.ask.slot)
+    return names
+
+
+def _refs(content: Content) -> Iterable[TextRef]:
+    for _dialog, state in _all_states(content):
+        yield from state.say
+        for button in state.buttons:
+            yield button.text
+        if state.ask is not None:
+            if state.ask.retry is not None:
+                yield state.ask.retry
+            for option in state.ask.options:
+                yield option.text
+
+
+def _check_texts(content: Content, problems: Problems, provided: set[str]) -> None:
+    renderer = Renderer()
+    all_keys = set().union(*(set(t) for t in content.texts.values())) if content.texts else set()
+    for ref in _refs(content):
+        for lang in LANGUAGES:
+            if ref.key not in content.texts.get(lang, {}):
+                problems.add(
+                    ref.pos,
+                    f"the text `{ref.key}` is missing in locales/{lang}",
+                    did_you_mean(ref.key, content.texts.get(lang, {}))
+                    or f"add `{ref.key}` to a file in locales/{lang}/",
+                )
+    for key in BUILTIN_TEXTS:
+        for lang in LANGUAGES:
+            if key not in content.texts.get(lang, {}):
+                problems.add(
+                    Pos(f"locales/{lang}", 1, 1),
+                    f"the text `{key}` is missing; the bot needs it for every conversation",
+                    f"add it to a file in locales/{lang}/",
+                )
+    for key in sorted(all_keys):
+        present = [lang for lang in LANGUAGES if key in content.texts.get(lang, {})]
+        for lang in LANGUAGES:
+            if lang not in present and present:
+                other = content.texts[present[0]][key]
+                problems.add(
+                    other.pos,
+                    f"the text `{key}` exists in {present[0]} but not in {lang}",
+                    f"translate it into locales/{lang}/",
+                )
+    for lang in LANGUAGES:
+        for key, text in content.texts.get(lang, {}).items():
+            try:
+                names = renderer.variables_of(text.source)
+            except TemplateSyntaxError as err:
+                line = text.pos.line + max((err.lineno or 1) - 1, 0)
+                if text.source and "\n" in text.source and text.pos.line:
+                    line += 0
+                problems.add(
+                    Pos(text.pos.file, line, text.pos.col),
+                    f"the text `{key}` has a template mistake: {err.message}",
+                    "check the {{ }} and {% %} pairs",
+                )
+                continue
+            for name in sorted(names - provided):
+                problems.add(
+                    text.pos,
+                    f"the text `{key}` uses `{{{{ {name} }}}}`, "
+                    "but no question or action provides it",
+                    did_you_mean(name, provided) or "ask for it with `ask: slot:` first",
+                )
+
+
+def _check_conditions(content: Content, problems: Problems, provided: set[str]) -> None:
+    renderer = Renderer()
+    for _dialog, state in _all_states(content):
+        for branch in state.when:
+            if branch.condition is None:
+                continue
+            try:
+                names = renderer.expression_variables(branch.condition)
+            except TemplateSyntaxError as err:
+                problems.add(
+                    branch.pos,
+                    f"the condition `{branch.condition}` cannot be read: {err.message}",
+                    "write it like `budget > 0` or `consent`",
+                )
+                continue
+            for name in sorted(names - provided - {"true", "false", "none", "True", "False"}):
+                problems.add(
+                    branch.pos,
+                    f"the condition uses `{name}`, which no question provides",
+                    did_you_mean(name, provided),
+                )
+
+
+def _check_intents(content: Content, problems: Problems) -> None:
+    intents = content.intents
+    if intents is None:
+        return
+    for intent_id, (ref, pos) in getattr(intents, "answers", {}).items():
+        if ref is None:
+            continue
+        dialog, _, state = ref.partition(".")
+        if not state:
+            dialog, state = "main", dialog
+        if content.state(dialog, state) is None:
+            names = [f"{d.id}.{s}" for d in content.dialogs.values() for s in d.states]
+            problems.add(
+                pos,
+                f"the intent `{intent_id}` is answered by `{ref}`, which is not a state",
+                did_you_mean(ref, names),
+            )

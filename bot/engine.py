@@ -1,0 +1,573 @@
+"""One turn of a conversation: load, understand, move, act, render, save.
+
+The engine is plain async Python. It never imports ``telegram``, never reads the clock or the
+environment (both are passed in), and keeps nothing per user in memory between turns: the
+conversation lives in the ``Store``. The adapters (Telegram, console, tests) all drive this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import re
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from rapidfuzz import fuzz, process
+
+from bot.actions import ACTIONS, ActionContext, ActionRegistry
+from bot.content.machines import ADVANCE, ANSWER, GIVE_UP, PRESS, DialogMachine, build_machines
+from bot.content.model import LANGUAGES, Content, StateSpec
+from bot.messages import Button, Input, Reply, TurnResult
+from bot.render import Renderer
+from bot.slots import fold, parse_answer
+from bot.store import Conversation, Store, TurnRecord
+
+log = logging.getLogger(__name__)
+
+MAX_HOPS = 30  # a loop of `next:` between states must not hang a turn
+MAX_INPUT = 4096  # Telegram's own limit; anything longer is cut before any processing
+SOURCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DELETE_YES, DELETE_NO = "del.yes", "del.no"
+COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
+
+
+class Analysis(Protocol):
+    lang: str | None
+    intent: str | None
+    confidence: float
+    entities: Any
+
+
+class Understanding(Protocol):
+    def analyse(self, text: str, lang_prior: str | None = None, today: Any = None) -> Any: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _Turn:
+    """Working memory of one turn; becomes a ``TurnRecord`` when saved."""
+
+    conv: Conversation
+    now: datetime
+    replies: list[Reply] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    record: TurnRecord | None = None
+    recent: list[str] = field(default_factory=list)
+    forget: bool = False  # the prospect confirmed /delete: erase them instead of saving
+
+    def __post_init__(self) -> None:
+        self.record = TurnRecord(self.conv, self.now)
+
+    @property
+    def rec(self) -> TurnRecord:
+        assert self.record is not None
+        return self.record
+
+    def event(self, kind: str, detail: str | None = None) -> None:
+        self.rec.events.append(
+            {"kind": kind, "dialog": self.conv.dialog, "state": self.conv.state, "detail": detail}
+        )
+
+
+class Engine:
+    def __init__(
+        self,
+        content: Content,
+        store: Store,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        default_lang: str = "en",
+        understanding: Understanding | None = None,
+        actions: ActionRegistry = ACTIONS,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.default_lang = default_lang if default_lang in LANGUAGES else "en"
+        self.understanding = understanding
+        self.actions = actions
+        self.renderer = Renderer()
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.load(content)
+
+    def load(self, content: Content) -> None:
+        """Switch to new content in one assignment, so a turn sees either the old or the new."""
+        machines = build_machines(content, self.renderer)
+        self._current = (content, machines)
+
+    @property
+    def content(self) -> Content:
+        return self._current[0]
+
+    # -- the public entry point --------------------------------------------------------------
+
+    async def turn(self, inp: Input) -> TurnResult:
+        """Handle one input for one user; turns of one user never overlap."""
+        lock = self._locks.get(inp.user_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[inp.user_id] = lock
+        async with lock:
+            return await self._turn(inp)
+
+    async def _turn(self, inp: Input) -> TurnResult:
+        content, machines = self._current
+        now = self.clock()
+        conv = self.store.load(inp.user_id)
+        fresh = conv is None
+        if conv is None:
+            conv = self._new_conversation(content, inp)
+        if (
+            inp.input_id is not None
+            and conv.last_input_id is not None
+            and inp.input_id <= conv.last_input_id
+        ):
+            return TurnResult(
+                [], conv.lang, conv.dialog, conv.state, dict(conv.slots), duplicate=True
+            )
+        if inp.input_id is not None:
+            conv.last_input_id = inp.input_id
+        if inp.first_name:
+            conv.first_name = inp.first_name[:64]
+        t = _Turn(conv, now)
+        t.recent = (
+            [r["text"] for r in self.store.transcript(conv.user_id, 10) if r["direction"] == "in"]
+            if not fresh
+            else []
+        )
+        # a state removed by a content reload: back to the menu with a word of explanation
+        if content.state(conv.dialog, conv.state) is None:
+            t.event("state_missing", f"{conv.dialog}.{conv.state}")
+            conv.dialog, conv.state = (
+                content.main,
+                content.main_dialog.start.resolve(content.main)[1],
+            )
+            fresh = True
+        text = (inp.text or "")[:MAX_INPUT]
+        t.rec.transcript.append(("in", self._describe_input(inp, text)))
+        if fresh and not text.startswith("/start"):
+            t.event("started")
+            await self._enter(t, machines, conv.dialog, conv.state)
+            if text.strip() and not inp.button:
+                await self._text(t, machines, text)
+        else:
+            await self._dispatch(t, machines, inp, text)
+        if t.forget:
+            self.store.forget(conv.user_id)
+            return TurnResult(t.replies, conv.lang, conv.dialog, conv.state, {})
+        for reply in t.replies:
+            t.rec.transcript.append(("out", reply.text))
+        self.store.save_turn(t.rec)
+        return TurnResult(
+            t.replies,
+            conv.lang,
+            conv.dialog,
+            conv.state,
+            dict(conv.slots),
+            outbox=list(t.rec.outbox),
+        )
+
+    def _new_conversation(self, content: Content, inp: Input) -> Conversation:
+        code = (inp.language_code or "").lower()
+        lang = next((lang for lang in LANGUAGES if code.startswith(lang)), self.default_lang)
+        start = content.main_dialog.start.resolve(content.main)
+        return Conversation(
+            user_id=inp.user_id,
+            lang=lang,
+            dialog=start[0],
+            state=start[1],
+            first_name=(inp.first_name or None),
+            is_new=True,
+        )
+
+    @staticmethod
+    def _describe_input(inp: Input, text: str) -> str:
+        if inp.button is not None:
+            return f"[button {inp.button[:64]}]"
+        if inp.media is not None:
+            return f"[{inp.media[:32]}]"
+        return text
+
+    # -- dispatching ---------------------------------------------------------------------------
+
+    async def _dispatch(
+        self, t: _Turn, machines: dict[str, DialogMachine], inp: Input, text: str
+    ) -> None:
+        if inp.media is not None:
+            t.event("unsupported", inp.media[:32])
+            self._say_key(t, "common.unsupported")
+            self._reprompt(t, machines)
+            return
+        if inp.button in (DELETE_YES, DELETE_NO):
+            if inp.button == DELETE_YES:
+                t.forget = True
+                self._say_key(t, "common.deleted")
+            else:
+                self._say_key(t, "common.delete_cancelled")
+                self._reprompt(t, machines)
+            return
+        if inp.button is not None:
+            await self._button(t, machines, inp.button)
+            return
+        command = COMMAND.match(text.strip())
+        if command:
+            await self._command(t, machines, command.group(1).lower(), (command.group(2) or ""))
+            return
+        if not text.strip():
+            self._reprompt(t, machines)
+            return
+        await self._text(t, machines, text)
+
+    async def _command(
+        self, t: _Turn, machines: dict[str, DialogMachine], name: str, args: str
+    ) -> None:
+        content = self.content
+        conv = t.conv
+        args = args.strip()
+        if name == "start":
+            if args and SOURCE.match(args) and not conv.source:
+                conv.source = args
+            t.event("started", args[:64] or None)
+            await self._enter(t, machines, *content.main_dialog.start.resolve(content.main))
+        elif name == "menu":
+            await self._enter(t, machines, *self._menu(content))
+        elif name == "help":
+            self._say_key(t, "common.help")
+            self._reprompt(t, machines)
+        elif name == "restart":
+            conv.slots.clear()
+            t.event("restarted")
+            self._say_key(t, "common.restarted")
+            await self._enter(t, machines, *content.main_dialog.start.resolve(content.main))
+        elif name == "privacy":
+            target = (content.main, "privacy")
+            if content.state(*target) is not None:
+                await self._enter(t, machines, *target)
+            else:
+                self._reprompt(t, machines)
+        elif name in ("delete", "cancella"):
+            t.event("delete_asked")
+            self._say_key(
+                t,
+                "common.delete_confirm",
+                buttons=(
+                    Button(self._plain(self._text_of(t, "common.delete_yes")), DELETE_YES),
+                    Button(self._plain(self._text_of(t, "common.no")), DELETE_NO),
+                ),
+            )
+        elif name in ("lang", "language", "lingua"):
+            wanted = fold(args)[:2]
+            if wanted not in LANGUAGES:
+                wanted = "en" if conv.lang == "it" else "it"
+            conv.lang = wanted
+            conv.lang_locked = True
+            t.event("lang", wanted)
+            self._say_key(t, "common.lang_switched")
+            self._reprompt(t, machines)
+        else:
+            t.event("unknown_command", name)
+            self._say_key(t, "common.not_understood")
+            self._reprompt(t, machines)
+
+    def _menu(self, content: Content) -> tuple[str, str]:
+        main = content.main_dialog
+        target = main.menu or main.start
+        return target.resolve(main.id)
+
+    async def _button(self, t: _Turn, machines: dict[str, DialogMachine], data: str) -> None:
+        conv = t.conv
+        spec = self._spec(machines, conv)
+        match = re.fullmatch(r"(\d{1,9})\.(\d{1,2})", data or "")
+        if match is None or spec is None or int(match.group(1)) != conv.step:
+            t.event("stale_button", (data or "")[:64])
+            self._say_key(t, "common.stale_button")
+            self._reprompt(t, machines)
+            return
+        index = int(match.group(2))
+        if spec.buttons and index < len(spec.buttons):
+            await self._press(t, machines, spec, index)
+            return
+        options = self._options(spec)
+        if spec.ask is not None and index < len(options):
+            await self._accept(t, machines, spec, options[index][0])
+            return
+        t.event("stale_button", data[:64])
+        self._say_key(t, "common.stale_button")
+        self._reprompt(t, machines)
+
+    async def _press(
+        self, t: _Turn, machines: dict[str, DialogMachine], spec: StateSpec, index: int
+    ) -> None:
+        conv = t.conv
+        t.event("button", spec.buttons[index].text.key)
+        moved = machines[conv.dialog].move(conv.state, PRESS.format(index), self._values(t))
+        if moved is None:
+            self._reprompt(t, machines)
+            return
+        await self._enter(t, machines, *moved)
+
+    async def _text(self, t: _Turn, machines: dict[str, DialogMachine], text: str) -> None:
+        conv = t.conv
+        analysis = self._analyse(t, text)
+        spec = self._spec(machines, conv)
+        if spec is None:
+            return
+        if spec.ask is not None:
+            labels = [self._plain(self._text_of(t, key)) for _, key in self._options(spec)]
+            value = parse_answer(spec.ask, text, conv.lang, labels)
+            if value is not None:
+                await self._accept(t, machines, spec, value)
+                return
+            if analysis is not None and analysis.intent:
+                await self._digress(t, machines, analysis)
+                return
+            await self._retry(t, machines, spec, text)
+            return
+        if spec.buttons:
+            index = self._match_button(t, spec, text)
+            if index is not None:
+                await self._press(t, machines, spec, index)
+                return
+        if analysis is not None and analysis.intent:
+            await self._digress(t, machines, analysis)
+            return
+        t.event("not_understood", text[:500])
+        self._say_key(t, "common.not_understood")
+        self._reprompt(t, machines)
+
+    def _analyse(self, t: _Turn, text: str) -> Any:
+        if self.understanding is None:
+            return None
+        try:
+            analysis = self.understanding.analyse(text, t.conv.lang, t.now.date())
+        except Exception:  # understanding must never cost the prospect their answer
+            log.exception("understanding failed")
+            return None
+        lang = getattr(analysis, "lang", None)
+        if lang in LANGUAGES and lang != t.conv.lang and not t.conv.lang_locked:
+            t.conv.lang = lang
+            t.event("lang_detected", lang)
+        return analysis
+
+    def _match_button(self, t: _Turn, spec: StateSpec, text: str) -> int | None:
+        """A button's label typed instead of pressed (or its number, as in the console)."""
+        folded = fold(text)
+        if folded.isdigit() and 1 <= int(folded) <= len(spec.buttons):
+            return int(folded) - 1
+        labels = [fold(self._plain(self._text_of(t, b.text.key))) for b in spec.buttons]
+        if folded in labels:
+            return labels.index(folded)
+        best = process.extractOne(folded, labels, scorer=fuzz.ratio, score_cutoff=85)
+        return best[2] if best else None
+
+    async def _accept(
+        self, t: _Turn, machines: dict[str, DialogMachine], spec: StateSpec, value: Any
+    ) -> None:
+        conv = t.conv
+        assert spec.ask is not None
+        conv.slots[spec.ask.slot] = value
+        conv.tries = 0
+        t.event("answer", spec.ask.slot)
+        moved = machines[conv.dialog].move(conv.state, ANSWER, self._values(t))
+        if moved is None:
+            t.event("stuck", "no move after answer")
+            await self._enter(t, machines, *self._menu(self.content))
+            return
+        await self._enter(t, machines, *moved)
+
+    async def _retry(
+        self, t: _Turn, machines: dict[str, DialogMachine], spec: StateSpec, text: str
+    ) -> None:
+        conv = t.conv
+        assert spec.ask is not None
+        conv.tries += 1
+        t.event("input_rejected", f"{spec.ask.slot}: {text[:200]}")
+        if conv.tries >= spec.ask.tries:
+            conv.tries = 0
+            t.event("gave_up", spec.ask.slot)
+            self._say_key(t, "common.give_up")
+            moved = machines[conv.dialog].move(conv.state, GIVE_UP, self._values(t))
+            await self._enter(t, machines, *(moved or self._menu(self.content)))
+            return
+        t.values["tries_left"] = spec.ask.tries - conv.tries
+        key = spec.ask.retry.key if spec.ask.retry else f"common.retry.{spec.ask.type}"
+        self._say_key(t, key, buttons=self._buttons_for(t, spec))
+
+    async def _digress(self, t: _Turn, machines: dict[str, DialogMachine], analysis: Any) -> None:
+        """Answer a question asked mid-conversation, then bring the prospect back."""
+        content = self.content
+        conv = t.conv
+        target = self._intent_answer(analysis.intent)
+        t.event("intent", f"{analysis.intent} {analysis.confidence:.2f}")
+        if target is None or content.state(*target) is None:
+            self._say_key(t, "common.not_understood")
+            self._reprompt(t, machines)
+            return
+        answer = content.state(*target)
+        assert answer is not None
+        at_rest = (conv.dialog, conv.state) in (
+            self._menu(content),
+            content.main_dialog.start.resolve(content.main),
+        )
+        if at_rest or answer.do or answer.ask is not None or (conv.dialog, conv.state) == target:
+            await self._enter(t, machines, *target)
+            return
+        for ref in answer.say:
+            self._say_key(t, ref.key)
+        self._say_key(t, "common.back_to_flow")
+        self._reprompt(t, machines)
+
+    def _intent_answer(self, intent: str) -> tuple[str, str] | None:
+        intents = self.content.intents
+        answers = getattr(intents, "answers", None) or {}
+        entry = answers.get(intent)
+        if entry is None:
+            return None
+        ref = entry[0] if isinstance(entry, tuple) else entry
+        if not ref:
+            return None
+        dialog, _, state = str(ref).partition(".")
+        return (dialog, state) if state else (self.content.main, dialog)
+
+    # -- entering states -----------------------------------------------------------------------
+
+    async def _enter(
+        self, t: _Turn, machines: dict[str, DialogMachine], dialog: str, state: str
+    ) -> None:
+        conv = t.conv
+        for _hop in range(MAX_HOPS):
+            machine = machines.get(dialog)
+            spec = machine.state(state) if machine else None
+            if machine is None or spec is None:
+                t.event("stuck", f"missing {dialog}.{state}")
+                dialog, state = self._menu(self.content)
+                machine = machines[dialog]
+                spec = machine.state(state)
+                assert spec is not None
+            conv.dialog, conv.state = dialog, state
+            t.event("enter")
+            await self._run_actions(t, spec)
+            if spec.waits:
+                # a new step: buttons sent before this one now count as old
+                conv.step += 1
+                conv.tries = 0
+            for i, ref in enumerate(spec.say):
+                last = i == len(spec.say) - 1
+                self._say_key(t, ref.key, buttons=self._buttons_for(t, spec) if last else ())
+            if spec.waits:
+                return
+            moved = machine.move(state, ADVANCE, self._values(t))
+            if moved is None:
+                t.event("stuck", "no condition matched")
+                dialog, state = self._menu(self.content)
+                if (dialog, state) == (conv.dialog, conv.state):
+                    return
+                continue
+            dialog, state = moved
+        t.event("stuck", "too many moves without a question")
+        log.warning("dialog loop at %s.%s", dialog, state)
+
+    async def _run_actions(self, t: _Turn, spec: StateSpec) -> None:
+        conv = t.conv
+        for name, _pos in spec.do:
+            action = self.actions.get(name)
+            if action is None:
+                continue
+            ctx = ActionContext(
+                user_id=conv.user_id,
+                lang=conv.lang,
+                now=t.now,
+                slots=conv.slots,
+                values=t.values,
+                first_name=conv.first_name,
+                source=conv.source,
+                recent=t.recent,
+            )
+            try:
+                result = action.func(ctx)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                log.exception("action %s failed", name)
+                t.event("action_failed", name)
+                continue
+            t.rec.leads.extend(ctx.leads)
+            t.rec.events.extend(ctx.events)
+            t.rec.outbox.extend(ctx.outbox)
+            for photo in ctx.photos:
+                t.replies.append(Reply("", photo=photo))
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def _values(self, t: _Turn) -> dict[str, Any]:
+        conv = t.conv
+        return {
+            **conv.slots,
+            "first_name": conv.first_name or "",
+            "source": conv.source or "",
+            **t.values,
+        }
+
+    def _text_of(self, t: _Turn, key: str) -> str:
+        content = self.content
+        texts = content.texts.get(t.conv.lang) or content.texts.get(self.default_lang) or {}
+        entry = texts.get(key)
+        if entry is None:
+            for lang in LANGUAGES:
+                entry = content.texts.get(lang, {}).get(key)
+                if entry is not None:
+                    break
+        if entry is None:
+            log.error("missing text %s", key)
+            return ""
+        return self.renderer.render(entry.source, self._values(t), t.conv.lang)
+
+    @staticmethod
+    def _plain(text: str) -> str:
+        return re.sub(r"<[^>]+>", "", text)
+
+    def _say_key(self, t: _Turn, key: str, buttons: tuple[Button, ...] = ()) -> None:
+        text = self._text_of(t, key)
+        if text or buttons:
+            t.replies.append(Reply(text or "…", buttons))
+
+    def _options(self, spec: StateSpec) -> list[tuple[Any, str]]:
+        """(value, label key) of the buttons a question shows: its options, or yes/no."""
+        if spec.ask is None:
+            return []
+        if spec.ask.type == "choice":
+            return [(o.value, o.text.key) for o in spec.ask.options]
+        if spec.ask.type == "yesno":
+            return [(True, "common.yes"), (False, "common.no")]
+        return []
+
+    def _buttons_for(self, t: _Turn, spec: StateSpec) -> tuple[Button, ...]:
+        step = t.conv.step
+        if spec.buttons:
+            return tuple(
+                Button(self._plain(self._text_of(t, b.text.key)), f"{step}.{i}")
+                for i, b in enumerate(spec.buttons)
+            )
+        return tuple(
+            Button(self._plain(self._text_of(t, key)), f"{step}.{i}")
+            for i, (_value, key) in enumerate(self._options(spec))
+        )
+
+    def _reprompt(self, t: _Turn, machines: dict[str, DialogMachine]) -> None:
+        """Show the current question again, with its buttons, without moving."""
+        spec = self._spec(machines, t.conv)
+        if spec is None or not spec.say:
+            return
+        self._say_key(t, spec.say[-1].key, buttons=self._buttons_for(t, spec))
+
+    @staticmethod
+    def _spec(machines: dict[str, DialogMachine], conv: Conversation) -> StateSpec | None:
+        machine = machines.get(conv.dialog)
+        return machine.state(conv.state) if machine else None

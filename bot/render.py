@@ -1,0 +1,127 @@
+"""The sandboxed Jinja2 environment that turns locale texts into messages.
+
+Staff write the templates, so they run in ``SandboxedEnvironment``: no attribute tricks, no code.
+Output is HTML for Telegram; ``autoescape`` escapes every value (a prospect's name, a typed
+answer) while the staff's own ``<b>`` tags pass through.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
+from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, meta, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+BABEL_LOCALES = {"it": "it_IT", "en": "en_GB"}
+# Italian style writes "€ 300"; British English "€300". Babel's default Italian is "300,00 €".
+CURRENCY_FORMATS = {"it": "¤ #,##0", "en": "¤#,##0"}
+CURRENCY_FORMATS_CENTS = {"it": "¤ #,##0.00", "en": "¤#,##0.00"}
+
+
+def _locale(lang: str) -> str:
+    return BABEL_LOCALES.get(lang, "en_GB")
+
+
+def format_number(value: Any, lang: str, digits: int = 0) -> str:
+    """10000 → «10.000» (it) or «10,000» (en); non-numbers are shown as they are."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if digits == 0 or number.is_integer():
+        return format_decimal(round(number), locale=_locale(lang))
+    return format_decimal(round(number, digits), locale=_locale(lang))
+
+
+def format_money(value: Any, lang: str, currency: str = "EUR") -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    fmt = (CURRENCY_FORMATS if number.is_integer() else CURRENCY_FORMATS_CENTS).get(lang, "¤#,##0")
+    return format_currency(
+        number, currency, format=fmt, locale=_locale(lang), currency_digits=False
+    )
+
+
+def format_compact(value: Any, lang: str) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return format_compact_decimal(number, locale=_locale(lang), fraction_digits=1)
+
+
+def format_pct(value: Any, lang: str) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return format_percent(number, locale=_locale(lang))
+
+
+class Renderer:
+    """Compiles and renders locale texts; one per loaded content, shared by every user."""
+
+    def __init__(self, strict: bool = True) -> None:
+        self.env = self._make_env(StrictUndefined if strict else ChainableUndefined)
+        self.lenient = self._make_env(ChainableUndefined)
+
+    @staticmethod
+    def _make_env(undefined: type) -> SandboxedEnvironment:
+        env = SandboxedEnvironment(
+            autoescape=True, undefined=undefined, keep_trailing_newline=False
+        )
+        env.filters["number"] = _ctx_filter(format_number)
+        env.filters["money"] = _ctx_filter(format_money)
+        env.filters["compact"] = _ctx_filter(format_compact)
+        env.filters["percent"] = _ctx_filter(format_pct)
+        return env
+
+    def render(self, source: str, variables: Mapping[str, Any], lang: str) -> str:
+        """Render strictly; if staff used a value this prospect does not have yet, render with
+        blanks instead of failing (validation warns about it beforehand)."""
+        data = {**variables, "lang": lang}
+        try:
+            return self.env.from_string(source).render(data).strip()
+        except TemplateError:
+            return self.lenient.from_string(source).render(data).strip()
+
+    def evaluate(self, expression: str, variables: Mapping[str, Any]) -> bool:
+        """A ``when: - if:`` condition; a missing slot counts as empty, never as an error."""
+        try:
+            compiled = self.lenient.compile_expression(expression, undefined_to_none=True)
+            return bool(compiled(**variables))
+        except (TemplateError, TypeError, ValueError, ArithmeticError):
+            return False
+
+    def variables_of(self, source: str) -> set[str]:
+        """The names a template reads (raises TemplateSyntaxError on broken syntax)."""
+        return meta.find_undeclared_variables(self.env.parse(source)) - {"lang"}
+
+    def expression_variables(self, expression: str) -> set[str]:
+        parsed = self.env.parse("{{ " + expression + " }}")
+        return {n.name for n in parsed.find_all(nodes.Name) if n.ctx == "load"}
+
+
+def _ctx_filter(func: Any) -> Any:
+    from jinja2 import pass_context
+
+    @pass_context
+    def wrapper(ctx: Any, value: Any, *args: Any) -> str:
+        return func(value, ctx.get("lang", "en"), *args)
+
+    return wrapper
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def html_to_plain(text: str) -> str:
+    """For the console: drop Telegram's HTML tags and unescape entities."""
+    text = re.sub(r"<br\s*/?>", "\n", text)
+    return html.unescape(_TAG.sub("", text))

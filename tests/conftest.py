@@ -1,0 +1,87 @@
+"""Shared test helpers: content trees on disk, engines on a real SQLite file."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.content.loader import load_content
+from bot.engine import Engine
+from bot.messages import Input, TurnResult
+from bot.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+def fixed_clock() -> datetime:
+    return datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+
+
+def build_engine(root: Path, db: Path, **kwargs: object) -> Engine:
+    loaded = load_content(root)
+    assert loaded.content is not None, loaded.problems.report()
+    return Engine(loaded.content, Store(db), clock=fixed_clock, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A writable copy of the small fixture content, for tests that break it."""
+    target = tmp_path / "content"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def mini_engine(tmp_path: Path) -> Engine:
+    return build_engine(MINI, tmp_path / "bot.db")
+
+
+class Chat:
+    """Drives one user through an engine the way an adapter would."""
+
+    def __init__(self, engine: Engine, user: str = "u1", language_code: str | None = "en") -> None:
+        self.engine = engine
+        self.user = user
+        self.language_code = language_code
+        self.last: TurnResult | None = None
+
+    async def say(self, text: str) -> TurnResult:
+        self.last = await self.engine.turn(
+            Input(self.user, text=text, language_code=self.language_code, first_name="Ann")
+        )
+        return self.last
+
+    async def press(self, label: str) -> TurnResult:
+        """Press the button with this label in the last replies."""
+        assert self.last is not None
+        for reply in self.last.replies:
+            for button in reply.buttons:
+                if button.label == label:
+                    self.last = await self.engine.turn(Input(self.user, button=button.data))
+                    return self.last
+        labels = [b.label for r in self.last.replies for b in r.buttons]
+        raise AssertionError(f"no button {label!r}; buttons are {labels}")
+
+    async def press_index(self, index: int) -> TurnResult:
+        assert self.last is not None
+        buttons = [b for r in self.last.replies for b in r.buttons]
+        self.last = await self.engine.turn(Input(self.user, button=buttons[index].data))
+        return self.last
+
+    @property
+    def texts(self) -> list[str]:
+        assert self.last is not None
+        return [r.text for r in self.last.replies]
+
+    @property
+    def buttons(self) -> list[str]:
+        assert self.last is not None
+        return [b.label for r in self.last.replies for b in r.buttons]
+
+
+ChatFactory = Callable[..., Chat]

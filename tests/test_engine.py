@@ -1,0 +1,212 @@
+"""The engine's moves on a small fixture dialog, through a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.messages import Input
+from tests.conftest import MINI, Chat, build_engine
+
+
+async def test_first_message_greets_and_shows_menu(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    result = await chat.say("/start")
+    assert chat.texts == ["Hello Ann!", "What next?"]
+    assert chat.buttons == ["Plan", "Contact", "Info"]
+    assert result.state == "menu"
+
+
+async def test_italian_phone_gets_italian(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine, language_code="it-IT")
+    await chat.say("/start")
+    assert chat.texts[0] == "Ciao Ann!"
+
+
+async def test_other_language_falls_back_to_default(tmp_path: Path) -> None:
+    engine = build_engine(MINI, tmp_path / "b.db", default_lang="it")
+    chat = Chat(engine, language_code="de")
+    await chat.say("/start")
+    assert chat.texts[0] == "Ciao Ann!"
+
+
+async def test_buttons_and_typed_inputs_walk_to_the_end(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    await chat.press("Plan")
+    assert chat.texts == ["How many followers?"]
+    await chat.say("ne ho 10k")
+    assert chat.texts == ["Monthly budget?"]
+    result = await chat.say("€ 300 al mese")
+    assert chat.texts == ["With €300 a month.", "Which platform?"]
+    assert chat.buttons == ["Instagram", "Facebook"]
+    await chat.press("Instagram")
+    assert chat.texts == ["10,000 on instagram."]
+    result = chat.last
+    assert result is not None and result.slots == {
+        "followers": 10000,
+        "budget": 300,
+        "platform": "instagram",
+    }
+
+
+async def test_condition_chooses_the_branch(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    await chat.press("Plan")
+    await chat.say("diecimila")
+    await chat.say("zero")
+    assert chat.texts[0] == "No budget."
+
+
+async def test_typed_choice_and_label(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    await chat.say("plan")  # a button label typed instead of pressed
+    assert chat.texts == ["How many followers?"]
+    await chat.say("800")
+    await chat.say("100 euro")
+    result = await chat.say("facebok")  # a typo in a choice
+    assert result.slots["platform"] == "facebook"
+
+
+async def test_bad_input_is_asked_again_then_given_up(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    await chat.press("Plan")
+    result = await chat.say("boh")
+    assert chat.texts == ["A number please (1 tries left)."]
+    assert result.state == "ask_followers"
+    result = await chat.say("non so")
+    assert chat.texts[0] == "Let's go back."
+    assert result.state == "menu"
+    rejected = mini_engine.store.events("u1", "input_rejected")
+    assert len(rejected) == 2
+
+
+async def test_stale_and_forged_buttons_show_the_current_step(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    old = chat.last
+    await chat.press("Info")
+    assert chat.last is not None and chat.last.state == "info"
+    chat.last = old
+    result = await chat.press("Plan")  # from the menu message, which has passed
+    assert chat.texts == ["That button is old.", "Some information."]
+    assert result.state == "info"
+    for forged in ["999.0", "x", "", "1.99", "🙂" * 100, "9" * 70]:
+        result = await mini_engine.turn(Input("u1", button=forged))
+        assert result.state == "info"
+        assert result.replies[0].text == "That button is old."
+
+
+async def test_email_and_consent_save_one_lead(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    await chat.press("Contact")
+    await chat.say("Anna <b>Rossi</b>")
+    await chat.say("not an email")
+    assert chat.texts == ["An email please."]
+    await chat.say("anna@example.com")
+    assert chat.buttons == ["Yes", "No"]
+    await chat.press("Yes")
+    assert chat.texts == ["Thanks Anna &lt;b&gt;Rossi&lt;/b&gt;."]
+    leads = mini_engine.store.leads()
+    assert len(leads) == 1
+    assert leads[0]["name"] == "Anna <b>Rossi</b>"
+    assert leads[0]["contact"] == "anna@example.com"
+    assert leads[0]["consent"] == 1
+
+
+async def test_no_consent_saves_nothing(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    await chat.press("Contact")
+    await chat.say("Anna")
+    await chat.say("anna@example.com")
+    result = await chat.say("no")
+    assert result.state == "menu"
+    assert mini_engine.store.leads() == []
+
+
+async def test_global_commands(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    await chat.press("Plan")
+    await chat.say("/help")
+    assert chat.texts == ["Help text.", "How many followers?"]
+    await chat.say("/lang it")
+    assert chat.texts == ["Ok, in italiano.", "Quanti follower hai?"]
+    result = await chat.say("/menu")
+    assert result.state == "menu" and chat.texts == ["E ora?"]
+    await chat.say("/lang")  # toggles back
+    assert chat.texts[0] == "English it is."
+    await chat.say("/nonsense")
+    assert chat.texts == ["Sorry?", "What next?"]
+    result = await chat.say("/restart")
+    assert chat.texts[0] == "Starting again." and result.state == "menu"
+
+
+async def test_media_and_empty_input_are_answered_politely(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    result = await mini_engine.turn(Input("u1", media="sticker"))
+    assert [r.text for r in result.replies] == ["Text only, please.", "What next?"]
+    result = await mini_engine.turn(Input("u1", text="   "))
+    assert [r.text for r in result.replies] == ["What next?"]
+
+
+async def test_hostile_text_never_breaks_a_turn(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    for text in [
+        "{{ 7*7 }}",
+        "{% for x in range(10) %}x{% endfor %}",
+        "<script>",
+        "\u202e\u0000",
+        "ل" * 5000,
+        "/start " + "x" * 500,
+        "/lang zz",
+        "🙂" * 3000,
+    ]:
+        result = await chat.say(text)
+        assert result.replies, text
+        assert "49" not in "".join(r.text for r in result.replies)
+
+
+async def test_duplicate_input_id_is_ignored(mini_engine: Engine) -> None:
+    await mini_engine.turn(Input("u1", text="/start", input_id=10))
+    first = await mini_engine.turn(Input("u1", text="Plan", input_id=11))
+    again = await mini_engine.turn(Input("u1", text="Plan", input_id=11))
+    assert first.state == "ask_followers"
+    assert again.duplicate and again.replies == []
+
+
+async def test_deep_link_source_is_kept(mini_engine: Engine) -> None:
+    await mini_engine.turn(Input("u1", text="/start spring_ads"))
+    await mini_engine.turn(Input("u1", text="/start other"))  # the first source wins
+    conv = mini_engine.store.load("u1")
+    assert conv is not None and conv.source == "spring_ads"
+
+
+async def test_users_do_not_see_each_other(mini_engine: Engine) -> None:
+    a, b = Chat(mini_engine, "a"), Chat(mini_engine, "b")
+    await a.say("/start")
+    await b.say("/start")
+    await a.press("Contact")
+    await a.say("Alice")
+    await b.press("Plan")
+    result = await b.say("500")
+    assert "name" not in result.slots
+    assert mini_engine.store.load("a").slots == {"name": "Alice"}  # type: ignore[union-attr]
+
+
+async def test_delete_erases_the_user(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    await chat.say("/delete")
+    assert chat.buttons == ["Yes, delete", "No"]
+    await chat.press("Yes, delete")
+    assert chat.texts == ["Deleted."]
+    assert mini_engine.store.load("u1") is None
+    assert mini_engine.store.events("u1") == []

@@ -1,0 +1,121 @@
+"""The shipped conversation, walked through every state in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.messages import Input, TurnResult
+from tests.conftest import ROOT, Chat, build_engine
+
+SAMPLES = {
+    "number": "5000",
+    "money": "€ 300",
+    "text": "Anna",
+    "email": "anna@example.com",
+    "phone": "+39 333 123 4567",
+}
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return build_engine(ROOT, tmp_path / "bot.db")
+
+
+async def replay(engine: Engine, user: str, lang: str, path: list[tuple[str, str]]) -> TurnResult:
+    """Start afresh as ``user`` and repeat a path of (kind, value) steps."""
+    result = await engine.turn(Input(user, text="/start", language_code=lang))
+    for kind, value in path:
+        if kind == "text":
+            result = await engine.turn(Input(user, text=value, language_code=lang))
+        else:
+            data = [b.data for r in result.replies for b in r.buttons][int(value)]
+            result = await engine.turn(Input(user, button=data, language_code=lang))
+    return result
+
+
+def check_replies(result: TurnResult) -> None:
+    assert result.replies
+    for reply in result.replies:
+        assert reply.text.strip() or reply.photo
+        assert "{{" not in reply.text and "{%" not in reply.text
+        for button in reply.buttons:
+            assert 0 < len(button.label) <= 40
+            assert len(button.data.encode()) <= 64
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+async def test_every_state_is_reached_and_renders(engine: Engine, lang: str) -> None:
+    content = engine.content
+    queue: list[list[tuple[str, str]]] = [[]]
+    seen: set[str] = set()
+    users = 0
+    while queue:
+        path = queue.pop(0)
+        users += 1
+        result = await replay(engine, f"{lang}-{users}", lang, path)
+        check_replies(result)
+        if result.state in seen:
+            continue
+        seen.add(result.state)
+        spec = content.state(result.dialog, result.state)
+        assert spec is not None
+        buttons = [b for r in result.replies for b in r.buttons]
+        for i in range(len(buttons)):
+            queue.append([*path, ("button", str(i))])
+        if spec.ask is not None and spec.ask.type in SAMPLES:
+            queue.append([*path, ("text", SAMPLES[spec.ask.type])])
+    every = {s for d in content.dialogs.values() for s in d.states}
+    # states that only answer typed questions are walked in test_intent_answers
+    every -= {ref.split(".")[-1] for ref, _pos in content.intents.answers.values()}
+    transient = {s for d in content.dialogs.values() for s, st in d.states.items() if not st.waits}
+    assert every - transient <= seen, sorted(every - transient - seen)
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+async def test_lead_capture_to_the_end(engine: Engine, lang: str) -> None:
+    chat = Chat(engine, "lead", language_code=lang)
+    await chat.say("/start")
+    menu = chat.buttons
+    await chat.press(menu[4])  # leave your contacts
+    await chat.press_index(0)
+    await chat.say("Giulia Bianchi")
+    await chat.say("Pasticceria a Catania")
+    await chat.press_index(0)  # instagram
+    await chat.press_index(0)  # by email
+    await chat.say("giulia@example.it")
+    result = await chat.press_index(0)  # consent: yes
+    assert result.state == "lead_save"
+    assert "Giulia Bianchi" in chat.texts[0]
+    [lead] = engine.store.leads()
+    assert lead["name"] == "Giulia Bianchi" and lead["platform"] == "instagram"
+    assert lead["contact"] == "giulia@example.it" and lead["consent"] == 1
+    assert lead["lang"] == lang
+
+
+async def test_refusing_consent_keeps_no_contacts(engine: Engine) -> None:
+    chat = Chat(engine, "shy", language_code="it")
+    await chat.say("/start")
+    await chat.press(chat.buttons[4])
+    await chat.press_index(0)
+    await chat.say("Marco")
+    await chat.say("Bar")
+    await chat.say("tiktok")
+    await chat.say("telefono")
+    await chat.say("333 1234567")
+    result = await chat.say("no")
+    assert result.state == "lead_no_consent"
+    assert engine.store.leads() == []
+    assert "phone" not in result.slots and "name" not in result.slots
+
+
+async def test_talk_to_a_person_tells_the_agency(engine: Engine) -> None:
+    chat = Chat(engine, "h", language_code="en")
+    await chat.say("/start")
+    await chat.press(chat.buttons[5])
+    result = await chat.press_index(1)  # write to me here
+    assert result.state == "human_here"
+    assert [item["kind"] for item in result.outbox] == ["human"]
+    assert engine.store.leads()[0]["kind"] == "human"

@@ -1,0 +1,204 @@
+"""Every class of staff mistake is reported at its exact line, in plain words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.content.loader import load_content
+from tests.conftest import MINI, ROOT
+
+
+def report(root: Path) -> str:
+    return load_content(root).problems.report()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_fixture_and_shipped_content_are_clean() -> None:
+    assert load_content(MINI).problems.errors == []
+    shipped = load_content(ROOT)
+    assert shipped.problems.errors == [], shipped.problems.report()
+
+
+def test_typo_in_a_state_name_gives_line_and_suggestion(mini_copy: Path) -> None:
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    edit(dialog, "go: ask_followers", "go: ask_folowers")
+    line = line_of(dialog, "ask_folowers")
+    assert (
+        f"dialogs/main.yaml:{line}:13: a button leads to `ask_folowers`, but there is no such "
+        "state — did you mean `ask_followers`?"
+    ) in report(mini_copy)
+
+
+def test_yaml_syntax_error(mini_copy: Path) -> None:
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    edit(dialog, "    say: info\n", "    say: [info\n")
+    out = report(mini_copy)
+    assert re.search(r"dialogs/main\.yaml:\d+:\d+: YAML syntax: ", out), out
+
+
+def test_tab_indentation(mini_copy: Path) -> None:
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    edit(dialog, "    say: info\n", "\tsay: info\n")
+    line = line_of(dialog, "\tsay: info")
+    assert f"dialogs/main.yaml:{line}:1: this line is indented with a tab" in report(mini_copy)
+
+
+def test_unknown_key_with_suggestion(mini_copy: Path) -> None:
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    edit(dialog, "    say: info\n    buttons:", "    say: info\n    butons:")
+    line = line_of(dialog, "butons:")
+    out = report(mini_copy)
+    assert (
+        f"dialogs/main.yaml:{line}:5: unknown key `butons` in state `info` — did you mean "
+        "`buttons`?" in out
+    )
+    assert "the conversation stops dead at state `info`" in out
+
+
+def test_duplicate_state(mini_copy: Path) -> None:
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    edit(dialog, "  no_budget:\n", "  with_budget:\n")
+    line = [n for n, t in enumerate(dialog.read_text().splitlines(), 1) if t == "  with_budget:"][1]
+    assert f"dialogs/main.yaml:{line}:3: this key appears twice" in report(mini_copy)
+
+
+def test_unreachable_state(mini_copy: Path) -> None:
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    edit(dialog, "      - text: menu.info\n        go: info\n", "")
+    line = line_of(dialog, "  info:")
+    assert f"dialogs/main.yaml:{line}:3: no button or move ever leads to state `info`" in report(
+        mini_copy
+    )
+
+
+def test_dead_end(mini_copy: Path) -> None:
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    edit(
+        dialog, "    say: result.no_budget\n    next: ask_platform\n", "    say: result.no_budget\n"
+    )
+    line = line_of(dialog, "  no_budget:")
+    assert (
+        f"dialogs/main.yaml:{line}:3: the conversation stops dead at state `no_budget`"
+        in report(mini_copy)
+    )
+
+
+def test_unknown_action(mini_copy: Path) -> None:
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    edit(dialog, "do: save_lead", "do: save_leads")
+    line = line_of(dialog, "do: save_leads")
+    assert (
+        f"dialogs/main.yaml:{line}:9: unknown action `save_leads` — did you mean `save_lead`?"
+        in report(mini_copy)
+    )
+
+
+def test_unknown_slot_type(mini_copy: Path) -> None:
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    edit(dialog, "type: number", "type: numbr")
+    line = line_of(dialog, "type: numbr")
+    assert (
+        f"dialogs/main.yaml:{line}:13: unknown answer type `numbr` — did you mean `number`?"
+        in report(mini_copy)
+    )
+
+
+def test_text_missing_in_one_language(mini_copy: Path) -> None:
+    it = mini_copy / "locales" / "it" / "texts.yaml"
+    edit(it, "info: Qualche informazione.\n", "")
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    line = line_of(dialog, "    say: info")
+    out = report(mini_copy)
+    assert f"dialogs/main.yaml:{line}:10: the text `info` is missing in locales/it" in out
+    en_line = line_of(mini_copy / "locales" / "en" / "texts.yaml", "info: Some")
+    assert f"locales/en/texts.yaml:{en_line}:7: the text `info` exists in en but not in it" in out
+
+
+def test_text_defined_twice(mini_copy: Path) -> None:
+    (mini_copy / "locales" / "en" / "more.yaml").write_text("back: Go back\n", encoding="utf-8")
+    assert (
+        "locales/en/texts.yaml:2:1: the text `back` is defined twice "
+        "(also at locales/en/more.yaml:1:7)"
+    ) in report(mini_copy)
+
+
+def test_template_syntax_error(mini_copy: Path) -> None:
+    en = mini_copy / "locales" / "en" / "texts.yaml"
+    edit(en, 'saved: "Thanks {{ name }}."', 'saved: "Thanks {{ name }."')
+    line = line_of(en, "saved:")
+    assert f"locales/en/texts.yaml:{line}:8: the text `saved` has a template mistake" in report(
+        mini_copy
+    )
+
+
+def test_template_variable_nobody_provides(mini_copy: Path) -> None:
+    en = mini_copy / "locales" / "en" / "texts.yaml"
+    edit(en, 'saved: "Thanks {{ name }}."', 'saved: "Thanks {{ nam }}."')
+    line = line_of(en, "saved:")
+    assert (
+        f"locales/en/texts.yaml:{line}:8: the text `saved` uses `{{{{ nam }}}}`, but no "
+        "question or action provides it — did you mean `name`?"
+    ) in report(mini_copy)
+
+
+def test_condition_on_unknown_slot(mini_copy: Path) -> None:
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    edit(dialog, "if: budget > 0", "if: budjet > 0")
+    line = line_of(dialog, "if: budjet")
+    assert (
+        f"dialogs/main.yaml:{line}:9: the condition uses `budjet`, which no question provides"
+        " — did you mean `budget`?"
+    ) in report(mini_copy)
+
+
+def test_missing_engine_text(mini_copy: Path) -> None:
+    en = mini_copy / "locales" / "en" / "texts.yaml"
+    edit(en, "  help: Help text.\n", "")
+    assert "the text `common.help` is missing; the bot needs it" in report(mini_copy)
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"\xff\xfe\x00binary",
+        b"",
+        b"- just\n- a list\n",
+        b"states: 3\nstart: x\n",
+        b"!!python/object:os.system x\n",
+        b"a: &a [*a]\n",
+        b"start: [\n" * 50,
+    ],
+)
+def test_garbage_files_never_crash(mini_copy: Path, garbage: bytes) -> None:
+    (mini_copy / "dialogs" / "broken.yaml").write_bytes(garbage)
+    result = CliRunner().invoke(cli, ["validate", str(mini_copy)])
+    assert result.exit_code in (0, 1)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_exit_status(mini_copy: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["validate", str(mini_copy)])
+    assert ok.exit_code == 0 and ok.output.startswith("OK:")
+    edit(mini_copy / "dialogs" / "main.yaml", "go: info", "go: inf")
+    bad = runner.invoke(cli, ["validate", str(mini_copy)])
+    assert bad.exit_code == 1
+    assert "did you mean `info`?" in bad.output
