@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bot.content.problems import did_you_mean
@@ -30,6 +31,9 @@ class ActionContext:
     events: list[dict[str, Any]] = field(default_factory=list)
     outbox: list[dict[str, Any]] = field(default_factory=list)
     photos: list[str] = field(default_factory=list)
+    content: Any = None  # the loaded Content, for actions that need its data (benchmarks)
+    text: Callable[[str], str] | None = None  # renders a locale text in the prospect's language
+    files_dir: Path | None = None  # where actions may write files (charts)
 
 
 ActionFunc = Callable[[ActionContext], Awaitable[None] | None]
@@ -157,3 +161,6 @@ def forget_contacts(ctx: ActionContext) -> None:
 @ACTIONS.register("clear_slots", description="Forget the answers given so far (start afresh).")
 def clear_slots(ctx: ActionContext) -> None:
     ctx.slots.clear()
+
+
+import bot.growth_actions  # noqa: E402,F401  (registers project_growth)

@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
@@ -22,6 +23,7 @@ from rapidfuzz import fuzz, process
 from bot.actions import ACTIONS, ActionContext, ActionRegistry
 from bot.content.machines import ADVANCE, ANSWER, GIVE_UP, PRESS, DialogMachine, build_machines
 from bot.content.model import LANGUAGES, Content, StateSpec
+from bot.growth_actions import fill_growth_slots
 from bot.messages import Button, Input, Reply, TurnResult
 from bot.render import Renderer
 from bot.slots import fold, parse_answer
@@ -43,6 +45,9 @@ class Analysis(Protocol):
     entities: Any
 
 
+SlotFiller = Callable[[Any, str, dict[str, Any], str], list[str]]
+
+
 class Understanding(Protocol):
     def analyse(self, text: str, lang_prior: str | None = None, today: Any = None) -> Any: ...
 
@@ -62,6 +67,7 @@ class _Turn:
     record: TurnRecord | None = None
     recent: list[str] = field(default_factory=list)
     forget: bool = False  # the prospect confirmed /delete: erase them instead of saving
+    photos: list[str] = field(default_factory=list)  # made by actions, sent after the texts
 
     def __post_init__(self) -> None:
         self.record = TurnRecord(self.conv, self.now)
@@ -87,8 +93,11 @@ class Engine:
         default_lang: str = "en",
         understanding: Understanding | None = None,
         actions: ActionRegistry = ACTIONS,
+        files_dir: Path | None = None,
     ) -> None:
         self.store = store
+        self.slot_fillers: list[SlotFiller] = [fill_growth_slots]
+        self.files_dir = files_dir if files_dir is not None else store.path.parent / "charts"
         self.clock = clock
         self.default_lang = default_lang if default_lang in LANGUAGES else "en"
         self.understanding = understanding
@@ -406,6 +415,10 @@ class Engine:
         conv = t.conv
         target = self._intent_answer(analysis.intent)
         t.event("intent", f"{analysis.intent} {analysis.confidence:.2f}")
+        for filler in self.slot_fillers:
+            filled = filler(analysis, analysis.text, conv.slots, conv.dialog)
+            if filled:
+                t.event("slots_from_text", ",".join(filled))
         if target is None or content.state(*target) is None:
             self._say_key(t, "common.not_understood")
             self._reprompt(t, machines)
@@ -416,7 +429,10 @@ class Engine:
             self._menu(content),
             content.main_dialog.start.resolve(content.main),
         )
-        if at_rest or answer.do or answer.ask is not None or (conv.dialog, conv.state) == target:
+        # An answer that starts a flow of its own (a question, an action, a sequence of
+        # messages) takes the prospect there; a short answer is a digression and comes back.
+        starts_a_flow = bool(answer.do) or answer.ask is not None or not answer.waits
+        if at_rest or starts_a_flow or (conv.dialog, conv.state) == target:
             await self._enter(t, machines, *target)
             return
         for ref in answer.say:
@@ -461,6 +477,9 @@ class Engine:
             for i, ref in enumerate(spec.say):
                 last = i == len(spec.say) - 1
                 self._say_key(t, ref.key, buttons=self._buttons_for(t, spec) if last else ())
+            if spec.say or spec.waits:  # a picture goes out after the text that explains it
+                t.replies.extend(Reply("", photo=photo) for photo in t.photos)
+                t.photos.clear()
             if spec.waits:
                 return
             moved = machine.move(state, ADVANCE, self._values(t))
@@ -489,6 +508,9 @@ class Engine:
                 first_name=conv.first_name,
                 source=conv.source,
                 recent=t.recent,
+                content=self.content,
+                text=lambda key, t=t: self._text_of(t, key),  # type: ignore[misc]
+                files_dir=self.files_dir,
             )
             try:
                 result = action.func(ctx)
@@ -501,8 +523,7 @@ class Engine:
             t.rec.leads.extend(ctx.leads)
             t.rec.events.extend(ctx.events)
             t.rec.outbox.extend(ctx.outbox)
-            for photo in ctx.photos:
-                t.replies.append(Reply("", photo=photo))
+            t.photos.extend(ctx.photos)
 
     # -- rendering -----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
+from babel.units import format_unit
 from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -64,6 +65,17 @@ def format_pct(value: Any, lang: str) -> str:
     return format_percent(number, locale=_locale(lang))
 
 
+def format_duration(months: Any, lang: str) -> str:
+    """A number of months as people say it: «8 mesi» under two years, «38 anni» above."""
+    try:
+        number = float(months)
+    except (TypeError, ValueError):
+        return str(months)
+    if number < 24:
+        return format_unit(max(1, round(number)), "duration-month", locale=_locale(lang))
+    return format_unit(round(number / 12), "duration-year", locale=_locale(lang))
+
+
 class Renderer:
     """Compiles and renders locale texts; one per loaded content, shared by every user."""
 
@@ -80,6 +92,7 @@ class Renderer:
         env.filters["money"] = _ctx_filter(format_money)
         env.filters["compact"] = _ctx_filter(format_compact)
         env.filters["percent"] = _ctx_filter(format_pct)
+        env.filters["duration"] = _ctx_filter(format_duration)
         return env
 
     def render(self, source: str, variables: Mapping[str, Any], lang: str) -> str:

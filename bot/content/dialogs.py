@@ -26,7 +26,7 @@ KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
 DIALOG_KEYS = ("id", "start", "menu", "states", "description")
 STATE_KEYS = ("say", "buttons", "ask", "next", "when", "do", "on_give_up", "note")
 BUTTON_KEYS = ("text", "go")
-ASK_KEYS = ("slot", "type", "retry", "tries", "options", "min", "max", "optional")
+ASK_KEYS = ("slot", "type", "retry", "tries", "options", "min", "max")
 OPTION_KEYS = ("value", "text")
 BRANCH_KEYS = ("if", "go")
 
@@ -312,7 +312,6 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
                     options.append(Option(value, text, opos))
     elif "options" in raw:
         problems.add(src.at_key(raw, "options"), "`options` only make sense with `type: choice`")
-    optional = bool(raw.get("optional", False))
     if slot is None or kind is None:
         return None
     return AskSpec(
@@ -324,5 +323,4 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
         options=tuple(options),
         minimum=bounds["min"],
         maximum=bounds["max"],
-        optional=optional,
     )

@@ -75,7 +75,13 @@ def load_content(root: Path, *, check: bool = True) -> Loaded:
         from bot.understanding.intents import load_intents
 
         intents = load_intents(intents_path, problems)
-    content = Content(dialogs=dialogs, texts=texts, intents=intents)
+    benchmarks = None
+    benchmarks_path = root / "dialogs" / "benchmarks.yaml"
+    if benchmarks_path.exists():
+        from bot.benchmarks import load_benchmarks
+
+        benchmarks = load_benchmarks(benchmarks_path, problems)
+    content = Content(dialogs=dialogs, texts=texts, intents=intents, benchmarks=benchmarks)
     if "main" not in dialogs and dialogs:
         first = next(iter(dialogs.values()))
         problems.add(

@@ -58,7 +58,6 @@ class AskSpec:
     options: tuple[Option, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
-    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +121,7 @@ class Content:
     texts: dict[str, dict[str, LocaleText]]  # lang -> key -> text
     main: str = "main"
     intents: object | None = None  # bot.understanding.intents.IntentSet, when present
+    benchmarks: object | None = None  # bot.benchmarks.Benchmarks, when present
     root_files: list[str] = field(default_factory=list)
 
     def state(self, dialog: str, state: str) -> StateSpec | None:

@@ -1,0 +1,176 @@
+"""The actions behind the reality check: project growth from the prospect's own numbers.
+
+Kept apart from ``bot.actions`` because they pull in the projection model and matplotlib; they
+register themselves in the same registry when imported (``bot.actions`` imports this module).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+from bot.actions import ACTIONS, ActionContext
+from bot.benchmarks import PLATFORMS, Benchmarks
+from bot.chart import ChartLabels, render_chart
+from bot.projection import SCENARIOS, Projection, ProjectionInput, project
+from bot.render import BABEL_LOCALES
+
+log = logging.getLogger(__name__)
+
+GROWTH_SLOTS = ("platform", "current_followers", "target_followers", "budget", "posts_per_week")
+MAX_FOLLOWERS = 10**12  # beyond this the question is a joke; the model still answers honestly
+
+
+def projection_values(result: Projection) -> dict[str, Any]:
+    """What the texts may show, as plain numbers (the templates format them)."""
+    values: dict[str, Any] = {
+        "already_there": result.already_there,
+        "reachable": result.reachable,
+        "advice": [str(a) for a in result.advice],
+        "budget_needed": result.budget_needed_eur_month,
+        "paid_share": round(result.paid_share, 2),
+        "current": result.input.current,
+        "target": result.input.target,
+        "budget": result.input.budget_eur_month,
+        "posts": result.input.posts_per_week,
+    }
+    for name in SCENARIOS:
+        scenario = result.scenarios[name]
+        values[f"{name}_months"] = scenario.months_to_target
+        values[f"{name}_years"] = (
+            round(scenario.years_to_target, 1) if scenario.years_to_target is not None else None
+        )
+        values[f"{name}_after_1_year"] = scenario.after_1_year
+    return values
+
+
+@ACTIONS.register(
+    "project_growth",
+    provides=("projection",),
+    needs=GROWTH_SLOTS,
+    description="Project followers month by month in three scenarios and draw the chart.",
+)
+async def project_growth(ctx: ActionContext) -> None:
+    params = getattr(ctx.content, "benchmarks", None)
+    platform = str(ctx.slots.get("platform") or "")
+    if not isinstance(params, Benchmarks) or platform not in PLATFORMS:
+        ctx.values["projection"] = None
+        ctx.events.append({"kind": "projection_skipped", "detail": platform or "no platform"})
+        return
+    try:
+        inp = ProjectionInput(
+            platform=platform,
+            current=int(min(float(ctx.slots.get("current_followers") or 0), MAX_FOLLOWERS)),
+            target=int(min(float(ctx.slots.get("target_followers") or 0), MAX_FOLLOWERS)),
+            budget_eur_month=float(ctx.slots.get("budget") or 0),
+            posts_per_week=float(ctx.slots.get("posts_per_week") or 0),
+            start_month=ctx.now.month,
+        )
+        result = project(inp, params)
+    except (ValueError, OverflowError) as err:
+        ctx.values["projection"] = None
+        ctx.events.append({"kind": "projection_failed", "detail": str(err)[:200]})
+        return
+    values = projection_values(result)
+    ctx.values["projection"] = values
+    likely = result.scenarios["likely"]
+    ctx.slots["projection_summary"] = (
+        f"{inp.platform} {inp.current}→{inp.target}, €{inp.budget_eur_month:g}/month, "
+        f"{inp.posts_per_week:g} posts/week: likely "
+        + (
+            f"{likely.months_to_target} months"
+            if likely.months_to_target is not None
+            else "not within 50 years"
+        )
+    )
+    ctx.events.append({"kind": "projection", "detail": ctx.slots["projection_summary"]})
+    if ctx.files_dir is None or ctx.text is None:
+        return
+    text = ctx.text
+    labels = ChartLabels(
+        locale=BABEL_LOCALES.get(ctx.lang, "en_GB"),
+        title=text("projection.chart.title"),
+        x_axis=text("projection.chart.x_axis"),
+        y_axis=text("projection.chart.y_axis"),
+        cautious=text("projection.chart.cautious"),
+        likely=text("projection.chart.likely"),
+        good=text("projection.chart.good"),
+        target=text("projection.chart.target"),
+        footnote=text("projection.chart.footnote") or None,
+    )
+    safe_user = re.sub(r"[^A-Za-z0-9_-]", "_", ctx.user_id)[:40]
+    path = ctx.files_dir / f"{safe_user}-{ctx.now.strftime('%Y%m%d%H%M%S')}.png"
+    try:
+        ctx.files_dir.mkdir(parents=True, exist_ok=True)
+        # matplotlib is CPU-bound: keep the event loop free for other prospects
+        await asyncio.to_thread(render_chart, result, labels, path)
+    except Exception:  # a chart is a bonus; the numbers already went out as text
+        log.exception("chart rendering failed")
+        ctx.events.append({"kind": "chart_failed"})
+        return
+    ctx.photos.append(str(path))
+
+
+CURRENT_CUES = re.compile(
+    r"\b(ho|abbiamo|siamo a|sono a|conto|contiamo|have|got|we're at|i'm at|at|currently|"
+    r"attualmente|adesso|ora|now)\b[^0-9]{0,25}$",
+    re.IGNORECASE,
+)
+TARGET_CUES = re.compile(
+    r"\b(arrivare|arrivo|arriviamo|raggiungere|voglio|vorrei|vogliamo|obiettivo|a quota|"
+    r"reach|get to|hit|want|target|goal|to)\b[^0-9]{0,25}$",
+    re.IGNORECASE,
+)
+GROWTH_INTENT = "growth_timeline"
+
+
+def fill_growth_slots(analysis: Any, text: str, slots: dict[str, Any], dialog: str) -> list[str]:
+    """Numbers from a growth question fill the projection's slots, so nobody is asked twice.
+
+    "ho 800 follower e ne voglio 5000" → current 800, target 5000; a platform and a monthly
+    amount fill theirs (replacing older answers: the prospect just said the new numbers).
+    """
+    if getattr(analysis, "intent", None) != GROWTH_INTENT:
+        return []
+    entities = getattr(analysis, "entities", None)
+    if entities is None:
+        return []
+    found: dict[str, Any] = {}
+    platforms = [p for p in entities.platforms if p in PLATFORMS]
+    if platforms:
+        found["platform"] = platforms[0]
+    money = [m for m in entities.money if m.currency == "EUR" or m.period]
+    if money:
+        amount = money[0].amount
+        found["budget"] = int(amount) if float(amount).is_integer() else amount
+    numbers = [n for n in entities.numbers if n >= 0]
+    if len(numbers) >= 2:
+        found["current_followers"], found["target_followers"] = (
+            int(min(numbers[:2])),
+            int(max(numbers[:2])),
+        )
+    elif len(numbers) == 1:
+        value = int(numbers[0])
+        position = _position(text, numbers[0])
+        before = text[:position] if position is not None else text
+        if CURRENT_CUES.search(before) and not TARGET_CUES.search(before):
+            found["current_followers"] = value
+        else:
+            found["target_followers"] = value
+    filled = []
+    for slot, value in found.items():
+        slots[slot] = value  # a new question with new numbers replaces the old answers
+        filled.append(slot)
+    return filled
+
+
+def _position(text: str, value: float) -> int | None:
+    """Where a number was written, to read the words just before it."""
+    from bot.understanding.numbers import find_numbers
+
+    for mention in find_numbers(text):
+        if mention.value == value:
+            return mention.start
+    return None

@@ -1,0 +1,1 @@
+"""Reading what prospects type: intents, language, numbers, money, platforms and time spans."""
