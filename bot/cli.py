@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -126,6 +127,80 @@ def chat(lang: str | None, user_id: str, db_path: Path | None, root: Path | None
             await session.send(line, click.echo)
 
     asyncio.run(run())
+
+
+@cli.command()
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the leads to this CSV file instead of printing them.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="SQLite file (default: BOT_DB_PATH or data/bot.db).",
+)
+def leads(csv_path: Path | None, db_path: Path | None) -> None:
+    """List the prospects who left their contacts or asked for a person."""
+    from bot.reports import export, format_table, lead_rows
+    from bot.store import Store
+
+    settings = load_settings()
+    path = db_path or settings.db_path
+    if not path.exists():
+        click.echo(f"No database at {path} yet: nobody has talked to the bot.", err=True)
+        sys.exit(1)
+    store = Store(path)
+    if csv_path is not None:
+        count = export(store, csv_path)
+        click.echo(f"{count} lead(s) written to {csv_path}.")
+    else:
+        click.echo(format_table(lead_rows(store)))
+
+
+@cli.command()
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Only prospects who started on or after this day (YYYY-MM-DD).",
+)
+@click.option("--source", default=None, help="Only prospects from this deep-link campaign.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the figures to this CSV file.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="SQLite file (default: BOT_DB_PATH or data/bot.db).",
+)
+def stats(
+    since: datetime | None, source: str | None, csv_path: Path | None, db_path: Path | None
+) -> None:
+    """The funnel: prospects, where they stop, leads by campaign, what was not understood."""
+    from bot.stats import compute, format_report, write_csv
+    from bot.store import Store
+
+    path = db_path or load_settings().db_path
+    if not path.exists():
+        click.echo(f"No database at {path} yet: nobody has talked to the bot.", err=True)
+        sys.exit(1)
+    funnel = compute(Store(path), since=since, source=source)
+    click.echo(format_report(funnel))
+    if csv_path is not None:
+        with csv_path.open("w", newline="", encoding="utf-8") as out:
+            write_csv(funnel, out)
+        click.echo(f"Figures written to {csv_path}.")
 
 
 def _register_optional() -> None:
