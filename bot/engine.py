@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 MAX_HOPS = 30  # a loop of `next:` between states must not hang a turn
 MAX_INPUT = 4096  # Telegram's own limit; anything longer is cut before any processing
 SOURCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-DELETE_YES, DELETE_NO = "del.yes", "del.no"
+DELETE = re.compile(r"^del\.(yes|no)\.(\d{1,9})$")
+RECENT_INPUTS = 50  # update ids remembered per prospect to drop redeliveries
 COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 
@@ -111,6 +112,13 @@ class Engine:
         machines = build_machines(content, self.renderer)
         self._current = (content, machines)
 
+    def text(self, key: str, lang: str, **values: Any) -> str:
+        """A locale text rendered outside a conversation (adapters' own notices)."""
+        entry = self.content.texts.get(lang, {}).get(key) or self.content.texts.get(
+            self.default_lang, {}
+        ).get(key)
+        return self.renderer.render(entry.source, values, lang) if entry else ""
+
     @property
     def content(self) -> Content:
         return self._current[0]
@@ -133,16 +141,12 @@ class Engine:
         fresh = conv is None
         if conv is None:
             conv = self._new_conversation(content, inp)
-        if (
-            inp.input_id is not None
-            and conv.last_input_id is not None
-            and inp.input_id <= conv.last_input_id
-        ):
-            return TurnResult(
-                [], conv.lang, conv.dialog, conv.state, dict(conv.slots), duplicate=True
-            )
         if inp.input_id is not None:
-            conv.last_input_id = inp.input_id
+            if inp.input_id in conv.recent_inputs:  # delivered twice (a retry after a crash)
+                return TurnResult(
+                    [], conv.lang, conv.dialog, conv.state, dict(conv.slots), duplicate=True
+                )
+            conv.recent_inputs = [*conv.recent_inputs, inp.input_id][-RECENT_INPUTS:]
         if inp.first_name:
             conv.first_name = inp.first_name[:64]
         t = _Turn(conv, now)
@@ -214,8 +218,9 @@ class Engine:
             self._say_key(t, "common.unsupported")
             self._reprompt(t, machines)
             return
-        if inp.button in (DELETE_YES, DELETE_NO):
-            if inp.button == DELETE_YES:
+        confirm = DELETE.match(inp.button or "")
+        if confirm is not None and int(confirm.group(2)) == t.conv.step:
+            if confirm.group(1) == "yes":
                 t.forget = True
                 self._say_key(t, "common.deleted")
             else:
@@ -267,8 +272,10 @@ class Engine:
                 t,
                 "common.delete_confirm",
                 buttons=(
-                    Button(self._plain(self._text_of(t, "common.delete_yes")), DELETE_YES),
-                    Button(self._plain(self._text_of(t, "common.no")), DELETE_NO),
+                    Button(
+                        self._plain(self._text_of(t, "common.delete_yes")), f"del.yes.{conv.step}"
+                    ),
+                    Button(self._plain(self._text_of(t, "common.no")), f"del.no.{conv.step}"),
                 ),
             )
         elif name in ("lang", "language", "lingua"):

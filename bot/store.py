@@ -20,6 +20,14 @@ import sqlite_utils
 SCHEMA_VERSION = 1
 
 
+def _int_list(raw: Any) -> list[int]:
+    try:
+        value = json.loads(raw or "[]")
+    except (TypeError, json.JSONDecodeError):
+        return []
+    return [v for v in value if isinstance(v, int)] if isinstance(value, list) else []
+
+
 @dataclass
 class Conversation:
     """One prospect's place in the conversation, as stored between turns."""
@@ -32,7 +40,7 @@ class Conversation:
     step: int = 0
     tries: int = 0
     lang_locked: bool = False
-    last_input_id: int | None = None
+    recent_inputs: list[int] = field(default_factory=list)
     first_name: str | None = None
     source: str | None = None
     is_new: bool = False
@@ -91,7 +99,7 @@ class Store:
                     "step": int,
                     "tries": int,
                     "lang_locked": int,
-                    "last_input_id": int,
+                    "recent_inputs": str,
                     "updated": str,
                 },
                 pk="user_id",
@@ -135,12 +143,21 @@ class Store:
                 if_not_exists=True,
             )
             db.table("outbox").create(
-                {"id": int, "created": str, "kind": str, "payload": str, "sent": int},
+                {
+                    "id": int,
+                    "user_id": str,
+                    "created": str,
+                    "kind": str,
+                    "payload": str,
+                    "sent": int,
+                },
                 pk="id",
                 if_not_exists=True,
             )
             db.table("meta").create({"key": str, "value": str}, pk="key", if_not_exists=True)
-            db.table("meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+            db.table("meta").upsert(
+                {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
+            )
         for table, cols in (
             ("transcript", ["user_id"]),
             ("events", ["user_id"]),
@@ -175,7 +192,7 @@ class Store:
             step=row["step"] or 0,
             tries=row["tries"] or 0,
             lang_locked=bool(row["lang_locked"]),
-            last_input_id=row["last_input_id"],
+            recent_inputs=_int_list(row.get("recent_inputs")),
             first_name=row["first_name"],
             source=row["source"],
         )
@@ -244,7 +261,7 @@ class Store:
                     "step": conv.step,
                     "tries": conv.tries,
                     "lang_locked": int(conv.lang_locked),
-                    "last_input_id": conv.last_input_id,
+                    "recent_inputs": json.dumps(conv.recent_inputs),
                     "updated": now,
                 },
                 pk="user_id",
@@ -281,6 +298,7 @@ class Store:
                 self.db.table("outbox").insert(
                     {
                         "created": now,
+                        "user_id": conv.user_id,
                         "kind": item["kind"],
                         "payload": json.dumps(item, ensure_ascii=False),
                         "sent": 0,
@@ -294,10 +312,32 @@ class Store:
                 ("transcript", "user_id"),
                 ("events", "user_id"),
                 ("leads", "user_id"),
+                ("outbox", "user_id"),
                 ("conversations", "user_id"),
                 ("users", "id"),
             ):
                 self.db.execute(f"delete from [{table}] where [{col}] = ?", [user_id])
+
+    # -- messages for the agency ----------------------------------------------------------------
+
+    def pending_outbox(self, limit: int = 50) -> list[tuple[int, dict[str, Any]]]:
+        """(row id, item) of messages for the agency not yet delivered, oldest first."""
+        rows = self.db.query(
+            "select id, payload from outbox where sent = 0 order by id limit ?", [limit]
+        )
+        out = []
+        for row in rows:
+            try:
+                item = json.loads(row["payload"])
+            except (TypeError, json.JSONDecodeError):
+                item = {}
+            out.append((int(row["id"]), item if isinstance(item, dict) else {}))
+        return out
+
+    def mark_outbox(self, row_id: int, status: int) -> None:
+        """1 = delivered, -1 = dropped (e.g. the prospect erased themselves)."""
+        with self._lock, self.db.atomic():
+            self.db.execute("update outbox set sent = ? where id = ?", [status, row_id])
 
     def close(self) -> None:
         self.db.close()

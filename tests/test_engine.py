@@ -210,3 +210,24 @@ async def test_delete_erases_the_user(mini_engine: Engine) -> None:
     assert chat.texts == ["Deleted."]
     assert mini_engine.store.load("u1") is None
     assert mini_engine.store.events("u1") == []
+
+
+async def test_out_of_order_inputs_are_each_handled_once(mini_engine: Engine) -> None:
+    await mini_engine.turn(Input("u1", text="/start", input_id=20))
+    later = await mini_engine.turn(Input("u1", text="/help", input_id=22))
+    earlier = await mini_engine.turn(Input("u1", text="/help", input_id=21))
+    again = await mini_engine.turn(Input("u1", text="/help", input_id=21))
+    assert later.replies and earlier.replies
+    assert again.duplicate
+
+
+async def test_an_old_delete_confirmation_erases_nothing(mini_engine: Engine) -> None:
+    chat = Chat(mini_engine)
+    await chat.say("/start")
+    await chat.say("/delete")
+    confirm = chat.last
+    await chat.press("Plan")  # the prospect moved on instead of confirming
+    chat.last = confirm
+    result = await chat.press("Yes, delete")
+    assert result.replies[0].text == "That button is old."
+    assert mini_engine.store.load("u1") is not None

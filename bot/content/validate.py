@@ -32,13 +32,17 @@ BUILTIN_TEXTS = (
     "common.delete_yes",
     "common.deleted",
     "common.delete_cancelled",
+    "telegram.group_notice",
+    "telegram.flood",
+    *(f"telegram.commands.{c}" for c in ("start", "menu", "help", "lang", "restart", "privacy",
+                                         "delete")),
     *(
         f"common.retry.{t}"
         for t in ("number", "money", "choice", "text", "email", "phone", "yesno")
     ),
 )
 # Values every template may use without a state providing them.
-BUILTIN_VALUES = {"first_name", "lang", "tries_left", "source", "answer"}
+BUILTIN_VALUES = {"first_name", "lang", "tries_left", "source", "bot_username"}
 
 
 def validate(content: Content, problems: Problems) -> None:
