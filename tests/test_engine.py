@@ -226,7 +226,7 @@ async def test_an_old_delete_confirmation_erases_nothing(mini_engine: Engine) ->
     await chat.say("/start")
     await chat.say("/delete")
     confirm = chat.last
-    await chat.press("Plan")  # the prospect moved on instead of confirming
+    await chat.say("Plan")  # the prospect moved on instead of confirming
     chat.last = confirm
     result = await chat.press("Yes, delete")
     assert result.replies[0].text == "That button is old."
