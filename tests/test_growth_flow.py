@@ -54,7 +54,9 @@ async def test_out_of_reach_target_is_called_so(engine: Engine) -> None:
     assert "petrol" in text  # no ads at all: the car without petrol
 
 
-async def test_lead_after_projection_carries_it_to_the_agency(engine: Engine, tmp_path: Path) -> None:
+async def test_lead_after_projection_carries_it_to_the_agency(
+    engine: Engine, tmp_path: Path
+) -> None:
     chat = Chat(engine, "lead", language_code="it")
     await chat.say("/start")
     await chat.say(QUESTIONS["it"])

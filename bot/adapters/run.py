@@ -1,0 +1,97 @@
+"""``python -m bot run``: the bot on Telegram, by long polling or behind a webhook.
+
+``run_polling``/``run_webhook`` own the event loop and stop cleanly on SIGINT/SIGTERM: updates
+already fetched are processed and their replies sent before the process exits, and updates not
+yet fetched stay with Telegram (their offset is never confirmed) for the next start.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from datetime import timedelta
+
+import click
+
+from bot.config import Settings, load_settings
+
+log = logging.getLogger("bot.run")
+
+NO_TOKEN = """\
+TELEGRAM_BOT_TOKEN is not set, so there is no bot to run.
+
+  1. In Telegram, open @BotFather, send /newbot and follow the two questions.
+  2. Copy the token it gives you into a .env file next to this project:
+       TELEGRAM_BOT_TOKEN=123456789:AA...
+     (see .env.example for every setting), or export it in your shell.
+  3. Run `python -m bot run` again.
+
+Just want to try the conversation? `python -m bot chat` runs it in this terminal, no token needed.
+"""
+# Telegram's rule for secret_token: 1-256 characters, A-Z a-z 0-9 _ -
+SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def check_settings(settings: Settings) -> str | None:
+    """What stops the bot from starting, in words for whoever deploys it; None if nothing."""
+    if not settings.token:
+        return NO_TOKEN
+    if settings.webhook_url:
+        official = settings.api_base_url.startswith(Settings.api_base_url)
+        if official and not settings.webhook_url.startswith("https://"):
+            return "WEBHOOK_URL must be a public https:// address (Telegram refuses plain http)."
+        if not settings.webhook_secret:
+            return (
+                "Webhook mode needs WEBHOOK_SECRET, so only Telegram can post updates.\n"
+                'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+            )
+        if not SECRET.match(settings.webhook_secret):
+            return "WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (at most 256)."
+    return None
+
+
+def setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # transitions narrates every state change at INFO: the engine's own turn line is enough.
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+
+
+@click.command("run")
+@click.option("--verbose", is_flag=True, help="Log our own debug messages too.")
+def run(verbose: bool) -> None:
+    """Run the bot on Telegram (polling; webhook when WEBHOOK_URL is set). Ctrl-C stops it."""
+    settings = load_settings()
+    problem = check_settings(settings)
+    if problem:
+        click.echo(problem, err=True)
+        sys.exit(2)
+    setup_logging(verbose)
+    # PTB 22 warns on every 429 until time periods are timedeltas; opt in to the future now.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+    from bot.adapters.telegram import ALLOWED_UPDATES, TelegramBot, webhook_options
+    from bot.cli import make_engine
+
+    engine = make_engine(settings.content_dir, settings.db_path, settings.default_lang)
+    bot = TelegramBot(engine, settings)
+    app = bot.build()
+    try:
+        if settings.webhook_url:
+            log.info("starting: webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+            app.run_webhook(bootstrap_retries=3, **webhook_options(settings))
+        else:
+            log.info("starting: long polling")
+            app.run_polling(
+                timeout=timedelta(seconds=30),
+                bootstrap_retries=3,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+            )
+    finally:
+        engine.store.close()
+        log.info("stopped")

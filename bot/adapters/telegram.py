@@ -1,0 +1,368 @@
+"""The Telegram adapter: python-telegram-bot 22 on the outside, ``Engine.turn`` on the inside.
+
+The engine saves each turn before we send anything, so a reply that fails after our retries
+costs the prospect one message, never their place in the conversation. Everything else here is
+about being a good Telegram citizen: one chat in order, many chats at once, Telegram's limits
+respected, hostile input answered politely or not at all, and no token or contact in the logs.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, CallbackQuery, Message, Update
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.adapters.telegram_admin import AdminOutbox
+from bot.adapters.telegram_format import pressed_label, with_choice
+from bot.adapters.telegram_guard import FloodGuard, PerChatProcessor, install_redaction
+from bot.adapters.telegram_send import Sender
+from bot.config import Settings
+from bot.engine import Engine
+from bot.messages import Input, Reply, TurnResult
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+# fmt: off
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member",
+                   "channel_post", "edited_channel_post"]
+# What the prospect sent when it is not text, in the order the attributes must be tested
+# (an animation is also a document, a venue also a location).
+MEDIA_KINDS = ("sticker", "photo", "voice", "video_note", "animation", "video", "audio",
+               "document", "venue", "location", "contact", "poll", "dice", "game", "story",
+               "invoice", "paid_media")
+# fmt: on
+
+COMMANDS = ("start", "menu", "help", "lang", "restart", "privacy", "delete")
+
+
+def user_key(user_id: int) -> str:
+    return f"tg:{user_id}"
+
+
+def api_urls(base_url: str) -> tuple[str, str]:
+    """(base_url, base_file_url) for the official Bot API or a local Bot API server."""
+    base = base_url.rstrip("/")
+    if "{token}" in base:
+        return base, base.replace("/bot{token}", "/file/bot{token}")
+    if not base.endswith("/bot"):
+        base += "/bot"
+    return base, base[: -len("/bot")] + "/file/bot"
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Arguments shared by ``Application.run_webhook`` and ``Updater.start_webhook``.
+
+    The local path is the public URL's path, so a reverse proxy can pass requests through as
+    they are; Telegram sends the secret in a header and PTB answers 403 without it.
+    """
+    if not settings.webhook_url or not settings.webhook_secret:
+        raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlsplit(settings.webhook_url).path.strip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret,
+        "allowed_updates": ALLOWED_UPDATES,
+        "drop_pending_updates": False,
+        # one connection keeps Telegram's order (the engine drops an update id older than the
+        # last one it saw); PTB acknowledges each POST at once, so this costs no throughput
+        "max_connections": 1,
+    }
+
+
+def media_kind(message: Message) -> str | None:
+    for kind in MEDIA_KINDS:
+        if getattr(message, kind, None):
+            return kind
+    return None
+
+
+def clean_text(text: str) -> str:
+    """Lone surrogates (possible in JSON, impossible in UTF-8) would break SQLite later."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+class TelegramBot:
+    """Handlers, sending and admin delivery around one ``Engine``; ``build()`` gives the app."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        *,
+        send_attempts: int = 4,
+        backoff: float = 0.5,
+        flood: FloodGuard | None = None,
+        max_concurrent_updates: int = 256,
+        remembered_chats: int = 10_000,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.sender = Sender(send_attempts, backoff)
+        self.outbox = AdminOutbox(engine.store, self.sender, settings.admin_ids)
+        self.flood = flood or FloodGuard()
+        self.processor = PerChatProcessor(max_concurrent_updates, self.flood, self._on_flood)
+        self._remembered = remembered_chats
+        self._keyboards: OrderedDict[int, int] = OrderedDict()  # chat -> message with buttons
+        self._told_groups: OrderedDict[int, None] = OrderedDict()
+        self._bot_username: str | None = None
+        install_redaction(settings.token, settings.webhook_secret)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def build(self, *, updater: bool = True) -> Application:
+        if not self.settings.token:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        base_url, base_file_url = api_urls(self.settings.api_base_url)
+        builder = (
+            ApplicationBuilder()
+            .token(self.settings.token)
+            .base_url(base_url)
+            .base_file_url(base_file_url)
+            .rate_limiter(AIORateLimiter(max_retries=3))
+            .concurrent_updates(self.processor)
+            .connection_pool_size(64)
+            .pool_timeout(10.0)
+            .post_init(self.post_init)
+        )
+        if not updater:
+            builder = builder.updater(None)
+        app = builder.build()
+        self.add_handlers(app)
+        return app
+
+    def add_handlers(self, app: Application) -> None:
+        private = filters.ChatType.PRIVATE
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private, self.on_message))
+        app.add_handler(CallbackQueryHandler(self.on_callback))
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED, self.on_edited))
+        app.add_handler(
+            MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.GROUPS, self.on_group)
+        )
+        app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, self.on_channel))
+        app.add_handler(TypeHandler(object, self.on_other))  # last: whatever nothing else took
+        app.add_error_handler(self.on_error)
+
+    async def post_init(self, app: Application) -> None:
+        """Once connected: menu commands per language, then any admin notes a crash held back."""
+        self._bot_username = app.bot.username
+        for lang in ("it", "en", None):
+            words = lang or self.engine.default_lang
+            commands = [
+                BotCommand(name, self.engine.text(f"telegram.commands.{name}", words)[:256] or name)
+                for name in COMMANDS
+            ]
+            try:
+                await self.sender.call(
+                    "setMyCommands",
+                    functools.partial(app.bot.set_my_commands, commands, language_code=lang),
+                )
+            except TelegramError as exc:
+                log.warning("setMyCommands lang=%s failed: %s", lang, type(exc).__name__)
+        await self.outbox.deliver(app.bot)
+
+    # -- handlers ------------------------------------------------------------------------------
+
+    async def on_message(self, update: Update, context: Context) -> None:
+        message, user = update.message, update.effective_user
+        if message is None or user is None or user.is_bot:
+            return
+        text = clean_text(message.text or "")
+        media = None if message.text is not None else media_kind(message)
+        if message.text is None and media is None:
+            log.debug("update=%s ignored: service message", update.update_id)
+            return
+        inp = Input(
+            user_key(user.id),
+            text=text,
+            media=media,
+            language_code=user.language_code,
+            first_name=clean_text(user.first_name or ""),
+            input_id=update.update_id,
+        )
+        await self.turn(context.bot, message.chat_id, inp, update.update_id)
+
+    async def on_callback(self, update: Update, context: Context) -> None:
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None:
+            return
+        await self.sender.quietly("answerCallbackQuery", query.answer)
+        message = query.message
+        if message is None or message.chat.type != ChatType.PRIVATE:
+            return
+        await self._close_keyboard(context.bot, query)
+        inp = Input(
+            user_key(user.id),
+            button=clean_text(query.data or "")[:64],
+            language_code=user.language_code,
+            first_name=clean_text(user.first_name or ""),
+            input_id=update.update_id,
+        )
+        await self.turn(context.bot, message.chat.id, inp, update.update_id)
+
+    async def on_edited(self, update: Update, context: Context) -> None:
+        """An edit would answer the same question twice: the original was already handled."""
+        log.debug("update=%s ignored: edited message", update.update_id)
+
+    async def on_group(self, update: Update, context: Context) -> None:
+        """Private chats only: say so once, in both languages, and leave."""
+        chat = update.effective_chat
+        if chat is None or chat.id in self._told_groups:
+            return
+        self._remember(self._told_groups, chat.id, None)
+        notice = "\n".join(
+            self.engine.text("telegram.group_notice", lang, bot_username=self._bot_username or "")
+            for lang in ("it", "en")
+        )
+        log.info("group chat=%s update=%s: notice and leave", chat.id, update.update_id)
+        await self.sender.quietly(
+            "sendMessage",
+            lambda: context.bot.send_message(chat.id, notice, parse_mode=ParseMode.HTML),
+        )
+        await self.sender.quietly("leaveChat", lambda: context.bot.leave_chat(chat.id))
+
+    async def on_channel(self, update: Update, context: Context) -> None:
+        chat = update.effective_chat
+        if chat is None or chat.id in self._told_groups:
+            return
+        self._remember(self._told_groups, chat.id, None)
+        log.info("channel chat=%s update=%s: leaving", chat.id, update.update_id)
+        await self.sender.quietly("leaveChat", lambda: context.bot.leave_chat(chat.id))
+
+    async def on_other(self, update: object, context: Context) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.debug("update=%s ignored: nothing to do for this kind", update_id)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """The last net: log with the update id, keep running."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        error = context.error
+        log.error(
+            "unexpected error in update=%s: %s",
+            update_id,
+            type(error).__name__,
+            exc_info=(type(error), error, error.__traceback__) if error else None,
+        )
+
+    async def _on_flood(self, update: Update) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or chat.type != ChatType.PRIVATE:
+            return
+        conv = self.engine.store.load(user_key(user.id))
+        lang = (
+            conv.lang if conv else ("it" if (user.language_code or "").startswith("it") else "en")
+        )
+        if update.callback_query is not None:
+            await self.sender.quietly("answerCallbackQuery", update.callback_query.answer)
+        await self.sender.quietly(
+            "sendMessage",
+            lambda: update.get_bot().send_message(
+                chat.id, self.engine.text("telegram.flood", lang)
+            ),
+        )
+
+    # -- one turn ------------------------------------------------------------------------------
+
+    async def turn(self, bot: Any, chat_id: int, inp: Input, update_id: int | None) -> None:
+        await self.sender.quietly(
+            "sendChatAction", lambda: bot.send_chat_action(chat_id, ChatAction.TYPING)
+        )
+        result = await self.engine.turn(inp)
+        log.info(
+            "turn user=%s update=%s state=%s.%s lang=%s replies=%d outbox=%d%s",
+            inp.user_id,
+            update_id,
+            result.dialog,
+            result.state,
+            result.lang,
+            len(result.replies),
+            len(result.outbox),
+            " duplicate" if result.duplicate else "",
+        )
+        if result.duplicate:
+            return
+        await self.send_replies(bot, chat_id, result)
+        if result.outbox:
+            await self.outbox.deliver(bot)
+
+    async def send_replies(
+        self, bot: Any, chat_id: int, result: TurnResult | Sequence[Reply]
+    ) -> None:
+        replies = result.replies if isinstance(result, TurnResult) else list(result)
+        if not replies:
+            return
+        await self._drop_old_keyboard(bot, chat_id)
+        for reply in replies:
+            message = await self.sender.reply(bot, chat_id, reply)
+            if message is not None and reply.buttons:
+                self._remember(self._keyboards, chat_id, message.message_id)
+
+    # -- keyboards -----------------------------------------------------------------------------
+
+    async def _close_keyboard(self, bot: Any, query: CallbackQuery) -> None:
+        """Take the keyboard off the pressed message and note the choice under it."""
+        message = query.message
+        if not isinstance(message, Message):  # too old: Telegram no longer lets us touch it
+            return
+        current = self._keyboards.get(message.chat.id)
+        if current == message.message_id:
+            del self._keyboards[message.chat.id]
+        # an older keyboard's press is stale (the engine re-asks): no ✓ for a choice not taken;
+        # with nothing remembered (a restart), trust the press like the engine will check it
+        fresh = current is None or current == message.message_id
+        label = pressed_label(message.reply_markup, query.data or "") if fresh else None
+        edited = with_choice(message.text_html, label) if label and message.text else None
+        if edited is not None:
+            await self.sender.quietly(
+                "editMessageText",
+                lambda: bot.edit_message_text(
+                    edited,
+                    chat_id=message.chat.id,
+                    message_id=message.message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None,
+                ),
+            )
+        elif message.reply_markup is not None:
+            await self.sender.quietly(
+                "editMessageReplyMarkup",
+                lambda: bot.edit_message_reply_markup(
+                    chat_id=message.chat.id, message_id=message.message_id, reply_markup=None
+                ),
+            )
+
+    async def _drop_old_keyboard(self, bot: Any, chat_id: int) -> None:
+        """A new step is coming: the keyboard of the previous one would only confuse."""
+        message_id = self._keyboards.pop(chat_id, None)
+        if message_id is not None:
+            await self.sender.quietly(
+                "editMessageReplyMarkup",
+                lambda: bot.edit_message_reply_markup(
+                    chat_id=chat_id, message_id=message_id, reply_markup=None
+                ),
+            )
+
+    def _remember(self, memory: OrderedDict[int, Any], key: int, value: Any) -> None:
+        memory[key] = value
+        memory.move_to_end(key)
+        while len(memory) > self._remembered:
+            memory.popitem(last=False)
