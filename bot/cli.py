@@ -211,6 +211,11 @@ def _register_optional() -> None:
         pass
     else:
         cli.add_command(run)
+    from bot.graph_cli import graph
+    from bot.transcripts_cli import test
+
+    cli.add_command(graph)
+    cli.add_command(test)
     try:
         from bot.understanding.cli import nlu, nlu_eval
     except ImportError:

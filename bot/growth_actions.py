@@ -20,6 +20,8 @@ from bot.render import BABEL_LOCALES
 log = logging.getLogger(__name__)
 
 GROWTH_SLOTS = ("platform", "current_followers", "target_followers", "budget", "posts_per_week")
+PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "tiktok": "TikTok",
+                  "linkedin": "LinkedIn"}  # brand names: the same in every language
 MAX_FOLLOWERS = 10**12  # beyond this the question is a joke; the model still answers honestly
 
 
@@ -35,6 +37,7 @@ def projection_values(result: Projection) -> dict[str, Any]:
         "target": result.input.target,
         "budget": result.input.budget_eur_month,
         "posts": result.input.posts_per_week,
+        "platform_name": PLATFORM_NAMES.get(result.input.platform, result.input.platform),
     }
     for name in SCENARIOS:
         scenario = result.scenarios[name]

@@ -7,6 +7,7 @@ answer) while the staff's own ``<b>`` tags pass through.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Mapping
@@ -82,6 +83,10 @@ class Renderer:
     def __init__(self, strict: bool = True) -> None:
         self.env = self._make_env(StrictUndefined if strict else ChainableUndefined)
         self.lenient = self._make_env(ChainableUndefined)
+        # Compiling a template costs ~2 ms, rendering ~20 µs: compile each text once. The texts
+        # come from staff files, so the cache is bounded by the content, not by the prospects.
+        self._strict = functools.lru_cache(maxsize=4096)(self.env.from_string)
+        self._lenient = functools.lru_cache(maxsize=4096)(self.lenient.from_string)
 
     @staticmethod
     def _make_env(undefined: type) -> SandboxedEnvironment:
@@ -100,9 +105,9 @@ class Renderer:
         blanks instead of failing (validation warns about it beforehand)."""
         data = {**variables, "lang": lang}
         try:
-            return self.env.from_string(source).render(data).strip()
+            return self._strict(source).render(data).strip()
         except TemplateError:
-            return self.lenient.from_string(source).render(data).strip()
+            return self._lenient(source).render(data).strip()
 
     def evaluate(self, expression: str, variables: Mapping[str, Any]) -> bool:
         """A ``when: - if:`` condition; a missing slot counts as empty, never as an error."""

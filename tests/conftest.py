@@ -13,6 +13,7 @@ from bot.content.loader import load_content
 from bot.engine import Engine
 from bot.messages import Input, TurnResult
 from bot.store import Store
+from bot.understanding.nlu import Understanding
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -22,9 +23,19 @@ def fixed_clock() -> datetime:
     return datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
 
+_UNDERSTANDING: dict[Path, Understanding] = {}
+
+
 def build_engine(root: Path, db: Path, **kwargs: object) -> Engine:
+    """The real engine as ``python -m bot`` builds it, on a fresh SQLite file."""
     loaded = load_content(root)
     assert loaded.content is not None, loaded.problems.report()
+    intents = loaded.content.intents
+    if intents is not None and "understanding" not in kwargs:
+        # building the matcher loads lemma dictionaries (~1 s): once per content folder
+        if root not in _UNDERSTANDING:
+            _UNDERSTANDING[root] = Understanding(intents)  # type: ignore[arg-type]
+        kwargs["understanding"] = _UNDERSTANDING[root]
     return Engine(loaded.content, Store(db), clock=fixed_clock, **kwargs)  # type: ignore[arg-type]
 
 

@@ -1,0 +1,71 @@
+"""``python -m bot test``: replay the conversation tests in ``dialogs/tests/``, say which pass."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from bot.content.problems import relpath
+from bot.transcripts import FileReport, TranscriptRunner, find_test_files
+
+TESTS_DIR = Path("dialogs") / "tests"
+
+
+async def _run_all(root: Path, files: list[Path], workdir: Path) -> list[FileReport]:
+    runner = TranscriptRunner.for_root(root, workdir)
+    return [await runner.run_file(path) for path in files]
+
+
+def _summary(reports: list[FileReport]) -> str:
+    counts = {"passed": 0, "failed": 0, "pending": 0, "fixed": 0}
+    for report in reports:
+        for outcome in report.outcomes:
+            counts[outcome.status] += 1
+    broken = sum(1 for r in reports if r.problems.errors)
+    parts = [f"{counts['passed'] + counts['fixed']} passed", f"{counts['failed']} failed"]
+    if counts["pending"]:
+        parts.append(f"{counts['pending']} pending (known bugs)")
+    if broken:
+        parts.append(f"{broken} file(s) with mistakes")
+    return ", ".join(parts) + "."
+
+
+@click.command("test")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--content",
+    "root",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    help="Folder with dialogs/ and locales/ (default: here).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show every test's whole conversation.")
+def test(files: tuple[Path, ...], root: Path, verbose: bool) -> None:
+    """Replay the conversation tests in FILES (default: every dialogs/tests/*.yaml).
+
+    Each test is a chat written in YAML: what the prospect types or presses, and what must
+    follow. It runs offline through the real bot, on a fresh database, never on Telegram. A
+    failure is shown as file:line:col with what the bot actually did. Exit 1 if any fails.
+    See dialogs/tests/README.md for how to write one.
+    """
+    missing = [f for f in files if not f.exists()]
+    if missing:
+        for path in missing:
+            click.echo(f"{relpath(path)}: no such file or folder", err=True)
+        sys.exit(1)
+    paths = find_test_files(files or [root / TESTS_DIR])
+    if not paths:
+        click.echo(f"No conversation tests found in {relpath(root / TESTS_DIR)}.", err=True)
+        sys.exit(1)
+    with tempfile.TemporaryDirectory(prefix="bot-test-") as workdir:
+        reports = asyncio.run(_run_all(root, paths, Path(workdir)))
+    for report in reports:
+        for line in report.lines(verbose):
+            click.echo(line)
+    click.echo(_summary(reports))
+    if any(r.failed for r in reports):
+        sys.exit(1)

@@ -1,0 +1,63 @@
+"""One call that reads a prospect's message: language, intent and entities together.
+
+The engine and the command line use this facade so that they never disagree on how a message
+was understood (the same language feeds the matcher and the entity extractor).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.understanding.entities import Entities, extract_entities
+from bot.understanding.intents import IntentSet, Matcher
+from bot.understanding.language import detect_language
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What one message says, as far as the bot can tell."""
+
+    text: str
+    lang: str | None
+    lang_confidence: float
+    intent: str | None
+    confidence: float
+    example: str | None
+    entities: Entities
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``python -m bot nlu --json`` line for this message."""
+        return {
+            "text": self.text,
+            "lang": self.lang,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 3),
+            "entities": self.entities.to_json(),
+        }
+
+
+class Understanding:
+    """Language, intent and entities of free text, built once from the intents file."""
+
+    def __init__(self, intents: IntentSet, threshold: float | None = None) -> None:
+        self.intents = intents
+        self.matcher = Matcher(intents) if threshold is None else Matcher(intents, threshold)
+
+    def analyse(
+        self, text: str, lang_prior: str | None = None, today: date | None = None
+    ) -> Analysis:
+        """Read one message; ``lang_prior`` is the conversation's (or the phone's) language."""
+        lang, lang_confidence = detect_language(text, lang_prior)
+        match = self.matcher.match(text, lang)
+        entities = extract_entities(text, lang, today)
+        return Analysis(
+            text=text,
+            lang=lang,
+            lang_confidence=lang_confidence,
+            intent=match.intent,
+            confidence=match.confidence,
+            example=match.example,
+            entities=entities,
+        )

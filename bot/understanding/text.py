@@ -1,0 +1,391 @@
+"""Turning what people type on a phone into comparable words, in Italian and English.
+
+Prospects write "perche", "ciaooo", "xke", "nn", "10k", "u", "ur": every step here exists so that
+such a message and a tidy example written by staff end up as the same list of lemmas.
+Lemmas come from simplemma (offline dictionaries shipped with the package); lookups are cached
+because the same few hundred words come back in every conversation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import simplemma
+
+LANGS: tuple[str, ...] = ("it", "en")
+NUM = "#"  # every number ("10k", "10.000", "mille") becomes this token, so examples generalise
+CLOCK = "@"  # a time of day ("alle 7", "at 2am", "7 di mattina"): posting times, not quantities
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+# English contractions first ("can't" -> "can not"), then any apostrophe left is an Italian
+# elision ("l'agenzia", "c'è", "po'") and becomes a space.
+_CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"\bcan't\b", "can not"),
+        (r"\bwon't\b", "will not"),
+        (r"\bshan't\b", "shall not"),
+        (r"(?<=[a-z])n't\b", " not"),
+        (r"(?<=[a-z])'re\b", " are"),
+        (r"(?<=[a-z])'ve\b", " have"),
+        (r"(?<=[a-z])'ll\b", " will"),
+        (r"\bi'm\b", "i am"),
+        (r"\bi'd\b", "i would"),
+        (r"(?<=[a-z])'s\b", ""),
+    )
+)
+
+
+def wordset(text: str) -> frozenset[str]:
+    """Word lists are written as plain text, a few per line, so they stay easy to read."""
+    return frozenset(text.split())
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile(r"^(?:\w+mila|\w+cento|\w+milioni?)$")
+_CLOCK_TOKEN = re.compile(r"^\d{1,2}(?:am|pm|h)$")
+_BEFORE_CLOCK = frozenset({"alle", "all", "dalle", "verso", "ore", "at", "around", "by"})
+_LINKS = frozenset({"di", "del", "della", "in", "the"})  # "7 di mattina", "7 in the morning"
+_AFTER_CLOCK = frozenset({"am", "pm", "mattina", "morning", "sera", "evening", "notte", "night"})
+
+NUMBER_WORDS: frozenset[str] = wordset(
+    """
+    due tre quattro cinque sette otto nove dieci venti trenta quaranta cinquanta cento mille mila
+    milione milioni miliardo miliardi
+    two three four five six seven eight nine ten twenty thirty forty fifty hundred hundreds
+    thousand thousands million millions billion k m
+    """
+)
+
+# Chat spellings that stand for a word. Platform nicknames are the same in both languages;
+# "k" means "che" in Italian and "ok" in English, hence the per-language tables.
+_SHARED_ABBREVIATIONS: dict[str, str] = {
+    "insta": "instagram",
+    "ig": "instagram",
+    "fb": "facebook",
+    "yt": "youtube",
+    "tik": "tiktok",
+}
+ABBREVIATIONS: dict[str, dict[str, str]] = {
+    "it": {
+        "x": "per",
+        "xke": "perché",
+        "xk": "perché",
+        "xche": "perché",
+        "pke": "perché",
+        "pk": "perché",
+        "perke": "perché",
+        "k": "che",
+        "ke": "che",
+        "ch": "che",
+        "nn": "non",
+        "cmq": "comunque",
+        "cmnq": "comunque",
+        "xo": "però",
+        "qlc": "qualcosa",
+        "qlcs": "qualcosa",
+        "qcs": "qualcosa",
+        "qualke": "qualche",
+        "qnd": "quando",
+        "qndo": "quando",
+        "qnt": "quanto",
+        "qnto": "quanto",
+        "qnti": "quanti",
+        "sn": "sono",
+        "dv": "dove",
+        "nnt": "niente",
+        "mlt": "molto",
+        "cm": "come",
+        "grz": "grazie",
+        "bn": "bene",
+        "dp": "dopo",
+        "ki": "chi",
+        "anke": "anche",
+        "msg": "messaggio",
+        "c": "ci",
+        "d": "di",
+        "tt": "tutto",
+        "tnx": "grazie",
+    },
+    "en": {
+        "u": "you",
+        "ur": "your",
+        "r": "are",
+        "y": "why",
+        "n": "and",
+        "pls": "please",
+        "plz": "please",
+        "thx": "thanks",
+        "thnx": "thanks",
+        "tnx": "thanks",
+        "ty": "thanks",
+        "k": "ok",
+        "kk": "ok",
+        "msg": "message",
+        "bc": "because",
+        "bcz": "because",
+        "cuz": "because",
+        "coz": "because",
+        "wanna": "want to",
+        "gonna": "going to",
+        "gotta": "got to",
+        "gimme": "give me",
+        "lemme": "let me",
+        "dont": "do not",
+        "didnt": "did not",
+        "doesnt": "does not",
+        "isnt": "is not",
+        "arent": "are not",
+        "wasnt": "was not",
+        "wont": "will not",
+        "cant": "can not",
+        "couldnt": "could not",
+        "shouldnt": "should not",
+        "im": "i am",
+        "ive": "i have",
+        "youre": "you are",
+        "theyre": "they are",
+        "whats": "what",
+        "hows": "how",
+        "thats": "that",
+        "theres": "there",
+        "ppl": "people",
+        "abt": "about",
+        "b4": "before",
+        "wen": "when",
+        "wat": "what",
+        "wut": "what",
+        "shud": "should",
+        "shld": "should",
+        "cud": "could",
+        "wud": "would",
+        "hw": "how",
+        "hv": "have",
+        "idk": "i do not know",
+        "rn": "right now",
+        "ya": "you",
+        "yr": "your",
+        "tho": "though",
+        "cya": "bye",
+    },
+}
+
+# Words that say nothing about what someone wants. Question words ("quanto", "how", "when",
+# "why") are deliberately absent: they are what tells "how long" from "how much".
+STOPWORDS: dict[str, frozenset[str]] = {
+    "it": wordset(
+        """
+        il lo la i gli le l un uno una di d a da in con su per tra fra del dello della dei degli
+        delle dell al allo alla ai agli alle all dal dallo dalla dai dagli dalle nel nello nella
+        nei negli nelle sul sullo sulla sui sugli sulle e ed o ma se che chi cui ci mi ti si vi ne
+        lui lei loro essere avere stare questo quello questa quella questi
+        quelli cosi poi gia ancora anche pure proprio allora quindi comunque pero eh ah oh beh
+        mah boh ok okay dunque cioe tipo ecco senta scusa scusate scusi ehm po favore prego bene
+        grazie
+        """
+    ),
+    "en": wordset(
+        """
+        the a an of to in on at by for from with about into over and or but if so that which who
+        whom this these those it its mine we us our ours yours he him his she her
+        they them their be am is are was were been being do does did have has had will would
+        shall could may might must there here then than just really actually also too very
+        some any well oh ah ok okay um uh please thanks thank
+        """
+    ),
+}
+
+# Content words that frame a question without saying what it is about ("why not?", "how?",
+# "posso?"): they help tell intents apart but are not a topic by themselves.
+FRAME_WORDS: dict[str, frozenset[str]] = {
+    "it": wordset(
+        """
+        quanto quanta quanti quante quando perche come cosa dove chi quale non no io tu voi noi
+        mio tuo vostro nostro potere volere dovere fare andare sapere dire
+        """
+    ),
+    "en": wordset(
+        """
+        how why when what where who which much many not no i you my your can want need know
+        get go make say tell more now
+        """
+    ),
+}
+
+_ACCENTED_FINALS = {"a": "à", "e": "èé", "i": "ì", "o": "ò", "u": "ù"}
+
+
+def fold_accents(text: str) -> str:
+    """'perché' and 'perche' must compare equal: people skip accents on phones."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _collapse(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
+@lru_cache(maxsize=65536)
+def _known(word: str) -> bool:
+    return any(simplemma.is_known(word, lang) for lang in LANGS)
+
+
+@lru_cache(maxsize=65536)
+def unelongate(word: str) -> str:
+    """'ciaooo' -> 'ciao', 'folllowers' -> 'followers': keep doubles only when they make a word."""
+    if not _ELONGATED.search(word):
+        return word
+    single = _ELONGATED.sub(_collapse, word)
+    double = _ELONGATED.sub(lambda m: m.group(1) * 2, word)
+    if _known(single) or not _known(double):
+        return single
+    return double
+
+
+def clean(text: str) -> str:
+    """Lowercase, unify apostrophes, expand English contractions, drop Italian elisions."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
+    if "'" in text:
+        for pattern, repl in _CONTRACTIONS:
+            text = pattern.sub(repl, text)
+        text = text.replace("'", " ")
+    return text
+
+
+def words(text: str) -> list[str]:
+    """The words of a message, lowercase, accents kept (the lemmatiser needs them), no emoji."""
+    return [unelongate(token) for token in _TOKEN.findall(clean(text))]
+
+
+def is_number(token: str) -> bool:
+    return bool(_DIGIT.search(token)) or token in NUMBER_WORDS or bool(_NUMBER_WORD.match(token))
+
+
+def expand(tokens: list[str], lang: str | None) -> list[str]:
+    """Spell out chat abbreviations; numbers become NUM, times of day CLOCK (runs count once)."""
+    table = ABBREVIATIONS.get(lang or "", {})
+    spelled: list[str] = []
+    for token in tokens:
+        token = _SHARED_ABBREVIATIONS.get(token, token)
+        replacement = table.get(token)
+        spelled.extend(replacement.split() if replacement else [token])
+    out: list[str] = []
+    for index, token in enumerate(spelled):
+        if _CLOCK_TOKEN.match(token):
+            kind = CLOCK
+        elif is_number(token):
+            before = spelled[index - 1] if index else ""
+            after = [w for w in spelled[index + 1 : index + 4] if w not in _LINKS][:1]
+            near_clock = before in _BEFORE_CLOCK or bool(after and after[0] in _AFTER_CLOCK)
+            kind = CLOCK if near_clock and token.isdigit() and int(token) <= 24 else NUM
+        else:
+            out.append(token)
+            continue
+        if not out or out[-1] != kind:
+            out.append(kind)
+    return out
+
+
+def _other(lang: str) -> str:
+    return "en" if lang == "it" else "it"
+
+
+# Italian past participles that simplemma reads as adjectives ("perso" = lost, not "perso"
+# the adjective): complaints and self-posting questions are told in the past tense.
+_IT_PARTICIPLES = {
+    "perso": "perdere",
+    "persi": "perdere",
+    "messo": "mettere",
+    "messa": "mettere",
+    "messi": "mettere",
+    "fatto": "fare",
+    "fatti": "fare",
+    "visto": "vedere",
+    "preso": "prendere",
+    "speso": "spendere",
+    "chiesto": "chiedere",
+    "promesso": "promettere",
+    "scritto": "scrivere",
+}
+
+
+_EN_FIXES = {"growing": "grow"}  # simplemma says "growe"
+_ING_NOUNS = frozenset({"morning", "evening", "during", "wedding", "ceiling", "pudding"})
+
+
+def _english_ing(token: str) -> str | None:
+    """'buying' -> 'buy', 'growing' -> 'grow': simplemma keeps some -ing forms as nouns."""
+    if not token.endswith("ing") or len(token) < 6 or token in _ING_NOUNS:
+        return None
+    stem = token[:-3]
+    vowels = "aeiou"
+    cvc = (
+        len(stem) >= 3
+        and stem[-1] not in vowels + "wxy"
+        and stem[-2] in vowels
+        and stem[-3] not in vowels
+    )
+    candidates = [stem + "e", stem] if cvc else [stem, stem + "e"]  # "closing", "posting"
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        candidates.insert(0, stem[:-1])  # "shopping" -> "shop"
+    for candidate in candidates:
+        if simplemma.is_known(candidate, "en"):
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=65536)
+def lemma(token: str, lang: str) -> str:
+    """Dictionary form without accents; tries the other language for loanwords ("followers").
+
+    Italian words typed without their final accent ("puo", "perche") are looked up with it.
+    Unknown words stay as they are, so staff can predict what the matcher compares.
+    """
+    if token in (NUM, CLOCK):
+        return token
+    if lang == "it" and token in _IT_PARTICIPLES:
+        return _IT_PARTICIPLES[token]
+    if lang == "en" and token.endswith("ing"):
+        found = _EN_FIXES.get(token) or simplemma.lemmatize(token, "en").lower()
+        if found == token:
+            found = _english_ing(token) or found
+        return fold_accents(found)
+    if simplemma.is_known(token, lang):
+        return fold_accents(simplemma.lemmatize(token, lang).lower())
+    if lang == "it" and token[-1:] in _ACCENTED_FINALS:
+        for accent in _ACCENTED_FINALS[token[-1]]:
+            variant = token[:-1] + accent
+            if simplemma.is_known(variant, lang):
+                return fold_accents(simplemma.lemmatize(variant, lang).lower())
+    guess = simplemma.lemmatize(token, lang).lower()
+    if guess != token:  # simplemma's rules, e.g. Italian clitics: "seguirci" -> "seguire"
+        return fold_accents(guess)
+    other = _other(lang)
+    if simplemma.is_known(token, other):
+        return fold_accents(simplemma.lemmatize(token, other).lower())
+    return fold_accents(token)
+
+
+def is_stopword(lemma_: str, lang: str | None) -> bool:
+    if lang is None:
+        return any(lemma_ in STOPWORDS[code] for code in LANGS)
+    return lemma_ in STOPWORDS[lang]
+
+
+def normalise(text: str) -> str:
+    """A key for "is this the same sentence?": case, accents, punctuation and emoji ignored."""
+    return " ".join(fold_accents(word) for word in words(text))
+
+
+def lemmas(text: str, lang: str) -> list[str]:
+    """Every lemma of a message in one language (stopwords included)."""
+    return [lemma(token, lang) for token in expand(words(text), lang)]
+
+
+def content_lemmas(text: str, lang: str) -> list[str]:
+    """The lemmas that carry meaning: what the matcher compares."""
+    return [lem for lem in lemmas(text, lang) if not is_stopword(lem, lang)]
