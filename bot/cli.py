@@ -9,11 +9,16 @@ import asyncio
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.config import load_settings
 from bot.content.loader import Loaded, load_content
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+    from bot.store import Store
 
 
 def load_or_report(root: Path) -> Loaded:
@@ -23,7 +28,7 @@ def load_or_report(root: Path) -> Loaded:
     return loaded
 
 
-def make_engine(root: Path, db_path: Path, default_lang: str = "en"):  # type: ignore[no-untyped-def]
+def make_engine(root: Path, db_path: Path, default_lang: str = "en") -> Engine:
     """The engine on valid content, or exit 1 after printing the located problems."""
     from bot.engine import Engine
     from bot.store import Store
@@ -40,6 +45,33 @@ def make_engine(root: Path, db_path: Path, default_lang: str = "en"):  # type: i
     return Engine(
         loaded.content, Store(db_path), default_lang=default_lang, understanding=understanding
     )
+
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="SQLite file (default: BOT_DB_PATH or data/bot.db).",
+)
+content_option = click.option(
+    "--content",
+    "root",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder with dialogs/ and locales/ (default: here).",
+)
+
+
+def existing_store(db_path: Path | None) -> Store:
+    """The database the bot has been writing, or exit 1 with a plain explanation."""
+    from bot.store import Store
+
+    path = db_path or load_settings().db_path
+    if not path.exists():
+        click.echo(f"No database at {path} yet: nobody has talked to the bot.", err=True)
+        sys.exit(1)
+    return Store(path)
 
 
 @click.group()
@@ -85,20 +117,8 @@ def validate(path: Path) -> None:
     show_default=True,
     help="Who you are; the same id continues the same conversation.",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="SQLite file (default: BOT_DB_PATH or data/bot.db).",
-)
-@click.option(
-    "--content",
-    "root",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder with dialogs/ and locales/ (default: here).",
-)
+@db_option
+@content_option
 def chat(lang: str | None, user_id: str, db_path: Path | None, root: Path | None) -> None:
     """Talk to the bot in this terminal. Numbers press buttons; /help, /menu, /lang en work."""
     from bot.adapters.console import ConsoleChat
@@ -137,24 +157,12 @@ def chat(lang: str | None, user_id: str, db_path: Path | None, root: Path | None
     default=None,
     help="Write the leads to this CSV file instead of printing them.",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="SQLite file (default: BOT_DB_PATH or data/bot.db).",
-)
+@db_option
 def leads(csv_path: Path | None, db_path: Path | None) -> None:
     """List the prospects who left their contacts or asked for a person."""
     from bot.reports import export, format_table, lead_rows
-    from bot.store import Store
 
-    settings = load_settings()
-    path = db_path or settings.db_path
-    if not path.exists():
-        click.echo(f"No database at {path} yet: nobody has talked to the bot.", err=True)
-        sys.exit(1)
-    store = Store(path)
+    store = existing_store(db_path)
     if csv_path is not None:
         count = export(store, csv_path)
         click.echo(f"{count} lead(s) written to {csv_path}.")
@@ -177,25 +185,14 @@ def leads(csv_path: Path | None, db_path: Path | None) -> None:
     default=None,
     help="Also write the figures to this CSV file.",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="SQLite file (default: BOT_DB_PATH or data/bot.db).",
-)
+@db_option
 def stats(
     since: datetime | None, source: str | None, csv_path: Path | None, db_path: Path | None
 ) -> None:
     """The funnel: prospects, where they stop, leads by campaign, what was not understood."""
     from bot.stats import compute, format_report, write_csv
-    from bot.store import Store
 
-    path = db_path or load_settings().db_path
-    if not path.exists():
-        click.echo(f"No database at {path} yet: nobody has talked to the bot.", err=True)
-        sys.exit(1)
-    funnel = compute(Store(path), since=since, source=source)
+    funnel = compute(existing_store(db_path), since=since, source=source)
     click.echo(format_report(funnel))
     if csv_path is not None:
         with csv_path.open("w", newline="", encoding="utf-8") as out:
