@@ -24,6 +24,8 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    # a person's chat with a prospect closes itself after this long without a message
+    handover_timeout_minutes: float = 60.0
 
 
 def load_settings(
@@ -51,6 +53,10 @@ def load_settings(
             admins.append(int(part))
     lang = (get("BOT_DEFAULT_LANG", "en") or "en").lower()[:2]
     port = get("WEBHOOK_PORT", "8443") or "8443"
+    try:
+        handover = float(get("BOT_HANDOVER_TIMEOUT_MINUTES", "60") or "60")
+    except ValueError:
+        handover = 60.0
     return Settings(
         token=get("TELEGRAM_BOT_TOKEN"),
         api_base_url=get("TELEGRAM_API_BASE_URL", Settings.api_base_url) or Settings.api_base_url,
@@ -62,4 +68,5 @@ def load_settings(
         webhook_secret=get("WEBHOOK_SECRET"),
         webhook_listen=get("WEBHOOK_LISTEN", "127.0.0.1") or "127.0.0.1",
         webhook_port=int(port) if port.isdigit() else 8443,
+        handover_timeout_minutes=handover if 0 < handover < 1e6 else 60.0,
     )

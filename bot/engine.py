@@ -13,6 +13,7 @@ import logging
 import re
 import weakref
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +56,10 @@ class Understanding(Protocol):
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+_Version = tuple[Content, dict[str, DialogMachine], Understanding | None]
+_KEEP: Any = object()  # ``Engine.load`` without ``understanding``: keep the current one
 
 
 @dataclass
@@ -101,16 +106,36 @@ class Engine:
         self.files_dir = files_dir if files_dir is not None else store.path.parent / "charts"
         self.clock = clock
         self.default_lang = default_lang if default_lang in LANGUAGES else "en"
-        self.understanding = understanding
         self.actions = actions
         self.renderer = Renderer()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-        self.load(content)
+        # the version a running turn started with: a reload during its awaits must not mix two
+        self._pinned: ContextVar[_Version | None] = ContextVar(f"engine{id(self)}", default=None)
+        self.load(content, understanding=understanding)
 
-    def load(self, content: Content) -> None:
-        """Switch to new content in one assignment, so a turn sees either the old or the new."""
+    def load(self, content: Content, *, understanding: Any = _KEEP) -> None:
+        """Switch to new content in one assignment, so a turn sees either the old or the new.
+
+        ``understanding`` is swapped in the same assignment (intents live in the content);
+        left out, the current one is kept.
+        """
         machines = build_machines(content, self.renderer)
-        self._current = (content, machines)
+        if understanding is _KEEP:
+            current = getattr(self, "_current", None)
+            understanding = current[2] if current else None
+        self._current: _Version = (content, machines, understanding)
+
+    @property
+    def understanding(self) -> Understanding | None:
+        return self._version()[2]
+
+    @understanding.setter
+    def understanding(self, value: Understanding | None) -> None:
+        content, machines, _old = self._current
+        self._current = (content, machines, value)
+
+    def _version(self) -> _Version:
+        return self._pinned.get() or self._current
 
     def text(self, key: str, lang: str, **values: Any) -> str:
         """A locale text rendered outside a conversation (adapters' own notices)."""
@@ -121,7 +146,7 @@ class Engine:
 
     @property
     def content(self) -> Content:
-        return self._current[0]
+        return self._version()[0]
 
     # -- the public entry point --------------------------------------------------------------
 
@@ -132,10 +157,14 @@ class Engine:
             lock = asyncio.Lock()
             self._locks[inp.user_id] = lock
         async with lock:
-            return await self._turn(inp)
+            token = self._pinned.set(self._current)
+            try:
+                return await self._turn(inp)
+            finally:
+                self._pinned.reset(token)
 
     async def _turn(self, inp: Input) -> TurnResult:
-        content, machines = self._current
+        content, machines, _understanding = self._version()
         now = self.clock()
         conv = self.store.load(inp.user_id)
         fresh = conv is None
@@ -158,10 +187,8 @@ class Engine:
         # a state removed by a content reload: back to the menu with a word of explanation
         if content.state(conv.dialog, conv.state) is None:
             t.event("state_missing", f"{conv.dialog}.{conv.state}")
-            conv.dialog, conv.state = (
-                content.main,
-                content.main_dialog.start.resolve(content.main)[1],
-            )
+            conv.dialog, conv.state = self._menu(content)
+            self._say_key(t, "common.flow_changed")
             fresh = True
         text = (inp.text or "")[:MAX_INPUT]
         t.rec.transcript.append(("in", self._describe_input(inp, text)))
@@ -336,11 +363,18 @@ class Engine:
         if spec is None:
             return
         if spec.ask is not None:
+            if spec.ask.type == "text" and "?" in text and analysis is not None and analysis.intent:
+                # a free-text question accepts anything, but "can your staff follow us?" typed
+                # at "what's your business?" is a question to answer, not a business name
+                self._follow_language(t, analysis)
+                await self._digress(t, machines, analysis)
+                return
             labels = [self._plain(self._text_of(t, key)) for _, key in self._options(spec)]
             value = parse_answer(spec.ask, text, conv.lang, labels)
             if value is not None:
                 await self._accept(t, machines, spec, value)
                 return
+            self._follow_language(t, analysis)
             if analysis is not None and analysis.intent:
                 await self._digress(t, machines, analysis)
                 return
@@ -351,6 +385,7 @@ class Engine:
             if index is not None:
                 await self._press(t, machines, spec, index)
                 return
+        self._follow_language(t, analysis)
         if analysis is not None and analysis.intent:
             await self._digress(t, machines, analysis)
             return
@@ -366,11 +401,16 @@ class Engine:
         except Exception:  # understanding must never cost the prospect their answer
             log.exception("understanding failed")
             return None
+        return analysis
+
+    @staticmethod
+    def _follow_language(t: _Turn, analysis: Any) -> None:
+        """Answer in the language the prospect writes — but only for what they *say*: a name
+        or a business typed as an answer ("Pasticceria Bianchi") tells nothing about it."""
         lang = getattr(analysis, "lang", None)
         if lang in LANGUAGES and lang != t.conv.lang and not t.conv.lang_locked:
             t.conv.lang = lang
             t.event("lang_detected", lang)
-        return analysis
 
     def _match_button(self, t: _Turn, spec: StateSpec, text: str) -> int | None:
         """A button's label typed instead of pressed (or its number, as in the console)."""

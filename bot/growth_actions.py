@@ -20,8 +20,12 @@ from bot.render import BABEL_LOCALES
 log = logging.getLogger(__name__)
 
 GROWTH_SLOTS = ("platform", "current_followers", "target_followers", "budget", "posts_per_week")
-PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "tiktok": "TikTok",
-                  "linkedin": "LinkedIn"}  # brand names: the same in every language
+PLATFORM_NAMES = {
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "tiktok": "TikTok",
+    "linkedin": "LinkedIn",
+}  # brand names: the same in every language
 MAX_FOLLOWERS = 10**12  # beyond this the question is a joke; the model still answers honestly
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +18,20 @@ from typing import Any
 import sqlite_utils
 
 SCHEMA_VERSION = 1
+LEAD_COLUMNS = (
+    "user_id",
+    "created",
+    "name",
+    "business",
+    "platform",
+    "contact",
+    "consent",
+    "source",
+    "lang",
+    "kind",
+    "data",
+    "status",
+)
 
 
 def _int_list(raw: Any) -> list[int]:
@@ -154,6 +168,25 @@ class Store:
                 pk="id",
                 if_not_exists=True,
             )
+            # a person from the agency talking to a prospect instead of the bot (open: closed null)
+            db.table("handovers").create(
+                {
+                    "id": int,
+                    "user_id": str,
+                    "opened": str,
+                    "last_activity": str,
+                    "closed": str,
+                    "closed_by": str,
+                },
+                pk="id",
+                if_not_exists=True,
+            )
+            # which message in an admin's chat is about which prospect, so a reply finds them
+            db.table("handover_messages").create(
+                {"chat_id": int, "message_id": int, "user_id": str, "created": str},
+                pk=("chat_id", "message_id"),
+                if_not_exists=True,
+            )
             db.table("meta").create({"key": str, "value": str}, pk="key", if_not_exists=True)
             db.table("meta").upsert(
                 {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
@@ -163,6 +196,8 @@ class Store:
             ("events", ["user_id"]),
             ("events", ["kind"]),
             ("leads", ["user_id"]),
+            ("handovers", ["user_id"]),
+            ("handover_messages", ["user_id"]),
         ):
             db.table(table).create_index(cols, if_not_exists=True)
 
@@ -226,84 +261,81 @@ class Store:
     # -- writing -------------------------------------------------------------------------------
 
     def save_turn(self, turn: TurnRecord) -> None:
+        """Write the whole turn in one transaction.
+
+        Plain prepared statements here rather than sqlite-utils' ``insert``/``upsert``: those
+        introspect the schema on every call (~30 queries a turn, 5 ms); this is the hot path.
+        """
         conv, now = turn.conversation, turn.now.isoformat(timespec="seconds")
+        run = self.db.conn.execute
         with self._lock, self.db.atomic():
-            users = self.db.table("users")
-            if conv.is_new:
-                users.upsert(
-                    {
-                        "id": conv.user_id,
-                        "lang": conv.lang,
-                        "first_name": conv.first_name,
-                        "source": conv.source,
-                        "first_seen": now,
-                        "last_seen": now,
-                    },
-                    pk="id",
-                )
-            else:
-                users.upsert(
-                    {
-                        "id": conv.user_id,
-                        "lang": conv.lang,
-                        "first_name": conv.first_name,
-                        "source": conv.source,
-                        "last_seen": now,
-                    },
-                    pk="id",
-                )
-            self.db.table("conversations").upsert(
-                {
-                    "user_id": conv.user_id,
-                    "dialog": conv.dialog,
-                    "state": conv.state,
-                    "slots": json.dumps(conv.slots, ensure_ascii=False),
-                    "step": conv.step,
-                    "tries": conv.tries,
-                    "lang_locked": int(conv.lang_locked),
-                    "recent_inputs": json.dumps(conv.recent_inputs),
-                    "updated": now,
-                },
-                pk="user_id",
+            run(
+                "insert into users (id, lang, first_name, source, first_seen, last_seen) "
+                "values (?, ?, ?, ?, ?, ?) on conflict(id) do update set lang = excluded.lang, "
+                "first_name = excluded.first_name, source = excluded.source, "
+                "last_seen = excluded.last_seen",
+                [conv.user_id, conv.lang, conv.first_name, conv.source, now, now],
             )
-            if turn.transcript:
-                self.db.table("transcript").insert_all(
-                    {"user_id": conv.user_id, "at": now, "direction": d, "text": t}
-                    for d, t in turn.transcript
-                )
-            if turn.events:
-                self.db.table("events").insert_all(
-                    {
-                        "user_id": conv.user_id,
-                        "at": now,
-                        "kind": e["kind"],
-                        "dialog": e.get("dialog", conv.dialog),
-                        "state": e.get("state", conv.state),
-                        "detail": e.get("detail"),
-                    }
+            run(
+                "insert or replace into conversations (user_id, dialog, state, slots, step, "
+                "tries, lang_locked, recent_inputs, updated) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    conv.user_id,
+                    conv.dialog,
+                    conv.state,
+                    json.dumps(conv.slots, ensure_ascii=False, default=str),
+                    conv.step,
+                    conv.tries,
+                    int(conv.lang_locked),
+                    json.dumps(conv.recent_inputs),
+                    now,
+                ],
+            )
+            self.db.conn.executemany(
+                "insert into transcript (user_id, at, direction, text) values (?, ?, ?, ?)",
+                [(conv.user_id, now, d, t) for d, t in turn.transcript],
+            )
+            self.db.conn.executemany(
+                "insert into events (user_id, at, kind, dialog, state, detail) "
+                "values (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        conv.user_id,
+                        now,
+                        e["kind"],
+                        e.get("dialog", conv.dialog),
+                        e.get("state", conv.state),
+                        e.get("detail"),
+                    )
                     for e in turn.events
-                )
+                ],
+            )
             for lead in turn.leads:
-                self.db.table("leads").insert(
-                    {
-                        "user_id": conv.user_id,
-                        "created": now,
-                        "source": conv.source,
-                        "lang": conv.lang,
-                        "status": "new",
-                        **lead,
-                    }
+                row = {
+                    "user_id": conv.user_id,
+                    "created": now,
+                    "source": conv.source,
+                    "lang": conv.lang,
+                    "status": "new",
+                    **lead,
+                }
+                row = {k: v for k, v in row.items() if k in LEAD_COLUMNS}
+                run(
+                    f"insert into leads ({', '.join(row)}) values ({', '.join('?' * len(row))})",
+                    list(row.values()),
                 )
-            for item in turn.outbox:
-                self.db.table("outbox").insert(
-                    {
-                        "created": now,
-                        "user_id": conv.user_id,
-                        "kind": item["kind"],
-                        "payload": json.dumps(item, ensure_ascii=False),
-                        "sent": 0,
-                    }
-                )
+            self.db.conn.executemany(
+                "insert into outbox (created, user_id, kind, payload, sent) values (?, ?, ?, ?, 0)",
+                [
+                    (
+                        now,
+                        conv.user_id,
+                        item["kind"],
+                        json.dumps(item, ensure_ascii=False, default=str),
+                    )
+                    for item in turn.outbox
+                ],
+            )
 
     def forget(self, user_id: str) -> None:
         """Erase everything about one prospect (the `/delete` command)."""
@@ -313,6 +345,8 @@ class Store:
                 ("events", "user_id"),
                 ("leads", "user_id"),
                 ("outbox", "user_id"),
+                ("handovers", "user_id"),
+                ("handover_messages", "user_id"),
                 ("conversations", "user_id"),
                 ("users", "id"),
             ):
@@ -338,6 +372,108 @@ class Store:
         """1 = delivered, -1 = dropped (e.g. the prospect erased themselves)."""
         with self._lock, self.db.atomic():
             self.db.execute("update outbox set sent = ? where id = ?", [status, row_id])
+
+    # -- a person takes over --------------------------------------------------------------------
+
+    def open_handover(
+        self, user_id: str, now: datetime, messages: Iterable[tuple[int, int]] = ()
+    ) -> int:
+        """Open (or keep open) ``user_id``'s handover and link these (chat, message) of admins."""
+        at = now.isoformat()
+        with self._lock, self.db.atomic():
+            row = self._open_handover(user_id)
+            if row is None:
+                table = self.db.table("handovers")
+                table.insert({"user_id": user_id, "opened": at, "last_activity": at})
+                handover_id = int(table.last_pk or 0)
+                self._event(user_id, at, "handover_opened", None)
+            else:
+                handover_id = int(row["id"])
+                self.db.execute(
+                    "update handovers set last_activity = ? where id = ?", [at, handover_id]
+                )
+            self._link(user_id, at, messages)
+        return handover_id
+
+    def handover(self, user_id: str) -> dict[str, Any] | None:
+        """The prospect's open handover, if a person is talking to them now."""
+        return self._open_handover(user_id)
+
+    def open_handovers(self) -> list[dict[str, Any]]:
+        return list(self.db.query("select * from handovers where closed is null order by id"))
+
+    def handover_user(self, chat_id: int, message_id: int) -> str | None:
+        """The prospect an admin's message is about (open handover or not)."""
+        rows = list(
+            self.db.query(
+                "select user_id from handover_messages where chat_id = ? and message_id = ?",
+                [chat_id, message_id],
+            )
+        )
+        return str(rows[0]["user_id"]) if rows else None
+
+    def link_handover_messages(
+        self, user_id: str, now: datetime, messages: Iterable[tuple[int, int]]
+    ) -> None:
+        with self._lock, self.db.atomic():
+            self._link(user_id, now.isoformat(), messages)
+
+    def handover_message(self, user_id: str, now: datetime, direction: str, text: str) -> bool:
+        """Record a message of the handover in the transcript; False if none is open."""
+        at = now.isoformat()
+        with self._lock, self.db.atomic():
+            row = self._open_handover(user_id)
+            if row is None:
+                return False
+            self.db.execute(
+                "update handovers set last_activity = ? where id = ?", [at, int(row["id"])]
+            )
+            self.db.table("transcript").insert(
+                {"user_id": user_id, "at": at, "direction": direction, "text": text}
+            )
+        return True
+
+    def close_handover(self, user_id: str, now: datetime, by: str) -> dict[str, Any] | None:
+        """Close the open handover; the closed row, or None if it was not open (closed twice)."""
+        at = now.isoformat()
+        with self._lock, self.db.atomic():
+            row = self._open_handover(user_id)
+            if row is None:
+                return None
+            self.db.execute(
+                "update handovers set closed = ?, closed_by = ? where id = ?",
+                [at, by[:64], int(row["id"])],
+            )
+            self._event(user_id, at, "handover_closed", by[:64])
+        return {**row, "closed": at, "closed_by": by[:64]}
+
+    def _open_handover(self, user_id: str) -> dict[str, Any] | None:
+        rows = list(
+            self.db.query(
+                "select * from handovers where user_id = ? and closed is null "
+                "order by id desc limit 1",
+                [user_id],
+            )
+        )
+        return rows[0] if rows else None
+
+    def _link(self, user_id: str, at: str, messages: Iterable[tuple[int, int]]) -> None:
+        self.db.table("handover_messages").upsert_all(
+            (
+                {"chat_id": chat, "message_id": mid, "user_id": user_id, "created": at}
+                for chat, mid in messages
+            ),
+            pk=("chat_id", "message_id"),
+        )
+
+    def _event(self, user_id: str, at: str, kind: str, detail: str | None) -> None:
+        conv = list(
+            self.db.query("select dialog, state from conversations where user_id = ?", [user_id])
+        )
+        where = conv[0] if conv else {"dialog": None, "state": None}
+        self.db.table("events").insert(
+            {"user_id": user_id, "at": at, "kind": kind, "detail": detail, **where}
+        )
 
     def close(self) -> None:
         self.db.close()

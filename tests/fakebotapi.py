@@ -203,6 +203,12 @@ class FakeBotAPI:
             },
         )
 
+    def reply(self, uid: int, text: str, to_message_id: int, **kw: Any) -> int:
+        """``uid`` answers (Telegram's reply) the message ``to_message_id`` the bot sent them."""
+        with self._cond:
+            original = json.loads(json.dumps(self.messages[(uid, to_message_id)]))
+        return self.message(uid, text, reply_to_message=original, **kw)
+
     def fail(
         self,
         method: str,
@@ -218,7 +224,9 @@ class FakeBotAPI:
             )
 
     def sent(
-        self, chat_id: int | None = None, methods: tuple[str, ...] = ("sendMessage", "sendPhoto")
+        self,
+        chat_id: int | None = None,
+        methods: tuple[str, ...] = ("sendMessage", "sendPhoto", "sendDocument", "copyMessage"),
     ) -> list[Call]:
         with self._cond:
             return [
@@ -304,7 +312,10 @@ class FakeBotAPI:
         if method == "setWebhook":
             self.webhook = dict(params)
             return 200, True
-        if method in ("sendMessage", "sendPhoto"):
+        if method == "copyMessage":
+            source = self.messages.get((int(params["from_chat_id"]), int(params["message_id"])))
+            return 200, {"message_id": next(self._message_ids), "copied": bool(source)}
+        if method in ("sendMessage", "sendPhoto", "sendDocument"):
             chat_id = int(params["chat_id"])
             msg: dict[str, Any] = {
                 "message_id": next(self._message_ids),
@@ -317,6 +328,10 @@ class FakeBotAPI:
                 msg[key] = _plain(str(params[key]), params.get("parse_mode"))
             if method == "sendPhoto":
                 msg["photo"] = [{"file_id": "F", "file_unique_id": "f", "width": 9, "height": 9}]
+            if method == "sendDocument":
+                upload = params.get("document")
+                name = upload.get("filename") if isinstance(upload, dict) else None
+                msg["document"] = {"file_id": "D", "file_unique_id": "d", "file_name": name}
             if params.get("reply_markup"):
                 msg["reply_markup"] = json.loads(params["reply_markup"])
             self.messages[(chat_id, msg["message_id"])] = msg
@@ -345,7 +360,12 @@ class FakeBotAPI:
                 self._confirmed = max(self._confirmed, offset - 1)
                 self._cond.notify_all()
             while True:
-                ready = [u for u in self._updates if u["update_id"] >= offset]
+                # like Telegram: without an offset, from the earliest update not yet confirmed
+                ready = [
+                    u
+                    for u in self._updates
+                    if u["update_id"] >= offset and u["update_id"] > self._confirmed
+                ]
                 left = deadline - time.monotonic()
                 if ready or left <= 0 or self._closing:
                     break
@@ -409,7 +429,11 @@ class _Handler(BaseHTTPRequestHandler):
                 name = part.get_param("name", header="content-disposition")
                 payload = part.get_payload(decode=True) or b""
                 if part.get_filename():
-                    params[str(name)] = {"filename": part.get_filename(), "size": len(payload)}
+                    params[str(name)] = {
+                        "filename": part.get_filename(),
+                        "size": len(payload),
+                        "content": payload,
+                    }
                 else:
                     params[str(name)] = payload.decode()
             return params

@@ -78,7 +78,7 @@ def run(verbose: bool) -> None:
     from bot.cli import make_engine
 
     engine = make_engine(settings.content_dir, settings.db_path, settings.default_lang)
-    bot = TelegramBot(engine, settings)
+    bot = TelegramBot(engine, settings, background=True)  # content watching, handover expiry
     app = bot.build()
     try:
         if settings.webhook_url:

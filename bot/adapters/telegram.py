@@ -8,10 +8,12 @@ respected, hostile input answered politely or not at all, and no token or contac
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections import OrderedDict
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,10 +34,13 @@ from telegram.ext import (
 from bot.adapters.telegram_admin import AdminOutbox
 from bot.adapters.telegram_format import pressed_label, with_choice
 from bot.adapters.telegram_guard import FloodGuard, PerChatProcessor, install_redaction
+from bot.adapters.telegram_handover import DONE_PREFIX, Handovers
 from bot.adapters.telegram_send import Sender
+from bot.adapters.telegram_staff import StaffDesk
 from bot.config import Settings
 from bot.engine import Engine
 from bot.messages import Input, Reply, TurnResult
+from bot.reload import Reloader
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -114,11 +119,29 @@ class TelegramBot:
         flood: FloodGuard | None = None,
         max_concurrent_updates: int = 256,
         remembered_chats: int = 10_000,
+        background: bool = False,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.sender = Sender(send_attempts, backoff)
-        self.outbox = AdminOutbox(engine.store, self.sender, settings.admin_ids)
+        self.handovers = Handovers(
+            engine,
+            self.sender,
+            settings.admin_ids,
+            timedelta(minutes=settings.handover_timeout_minutes),
+        )
+        self.outbox = AdminOutbox(engine.store, self.sender, settings.admin_ids, self.handovers)
+        self.staff = StaffDesk(engine, self.sender, settings.admin_ids, self.handovers)
+        self.reloader = Reloader(
+            engine,
+            settings.content_dir,
+            self.staff.report_problems,
+            on_reloaded=self.staff.report_reloaded,
+        )
+        self.staff.reloader = self.reloader
+        # file watching and handover expiry: on for `run`, off where tests drive the app by hand
+        self.background = background
+        self._tasks: list[asyncio.Task[None]] = []
         self.flood = flood or FloodGuard()
         self.processor = PerChatProcessor(max_concurrent_updates, self.flood, self._on_flood)
         self._remembered = remembered_chats
@@ -143,6 +166,8 @@ class TelegramBot:
             .connection_pool_size(64)
             .pool_timeout(10.0)
             .post_init(self.post_init)
+            .post_stop(self.post_stop)
+            .post_shutdown(self.post_stop)
         )
         if not updater:
             builder = builder.updater(None)
@@ -178,7 +203,26 @@ class TelegramBot:
                 )
             except TelegramError as exc:
                 log.warning("setMyCommands lang=%s failed: %s", lang, type(exc).__name__)
+        ordinary = [
+            BotCommand(n, self.engine.text(f"telegram.commands.{n}", self.engine.default_lang) or n)
+            for n in COMMANDS
+        ]
+        await self.staff.set_commands(app.bot, ordinary)
+        self.staff.bot = app.bot
         await self.outbox.deliver(app.bot)
+        if self.background:
+            self.reloader.start()
+            self._tasks.append(
+                asyncio.create_task(self.handovers.run_expiry(app.bot), name="handover-expiry")
+            )
+
+    async def post_stop(self, app: Application) -> None:
+        """Stop watching files and expiring handovers (twice is harmless)."""
+        await self.reloader.stop()
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     # -- handlers ------------------------------------------------------------------------------
 
@@ -191,6 +235,10 @@ class TelegramBot:
         if message.text is None and media is None:
             log.debug("update=%s ignored: service message", update.update_id)
             return
+        if await self.staff.handle(context.bot, message):  # an admin's command or reply
+            return
+        if await self.handovers.from_prospect(context.bot, message, user_key(user.id), text):
+            return  # a person is talking to them: the admins get it, the bot keeps quiet
         inp = Input(
             user_key(user.id),
             text=text,
@@ -204,6 +252,11 @@ class TelegramBot:
     async def on_callback(self, update: Update, context: Context) -> None:
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
+            return
+        if (query.data or "").startswith(DONE_PREFIX) and self.staff.is_admin(user.id):
+            await self.handovers.done_pressed(context.bot, query, clean_text(user.first_name))
+            return
+        if await self.handovers.prospect_pressed(query, user_key(user.id)):
             return
         await self.sender.quietly("answerCallbackQuery", query.answer)
         message = query.message

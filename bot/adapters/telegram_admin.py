@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.adapters.telegram_format import admin_summary, split_html
@@ -25,11 +26,28 @@ SENT, PENDING, SKIPPED = 1, 0, -1
 BATCH = 100
 
 
+class HandoverHook(Protocol):
+    """What a "talk to a person" request needs: a Done button, and where its messages went."""
+
+    hint: str
+
+    def done_markup(self, user_id: str) -> InlineKeyboardMarkup: ...
+
+    def opened(self, item: dict[str, Any], messages: list[tuple[int, int]]) -> None: ...
+
+
 class AdminOutbox:
-    def __init__(self, store: Store, sender: Sender, admin_ids: Sequence[int]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        sender: Sender,
+        admin_ids: Sequence[int],
+        handover: HandoverHook | None = None,
+    ) -> None:
         self.store = store
         self.sender = sender
         self.admin_ids = tuple(admin_ids)
+        self.handover = handover
         self._lock = asyncio.Lock()  # two chats finishing together must not send a row twice
 
     async def deliver(self, bot: Any) -> int:
@@ -54,17 +72,28 @@ class AdminOutbox:
         return delivered
 
     async def _to_admins(self, bot: Any, item: dict[str, Any], row_id: int) -> bool:
-        parts = split_html(admin_summary(item))
+        hook = self.handover if item.get("kind") == "human" and item.get("user_id") else None
+        summary = admin_summary(item)
+        parts = split_html(f"{summary}\n\n{hook.hint}" if hook else summary)
+        markup = hook.done_markup(str(item["user_id"])) if hook else None
         done = True
+        sent: list[tuple[int, int]] = []  # (admin chat, message): a reply to any finds the prospect
         for admin in self.admin_ids:
             try:
-                for part in parts:
-                    await self.sender.text(bot, admin, part)
+                for i, part in enumerate(parts):
+                    last = i == len(parts) - 1
+                    message = await self.sender.text(bot, admin, part, markup if last else None)
+                    sent.append((admin, message.message_id))
             except (BadRequest, Forbidden) as exc:
                 log.error("outbox=%s admin=%s refused: %s", row_id, admin, type(exc).__name__)
             except TelegramError as exc:
                 log.warning("outbox=%s admin=%s not yet: %s", row_id, admin, type(exc).__name__)
                 done = False
+        if hook is not None and sent:
+            try:
+                hook.opened(item, sent)
+            except Exception:  # the request reached the admins; the relay is a bonus
+                log.exception("outbox=%s: handover not opened", row_id)
         log.info(
             "outbox=%s kind=%s user=%s delivered=%s",
             row_id,

@@ -32,10 +32,14 @@ BUILTIN_TEXTS = (
     "common.delete_yes",
     "common.deleted",
     "common.delete_cancelled",
+    "common.flow_changed",
+    *(f"handover.{k}" for k in ("from_team", "closed", "timed_out", "paused")),
     "telegram.group_notice",
     "telegram.flood",
-    *(f"telegram.commands.{c}" for c in ("start", "menu", "help", "lang", "restart", "privacy",
-                                         "delete")),
+    *(
+        f"telegram.commands.{c}"
+        for c in ("start", "menu", "help", "lang", "restart", "privacy", "delete")
+    ),
     *(
         f"common.retry.{t}"
         for t in ("number", "money", "choice", "text", "email", "phone", "yesno")

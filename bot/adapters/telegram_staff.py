@@ -1,0 +1,188 @@
+"""The agency's own commands on Telegram: /stats, /leads, /reload, /done.
+
+Only the chats in BOT_ADMIN_IDS have them, and only they see them in Telegram's command menu;
+for anyone else they do not exist, and the engine answers as it does any unknown command.
+Admin-facing words are in Italian and English at once, like the lead notes.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import logging
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, Message
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+
+from bot.adapters.telegram_format import split_html
+from bot.adapters.telegram_handover import Handovers
+from bot.adapters.telegram_send import Sender
+from bot.engine import Engine
+from bot.reload import Reloader, ReloadOutcome
+from bot.reports import lead_rows, write_csv
+from bot.stats import compute, format_report
+
+log = logging.getLogger(__name__)
+
+ADMIN_COMMANDS = {
+    "stats": "Statistiche · Funnel summary",
+    "leads": "Contatti in CSV · Leads as CSV",
+    "reload": "Ricarica dialoghi e testi · Reload the content",
+    "done": "Chiudi una chat · Hand a chat back to the bot",
+}
+COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@(\w+))?(?:\s+(.*))?$", re.S)
+
+
+def parse_command(text: str | None, bot_username: str | None) -> tuple[str, str] | None:
+    """(name, arguments) of a command meant for us (``/stats@other_bot`` is not)."""
+    match = COMMAND.match((text or "").strip())
+    if match is None:
+        return None
+    target = match.group(2)
+    if target and bot_username and target.lower() != bot_username.lower():
+        return None
+    return match.group(1).lower(), (match.group(3) or "").strip()
+
+
+class StaffDesk:
+    def __init__(
+        self,
+        engine: Engine,
+        sender: Sender,
+        admin_ids: Sequence[int],
+        handovers: Handovers,
+        reloader: Reloader | None = None,
+    ) -> None:
+        self.engine = engine
+        self.sender = sender
+        self.admin_ids = tuple(admin_ids)
+        self.handovers = handovers
+        self.reloader = reloader
+        self.bot: Any = None  # set once connected, for reports nobody asked for (file edits)
+
+    def is_admin(self, chat_id: int | None) -> bool:
+        return chat_id is not None and chat_id in self.admin_ids
+
+    async def handle(self, bot: Any, message: Message) -> bool:
+        """True if this was staff business: an admin command, or a reply to a prospect."""
+        if message.chat.type != ChatType.PRIVATE or not self.is_admin(message.chat_id):
+            return False
+        command = parse_command(message.text, getattr(bot, "username", None))
+        if command is not None and command[0] in ADMIN_COMMANDS:
+            name, args = command
+            log.info("admin=%s /%s", message.chat_id, name)
+            if name == "stats":
+                await self.stats(bot, message.chat_id, args)
+            elif name == "leads":
+                await self.leads(bot, message.chat_id)
+            elif name == "reload":
+                await self.reload(bot, message.chat_id)
+            else:
+                await self.handovers.done_command(bot, message, args)
+            return True
+        return await self.handovers.admin_reply(bot, message)
+
+    # -- the commands -----------------------------------------------------------------------------
+
+    async def stats(self, bot: Any, chat_id: int, args: str) -> None:
+        """``/stats``, ``/stats 7`` (prospects of the last 7 days), ``/stats <campaign>``."""
+        since, source, scope = None, None, ""
+        if args.isdigit():
+            since = self.engine.clock() - timedelta(days=int(args))
+            scope = f" · {int(args)} d"
+        elif args:
+            source, scope = args[:64], f" · {args[:64]}"
+        report = format_report(compute(self.engine.store, since=since, source=source))
+        text = f"<b>📊 Funnel{html.escape(scope)}</b>\n<pre>{html.escape(report)}</pre>"
+        await self._send(bot, chat_id, text)
+
+    async def leads(self, bot: Any, chat_id: int) -> None:
+        buffer = io.StringIO()
+        count = write_csv(lead_rows(self.engine.store), buffer)
+        if not count:
+            await self._send(bot, chat_id, "Nessun contatto per ora · No leads yet.")
+            return
+        data = buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read accents right
+        name = f"leads-{self.engine.clock():%Y-%m-%d}.csv"
+        await self.sender.call(
+            "sendDocument",
+            functools.partial(
+                bot.send_document,
+                chat_id,
+                data,
+                filename=name,
+                caption=f"{count} contatti · leads",
+            ),
+        )
+
+    async def reload(self, bot: Any, chat_id: int) -> None:
+        if self.reloader is None:
+            await self._send(bot, chat_id, "Ricarica non disponibile · Reload is not available.")
+            return
+        outcome = await self.reloader.reload()
+        if outcome.ok:  # a failure already went to every admin, this one included
+            await self._send(bot, chat_id, reloaded_text(outcome))
+
+    # -- reports from the reloader ----------------------------------------------------------------
+
+    async def report_problems(self, outcome: ReloadOutcome) -> None:
+        await self._to_admins(problems_text(outcome))
+
+    async def report_reloaded(self, outcome: ReloadOutcome) -> None:
+        await self._to_admins(reloaded_text(outcome))
+
+    # -- the command menu -------------------------------------------------------------------------
+
+    async def set_commands(self, bot: Any, ordinary: Sequence[BotCommand]) -> None:
+        """Each admin's menu: the prospects' commands plus ours; everyone else keeps theirs."""
+        commands = [*ordinary, *(BotCommand(n, d) for n, d in ADMIN_COMMANDS.items())]
+        for admin in self.admin_ids:
+            try:
+                await self.sender.call(
+                    "setMyCommands",
+                    functools.partial(
+                        bot.set_my_commands, commands, scope=BotCommandScopeChat(admin)
+                    ),
+                )
+            except TelegramError as exc:  # e.g. the admin never pressed Start
+                log.warning("setMyCommands admin=%s failed: %s", admin, type(exc).__name__)
+
+    async def _to_admins(self, text: str) -> None:
+        if self.bot is None:
+            log.warning("no Telegram connection yet: admins not told")
+            return
+        for admin in self.admin_ids:
+            await self._send(self.bot, admin, text)
+
+    async def _send(self, bot: Any, chat_id: int, text: str) -> None:
+        try:
+            for part in split_html(text):
+                await self.sender.text(bot, chat_id, part)
+        except TelegramError as exc:
+            log.warning("admin=%s not reached: %s", chat_id, type(exc).__name__)
+
+
+def problems_text(outcome: ReloadOutcome) -> str:
+    files = f"\n<i>{html.escape(', '.join(outcome.changed))}</i>" if outcome.changed else ""
+    return (
+        "⚠️ <b>Modifiche NON caricate</b>: il bot continua con la versione di prima. "
+        "Correggi questi punti e salva di nuovo (oppure /reload).\n"
+        "⚠️ <b>Changes NOT loaded</b>: the bot keeps running the previous version. "
+        f"Fix these and save again (or /reload).{files}\n"
+        f"<pre>{html.escape(outcome.report or 'unknown problem')}</pre>"
+    )
+
+
+def reloaded_text(outcome: ReloadOutcome) -> str:
+    files = f"\n<i>{html.escape(', '.join(outcome.changed))}</i>" if outcome.changed else ""
+    warnings = f"\n<pre>{html.escape(outcome.report)}</pre>" if outcome.report else ""
+    return (
+        f"✅ <b>Modifiche caricate · Changes are live</b>: {html.escape(outcome.summary)}."
+        f"{files}{warnings}"
+    )

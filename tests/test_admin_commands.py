@@ -1,0 +1,124 @@
+"""The admins' commands on Telegram (/stats, /leads, and their own command menu), through the
+real PTB Application and the fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from bot.adapters.telegram import COMMANDS
+from bot.adapters.telegram_format import visible
+from bot.adapters.telegram_staff import ADMIN_COMMANDS
+from bot.reports import lead_rows
+from bot.stats import compute, format_report
+from bot.store import Conversation, TurnRecord
+from tests.test_handover import Launcher, launcher  # noqa: F401  (the fixture)
+from tests.test_telegram_e2e import ADMIN, ANN, BOB, HUMAN_WRITE_HERE, MENU_HUMAN
+
+OTHER_ADMIN = 999_002
+
+
+async def test_stats_go_to_admins_and_are_an_unknown_command_for_anyone_else(
+    launcher: Launcher,  # noqa: F811
+) -> None:
+    h = await launcher()
+    fake = h.fake
+    await h.say(ANN, "/start")
+    await h.say(BOB, "/start")
+    await h.press(BOB, MENU_HUMAN)
+
+    before = len(fake.sent(ADMIN))
+    await h.say(ADMIN, "/stats")
+    parts = fake.sent(ADMIN)[before:]
+    assert parts and all(p.params["parse_mode"] == "HTML" for p in parts)
+    shown = "\n".join(visible(p.text) for p in parts)
+    assert format_report(compute(h.engine.store)).splitlines()[0] in shown
+    assert "Prospects started: 2" in shown  # the admin's own /stats started no conversation
+    assert h.engine.store.load(f"tg:{ADMIN}") is None
+
+    # for a prospect /stats does not exist: the same answer as any unknown command
+    before = len(fake.sent(ANN))
+    await h.say(ANN, "/stats")
+    answer = [c.text for c in fake.sent(ANN)[before:]]
+    await h.say(ANN, "/nosuchcommand")
+    assert [c.text for c in fake.sent(ANN)[before + len(answer) :]] == answer
+    assert not any("Prospects started" in t for t in answer)
+    for command in ("/leads", "/reload", "/done 4202"):
+        await h.say(ANN, command)
+    assert fake.calls_to("sendDocument") == []
+    assert h.engine.store.handover(f"tg:{BOB}") is None  # nothing happened to anyone
+    assert not any("Prospects" in c.text or "tg:" in c.text for c in fake.sent(ANN))
+
+
+async def test_stats_can_be_narrowed_to_recent_days_or_a_campaign(
+    launcher: Launcher,  # noqa: F811
+) -> None:
+    h = await launcher()
+    await h.say(ANN, "/start spring")
+    await h.say(BOB, "/start")
+    before = len(h.fake.sent(ADMIN))
+    await h.say(ADMIN, "/stats spring")
+    assert "Prospects started: 1" in visible(h.fake.sent(ADMIN)[before].text)
+    await h.say(ADMIN, "/stats 7")
+    assert "Prospects started: 2" in visible(h.fake.sent(ADMIN)[-1].text)
+
+
+async def test_leads_arrive_as_a_csv_document_matching_the_store(
+    launcher: Launcher,  # noqa: F811
+) -> None:
+    h = await launcher()
+    fake, store = h.fake, h.engine.store
+    before = len(fake.sent(ADMIN))
+    await h.say(ADMIN, "/leads")
+    assert "No leads" in fake.sent(ADMIN)[before].text and not fake.calls_to("sendDocument")
+
+    await h.say(ANN, "/start spring")
+    await h.press(ANN, MENU_HUMAN)
+    await h.press(ANN, HUMAN_WRITE_HERE)  # a "human" lead
+    conv = store.load(f"tg:{BOB}") or Conversation(f"tg:{BOB}", "it", "main", "menu", is_new=True)
+    lead = {"name": "=SUM(A1)", "business": "Bar Ciàò", "platform": "tiktok", "consent": 1}
+    store.save_turn(TurnRecord(conv, datetime.now(UTC), leads=[{**lead, "kind": "contact"}]))
+
+    await h.say(ADMIN, "/leads")
+    (doc,) = fake.calls_to("sendDocument")
+    assert doc.chat_id == ADMIN and "2" in doc.text
+    upload = doc.params["document"]
+    assert upload["filename"].startswith("leads-") and upload["filename"].endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(upload["content"].decode("utf-8-sig"))))
+    expected = lead_rows(store)
+    assert [r["id"] for r in rows] == [str(e["id"]) for e in expected]
+    assert [r["kind"] for r in rows] == ["human", "contact"]
+    assert rows[0]["source"] == "spring" and rows[0]["name"] == "Ann"
+    assert rows[1]["name"] == "'=SUM(A1)"  # a spreadsheet must not run it as a formula
+    assert rows[1]["business"] == "Bar Ciàò"
+    assert fake.sent(ANN) and all("document" not in c.params for c in fake.sent(ANN))
+
+
+async def test_admins_get_their_own_command_menu(launcher: Launcher) -> None:  # noqa: F811
+    h = await launcher(admin_ids=(ADMIN, OTHER_ADMIN))
+    calls = h.fake.calls_to("setMyCommands")
+    default = [c for c in calls if "scope" not in c.params]
+    scoped = [c for c in calls if "scope" in c.params]
+    assert sorted(str(c.params.get("language_code")) for c in default) == ["None", "en", "it"]
+    for call in default:  # what prospects see: no admin command
+        assert [c["command"] for c in call.json("commands")] == list(COMMANDS)
+    assert sorted(c.json("scope")["chat_id"] for c in scoped) == [ADMIN, OTHER_ADMIN]
+    for call in scoped:
+        assert call.json("scope")["type"] == "chat"
+        names = [c["command"] for c in call.json("commands")]
+        assert names == [*COMMANDS, *ADMIN_COMMANDS]
+        assert all(c["description"] for c in call.json("commands"))
+
+
+async def test_a_second_admin_has_the_commands_too_and_a_group_never_does(
+    launcher: Launcher,  # noqa: F811
+) -> None:
+    h = await launcher(admin_ids=(ADMIN, OTHER_ADMIN))
+    await h.say(ANN, "/start")
+    await h.say(OTHER_ADMIN, "/stats")
+    assert "Prospects started: 1" in visible(h.fake.sent(OTHER_ADMIN)[-1].text)
+    group = {"id": -100, "type": "group", "title": "Team"}
+    before = len(h.fake.sent(-100))
+    await h.handled(h.fake.message(ADMIN, "/stats", chat=group))
+    assert not any("Prospects" in c.text for c in h.fake.sent(-100)[before:])
