@@ -320,10 +320,13 @@ class Store:
                     **lead,
                 }
                 row = {k: v for k, v in row.items() if k in LEAD_COLUMNS}
-                run(
+                lead_id = run(
                     f"insert into leads ({', '.join(row)}) values ({', '.join('?' * len(row))})",
                     list(row.values()),
-                )
+                ).lastrowid
+                # the agency's note points at the lead, so "handled" can be marked on it
+                for item in turn.outbox:
+                    item.setdefault("lead_id", lead_id)
             self.db.conn.executemany(
                 "insert into outbox (created, user_id, kind, payload, sent) values (?, ?, ?, ?, 0)",
                 [
@@ -353,6 +356,14 @@ class Store:
                 self.db.execute(f"delete from [{table}] where [{col}] = ?", [user_id])
 
     # -- messages for the agency ----------------------------------------------------------------
+
+    def mark_lead(self, lead_id: int, status: str) -> bool:
+        """Staff's progress on a lead ("handled"); False when there is no such lead."""
+        with self._lock, self.db.atomic():
+            cursor = self.db.conn.execute(
+                "update leads set status = ? where id = ?", [status, lead_id]
+            )
+        return cursor.rowcount > 0
 
     def pending_outbox(self, limit: int = 50) -> list[tuple[int, dict[str, Any]]]:
         """(row id, item) of messages for the agency not yet delivered, oldest first."""

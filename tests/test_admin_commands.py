@@ -122,3 +122,42 @@ async def test_a_second_admin_has_the_commands_too_and_a_group_never_does(
     before = len(h.fake.sent(-100))
     await h.handled(h.fake.message(ADMIN, "/stats", chat=group))
     assert not any("Prospects" in c.text for c in h.fake.sent(-100)[before:])
+
+
+async def test_a_lead_note_carries_the_numbers_and_can_be_marked_handled(
+    launcher: Launcher,  # noqa: F811
+) -> None:
+    h = await launcher()
+    fake, store = h.fake, h.engine.store
+    await h.say(ANN, "/start spring")
+    await h.say(ANN, "ho 800 follower su instagram, in quanto tempo arrivo a 10mila con 200 euro?")
+    await h.say(ANN, "3")
+    assert fake.calls_to("sendPhoto"), "the projection chart goes out as a photo"
+    offer = h.last_keyboard(ANN)
+    await h.press(ANN, 3)  # leave your contacts
+    assert h.last_keyboard(ANN).message_id != offer.message_id
+    await h.press(ANN, 0)  # let's start
+    await h.say(ANN, "Giulia")
+    await h.say(ANN, "Pasticceria")
+    await h.press(ANN, 0)  # instagram
+    await h.press(ANN, 2)  # here on Telegram
+    await h.press(ANN, 0)  # consent
+    [lead] = store.leads()
+    note = h.last_keyboard(ADMIN)
+    text = visible(note.text)
+    assert "Giulia" in text and "spring" in text
+    assert "followers now 800" in text and "target 10000" in text and "ads €/month 200" in text
+    assert "Projection:" in text and "instagram 800→10000" in text
+
+    # a prospect forging the admin's button changes nothing
+    fake.press(ANN, note.buttons[0]["callback_data"], note.message_id)
+    await h.say(ANN, "/help")
+    assert store.leads()[0]["status"] == "new"
+
+    update = fake.press(ADMIN, note.buttons[0]["callback_data"], note.message_id)
+    await h.handled(update)
+    assert store.leads()[0]["status"] == "handled" and lead["id"] == store.leads()[0]["id"]
+    assert any(
+        str(c.params.get("message_id")) == str(note.message_id)
+        for c in fake.calls_to("editMessageReplyMarkup")
+    )

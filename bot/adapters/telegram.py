@@ -31,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.telegram_admin import AdminOutbox
+from bot.adapters.telegram_admin import HANDLED_PREFIX, AdminOutbox
 from bot.adapters.telegram_format import pressed_label, with_choice
 from bot.adapters.telegram_guard import FloodGuard, PerChatProcessor, install_redaction
 from bot.adapters.telegram_handover import DONE_PREFIX, Handovers
@@ -252,6 +252,9 @@ class TelegramBot:
     async def on_callback(self, update: Update, context: Context) -> None:
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
+            return
+        if (query.data or "").startswith(HANDLED_PREFIX) and self.staff.is_admin(user.id):
+            await self.outbox.handled_pressed(context.bot, query)
             return
         if (query.data or "").startswith(DONE_PREFIX) and self.staff.is_admin(user.id):
             await self.handovers.done_pressed(context.bot, query, clean_text(user.first_name))

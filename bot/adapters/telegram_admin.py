@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.adapters.telegram_format import admin_summary, split_html
@@ -34,6 +34,16 @@ class HandoverHook(Protocol):
     def done_markup(self, user_id: str) -> InlineKeyboardMarkup: ...
 
     def opened(self, item: dict[str, Any], messages: list[tuple[int, int]]) -> None: ...
+
+
+HANDLED_PREFIX = "lead:done:"  # + the lead's id
+HANDLED_LABEL = "✅ Gestito · Handled"
+
+
+def handled_markup(lead_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(HANDLED_LABEL, callback_data=f"{HANDLED_PREFIX}{lead_id}")]]
+    )
 
 
 class AdminOutbox:
@@ -71,11 +81,29 @@ class AdminOutbox:
                     delivered += 1
         return delivered
 
+    async def handled_pressed(self, bot: Any, query: Any) -> None:
+        """An admin marks a lead as handled: stored on the lead, the button disappears."""
+        raw = (query.data or "")[len(HANDLED_PREFIX) :]
+        done = raw.isdigit() and self.store.mark_lead(int(raw), "handled")
+        toast = "✅ Segnato come gestito · Marked handled" if done else "Contatto non trovato"
+        await self.sender.quietly("answerCallbackQuery", lambda: query.answer(toast))
+        message = query.message
+        if done and message is not None and getattr(message, "reply_markup", None) is not None:
+            await self.sender.quietly(
+                "editMessageReplyMarkup",
+                lambda: bot.edit_message_reply_markup(
+                    chat_id=message.chat.id, message_id=message.message_id, reply_markup=None
+                ),
+            )
+        log.info("lead=%s handled by admin=%s: %s", raw[:12], query.from_user.id, bool(done))
+
     async def _to_admins(self, bot: Any, item: dict[str, Any], row_id: int) -> bool:
         hook = self.handover if item.get("kind") == "human" and item.get("user_id") else None
         summary = admin_summary(item)
         parts = split_html(f"{summary}\n\n{hook.hint}" if hook else summary)
         markup = hook.done_markup(str(item["user_id"])) if hook else None
+        if markup is None and item.get("kind") == "lead" and item.get("lead_id"):
+            markup = handled_markup(int(item["lead_id"]))
         done = True
         sent: list[tuple[int, int]] = []  # (admin chat, message): a reply to any finds the prospect
         for admin in self.admin_ids:

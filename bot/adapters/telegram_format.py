@@ -7,6 +7,7 @@ Pure functions, no I/O, so the limits Telegram enforces with a 400 (4096 UTF-16 
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -183,6 +184,7 @@ def admin_summary(item: dict[str, Any]) -> str:
             lines.append(f"<b>{label}:</b> {html.escape(str(value))}")
     if "consent" in lead:
         lines.append(f"<b>Consent:</b> {'yes' if lead.get('consent') else 'no'}")
+    lines.extend(_numbers(lead))
     source = item.get("source")
     lines.append(f"<b>Source:</b> {html.escape(str(source)) if source else '—'}")
     user_id = str(item.get("user_id") or "")
@@ -195,6 +197,30 @@ def admin_summary(item: dict[str, Any]) -> str:
         lines.append("<b>Last messages:</b>")
         lines.extend(f"• {html.escape(_shorten(m))}" for m in recent)
     return "\n".join(lines)
+
+
+def _numbers(lead: dict[str, Any]) -> list[str]:
+    """The prospect's own numbers and the projection they saw, when they ran one."""
+    try:
+        data = json.loads(lead.get("data") or "{}")
+    except (TypeError, ValueError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    parts = [
+        f"{label} {data[key]}"
+        for key, label in (
+            ("current_followers", "followers now"),
+            ("target_followers", "target"),
+            ("budget", "ads €/month"),
+            ("posts_per_week", "posts/week"),
+        )
+        if data.get(key) is not None
+    ]
+    lines = [f"<b>Numbers:</b> {html.escape(', '.join(parts))}"] if parts else []
+    if data.get("projection_summary"):
+        lines.append(f"<b>Projection:</b> {html.escape(str(data['projection_summary']))}")
+    return lines
 
 
 def _as_list(value: Any) -> Iterable[Any]:
