@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -16,7 +17,10 @@ from typing import Any
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 from babel.units import format_unit
 from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, meta, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+
+log = logging.getLogger(__name__)
 
 BABEL_LOCALES = {"it": "it_IT", "en": "en_GB"}
 # Italian style writes "€ 300"; British English "€300". Babel's default Italian is "300,00 €".
@@ -77,6 +81,38 @@ def format_duration(months: Any, lang: str) -> str:
     return format_unit(round(number / 12), "duration-year", locale=_locale(lang))
 
 
+MAX_OUTPUT = 20_000  # characters of one rendered text; Telegram shows 4096 per message anyway
+MAX_REPEAT = 1_000  # "x" * n, range(n): enough for any message, too little to hurt
+MAX_POWER = 64
+
+
+class GuardedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox blocks code; this also blocks texts that would eat the machine.
+
+    ``{{ "x" * 10**10 }}`` or ``{{ 9**9**9 }}`` are not code, but they would take the bot down
+    for everyone; staff own these files, so such a text fails alone and the bot goes on.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_POWER:
+            raise SecurityError("exponent too large")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                sized = isinstance(seq, str | list | tuple) and isinstance(count, int)
+                if sized and count * max(len(seq), 1) > MAX_OUTPUT:
+                    raise SecurityError("repetition too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _small_range(*args: int) -> range:
+    result = range(*args)
+    if len(result) > MAX_REPEAT:
+        raise SecurityError(f"range longer than {MAX_REPEAT}")
+    return result
+
+
 class Renderer:
     """Compiles and renders locale texts; one per loaded content, shared by every user."""
 
@@ -89,10 +125,9 @@ class Renderer:
         self._lenient = functools.lru_cache(maxsize=4096)(self.lenient.from_string)
 
     @staticmethod
-    def _make_env(undefined: type) -> SandboxedEnvironment:
-        env = SandboxedEnvironment(
-            autoescape=True, undefined=undefined, keep_trailing_newline=False
-        )
+    def _make_env(undefined: type) -> GuardedSandbox:
+        env = GuardedSandbox(autoescape=True, undefined=undefined, keep_trailing_newline=False)
+        env.globals["range"] = _small_range
         env.filters["number"] = _ctx_filter(format_number)
         env.filters["money"] = _ctx_filter(format_money)
         env.filters["compact"] = _ctx_filter(format_compact)
@@ -105,17 +140,31 @@ class Renderer:
         blanks instead of failing (validation warns about it beforehand)."""
         data = {**variables, "lang": lang}
         try:
-            return self._strict(source).render(data).strip()
+            return self._strict(source).render(data).strip()[:MAX_OUTPUT]
         except TemplateError:
-            return self._lenient(source).render(data).strip()
+            pass
+        except Exception:  # {{ 1/0 }}, a filter on the wrong kind of value…: never crash a turn
+            log.warning("a text failed to render", exc_info=True)
+        try:
+            return self._lenient(source).render(data).strip()[:MAX_OUTPUT]
+        except Exception:
+            log.warning("a text failed to render even with blanks", exc_info=True)
+            return ""
 
     def evaluate(self, expression: str, variables: Mapping[str, Any]) -> bool:
         """A ``when: - if:`` condition; a missing slot counts as empty, never as an error."""
         try:
             compiled = self.lenient.compile_expression(expression, undefined_to_none=True)
             return bool(compiled(**variables))
-        except (TemplateError, TypeError, ValueError, ArithmeticError):
+        except Exception:  # a condition that cannot be evaluated is simply not true
             return False
+
+    def nested_loops(self, source: str) -> bool:
+        """A loop inside a loop: never needed for a chat message, and a way to hang the bot."""
+        for loop in self.env.parse(source).find_all(nodes.For):
+            if any(True for _ in loop.find_all(nodes.For)):
+                return True
+        return False
 
     def variables_of(self, source: str) -> set[str]:
         """The names a template reads (raises TemplateSyntaxError on broken syntax)."""

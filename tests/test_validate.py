@@ -202,3 +202,16 @@ def test_cli_exit_status(mini_copy: Path) -> None:
     bad = runner.invoke(cli, ["validate", str(mini_copy)])
     assert bad.exit_code == 1
     assert "did you mean `info`?" in bad.output
+
+
+def test_loop_inside_a_loop_is_refused(mini_copy: Path) -> None:
+    en = mini_copy / "locales" / "en" / "texts.yaml"
+    edit(
+        en,
+        "info: Some information.",
+        'info: "{% for a in [1] %}{% for b in [2] %}x{% endfor %}{% endfor %}"',
+    )
+    line = line_of(en, 'info: "{%')
+    assert f"locales/en/texts.yaml:{line}:7: the text `info` has a loop inside a loop" in report(
+        mini_copy
+    )

@@ -275,6 +275,12 @@ def _check_texts(content: Content, problems: Problems, provided: set[str]) -> No
                     "check the {{ }} and {% %} pairs",
                 )
                 continue
+            if renderer.nested_loops(text.source):
+                problems.add(
+                    text.pos,
+                    f"the text `{key}` has a loop inside a loop",
+                    "keep messages simple: one {% for %} at most",
+                )
             for name in sorted(names - provided):
                 problems.add(
                     text.pos,
