@@ -118,9 +118,12 @@ def _rendered(template: str, lang: str, renderer: Renderer) -> str:
     """The text with blanks for its values; the raw template, shortened, if that fails."""
     try:
         names = renderer.variables_of(template)
-        return renderer.render(template, {n: _Blank(n) for n in names}, lang)
+        rendered = renderer.render(template, {n: _Blank(n) for n in names}, lang)
+        if rendered.strip() or not template.strip():
+            return rendered
     except Exception:  # a picture must not fail on one odd text; fall back to the source
-        return _EXPR.sub(_short_expression, _BLOCK.sub("", template))
+        pass
+    return _EXPR.sub(_short_expression, _BLOCK.sub("", template))
 
 
 def snippet(

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bot.content.problems import Problems
 from bot.understanding.cli import nlu, nlu_eval
-from bot.understanding.intents import ACCEPT, IntentSet, Matcher, load_intents
+from bot.understanding.intents import ACCEPT, IntentSet, Matcher, clauses, load_intents
 from bot.understanding.nlu import Understanding
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -232,12 +232,77 @@ def test_typical_messages(matcher: Matcher, text: str, lang: str, intent: str) -
         ("10k", "it"),
         ("alle 7", "it"),
         ("", "en"),
+        # what people type as answers inside a conversation must not look like a question
+        ("no", "it"),
+        ("sì", "it"),
+        ("yes", "en"),
+        ("Giulia Bianchi", "it"),
+        ("marco.rossi@gmail.com", "en"),
+        ("+39 333 1234567", "it"),
+        ("Trattoria da Peppe", "it"),
+        ("non lo so", "it"),
+        ("ahahahah", "it"),
+        ("e tu come ti chiami?", "it"),  # a name, not a phone call
+        ("what's your favourite film?", "en"),
     ],
 )
 def test_out_of_scope_is_not_forced_into_an_intent(matcher: Matcher, text: str, lang: str) -> None:
     match = matcher.match(text, lang)
     assert match.intent is None
     assert match.confidence < ACCEPT
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intent"),
+    [
+        # the question after an introduction, with or without punctuation
+        (
+            "buongiorno, ho una gelateria a Noto da due anni, volevo sapere quanto costa la "
+            "gestione della pagina",
+            "it",
+            "pricing",
+        ),
+        (
+            "hi there, we run a small family hotel near Cefalù and we were wondering how long "
+            "it takes to get to 5000 followers",
+            "en",
+            "growth_timeline",
+        ),
+        # negation keeps the topic
+        ("non voglio comprare follower finti", "it", "buy_followers"),
+        ("we don't want to spend anything on ads", "en", "ad_budget"),
+        # mixed languages, dialect, chat spellings
+        ("operatore pls", "en", "talk_to_human"),
+        ("ciao!", "en", "greeting"),
+        ("vogghiu parrari cu quarchidunu", "it", "talk_to_human"),
+        ("f4f funziona?", "it", "buy_followers"),
+        ("la crescita è lentissima", "it", "results_complaint"),
+        ("fra quanto arriviamo a 3000 seguaci?", "it", "growth_timeline"),
+    ],
+)
+def test_harder_messages(matcher: Matcher, text: str, lang: str, intent: str) -> None:
+    match = matcher.match(text, lang)
+    assert match.intent == intent, match
+
+
+def test_a_clear_question_is_not_overruled_by_one_of_its_clauses(matcher: Matcher) -> None:
+    # "200 euros a month" alone would be about the ad budget; the whole asks how long
+    text = "I have 800 followers on insta, how long to reach 10k with 200 euros a month?"
+    assert matcher.match(text, "en").intent == "growth_timeline"
+
+
+def test_clauses() -> None:
+    assert clauses("ciao, ho un bar a Noto e volevo sapere i prezzi!") == [
+        "ciao",
+        "ho un bar a Noto e",
+        "volevo sapere i prezzi",
+    ]
+    assert clauses("hi we run a shop and we were wondering about ads") == [
+        "hi we run a shop",
+        "and",
+        "we were wondering about ads",
+    ]
+    assert clauses("quanto costa") == ["quanto costa"]
 
 
 def test_typos_and_word_order(matcher: Matcher) -> None:

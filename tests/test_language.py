@@ -92,3 +92,13 @@ def test_fast() -> None:
         detect_language(text)
         timings.append(time.thread_time_ns() - start)
     assert statistics.median(timings) < 200_000  # ns; a few µs in practice
+
+
+@pytest.mark.parametrize("text", ["vogghiu parrari cu quarcunu", "quantu custa?", "buondì a voi"])
+def test_sicilian_and_chat_greetings_are_italian(text: str) -> None:
+    assert detect_language(text)[0] == "it"
+
+
+@pytest.mark.parametrize("text", ["yo", "sup"])
+def test_short_english_greetings(text: str) -> None:
+    assert detect_language(text)[0] == "en"

@@ -105,3 +105,61 @@ def test_content_lemmas_keep_question_words_and_drop_fillers() -> None:
     assert "how" in content_lemmas("how long will it take", "en")
     assert "the" not in content_lemmas("the page", "en")
     assert lemmas("nn", "it") == ["non"]
+
+
+def test_laughter_is_filler_in_both_languages() -> None:
+    assert content_lemmas("ahahah quanto costa? lol", "it") == content_lemmas("quanto costa", "it")
+    assert content_lemmas("hahaha how much lol", "en") == content_lemmas("how much", "en")
+    assert content_lemmas("ha ragione", "it") == content_lemmas("ha ragione", "it")  # not a laugh
+
+
+def test_a_four_between_words_is_for() -> None:
+    assert normalise("follow4follow?") == "follow for follow"
+    assert expand(["f4f"], "en") == ["follow", "for", "follow"]
+    assert expand(words("4 post"), "it") == [NUM, "post"]  # a number stays a number
+
+
+def test_more_chat_abbreviations() -> None:
+    assert expand(words("qlcn mi kiama? tmp x favore"), "it") == [
+        "qualcuno", "mi", "kiama", "tempo", "per", "favore",
+    ]  # fmt: skip
+    assert expand(words("tbh, call me tmrw"), "en") == ["honestly", "call", "me", "tomorrow"]
+    assert words("we'd like") == ["we", "would", "like"]
+
+
+def test_sicilian_words_become_italian() -> None:
+    assert content_lemmas("vogghiu parrari cu na pirsuna", "it") == content_lemmas(
+        "voglio parlare con una persona", "it"
+    )
+    assert content_lemmas("quantu custa?", "it") == content_lemmas("quanto costa?", "it")
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "expected"),
+    [
+        ("kiamate", "it", "chiamare"),  # chat "k" for the hard c
+        ("kosa", "it", "cosa"),
+        ("kuanto", "it", "quanto"),
+        ("lentissima", "it", "lento"),  # superlatives simplemma does not know
+        ("velocissimo", "it", "veloce"),
+        ("costa", "it", "costare"),  # the verb, not the coast
+        ("organically", "en", "organic"),  # adverbs meet their adjective
+        ("quickly", "en", "quick"),
+        ("really", "en", "really"),  # not "real"
+        ("monthly", "en", "monthly"),  # a rate, not "a month"
+        ("friendly", "en", "friendly"),  # not "friend"
+    ],
+)
+def test_more_lemmas(word: str, lang: str, expected: str) -> None:
+    assert lemma(word, lang) == expected
+
+
+def test_mi_chiamo_is_a_name_not_a_call() -> None:
+    assert "chiamare" not in content_lemmas("ciao, mi chiamo Giulia", "it")
+    assert "chiamare" not in content_lemmas("come ti chiami?", "it")
+    assert "chiamare" in content_lemmas("mi chiamate domani?", "it")
+
+
+def test_tra_quanto_asks_how_long() -> None:
+    assert content_lemmas("tra quanto arriviamo a 1000?", "it")[:2] == ["quanto", "tempo"]
+    assert content_lemmas("fra quanto tempo?", "it") == ["quanto", "tempo"]

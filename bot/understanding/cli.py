@@ -101,7 +101,9 @@ def nlu(lang: str, as_json: bool, intents_path: Path, text: str | None) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     default=DEFAULT_EVAL,
     show_default=True,
-    help="Labelled messages: text, lang, intent (empty = out of scope), tab-separated.",
+    help="Labelled messages: text, lang, intent (empty = out of scope), tab-separated. "
+    "Also in tests/data: nlu_holdout.tsv (harder wording) and nlu_final_check.tsv "
+    "(an overfitting check: measure, never tune on it).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="List every misunderstood message.")
 def nlu_eval(intents_path: Path, data_path: Path, verbose: bool) -> None:

@@ -2,7 +2,11 @@
 
 The labelled set (``tests/data/nlu_eval.tsv``) was written apart from the intents' examples,
 with different phrasing, so the figures say how the matcher copes with new messages rather
-than how well it remembers its own examples.
+than how well it remembers its own examples. Two more sets beside it go further:
+``nlu_holdout.tsv`` was written without looking at the examples (slang, typos, long messages,
+mixed languages, plausible things the bot does not handle), and ``nlu_final_check.tsv`` was
+written after all tuning and measured once, to tell generalisation from overfitting. None of
+their sentences may be taught in ``dialogs/intents.yaml`` (tests/test_nlu_eval.py checks).
 """
 
 from __future__ import annotations

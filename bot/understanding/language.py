@@ -33,7 +33,8 @@ _MARKERS: dict[str, frozenset[str]] = {
         dopo prima gia sempre mai posso puoi puo possiamo potete voglio vuoi vorrei fate fare
         fatto grazie buongiorno buonasera buonanotte salve arrivederci ciao un una uno e o ed
         se qualcuno qualcosa allora quindi pero cioe boh mah tra fra su sto sta stai va vai vado
-        x xke xk pke pk ke nn cmq qnd qnt sn anke ki qlc tvb grz
+        x xke xk pke pk ke nn cmq qnd qnt sn anke ki qlc tvb grz buondi raga
+        vulissi vogghiu parrari pirsuna quantu comu unni nenti nuddu sugnu semu picciotti chiossai
         """
     ),
     "en": wordset(
@@ -43,7 +44,7 @@ _MARKERS: dict[str, frozenset[str]] = {
         which how can could would should will shall have has had get got want need much many long
         fast not with for from at by on about just only please thanks thank hi hello hey morning
         evening afternoon good yes if or any some all too very an
-        u ur pls plz thx ty wanna gonna dont didnt im ive cant wont whats idk tbh
+        u ur pls plz thx ty wanna gonna dont didnt im ive cant wont whats idk tbh yo sup
         """
     ),
 }

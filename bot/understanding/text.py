@@ -1,7 +1,8 @@
 """Turning what people type on a phone into comparable words, in Italian and English.
 
-Prospects write "perche", "ciaooo", "xke", "nn", "10k", "u", "ur": every step here exists so that
-such a message and a tidy example written by staff end up as the same list of lemmas.
+Prospects write "perche", "ciaooo", "xke", "nn", "kosa", "10k", "u", "ur", "follow4follow", even
+Sicilian ("quantu custa?"): every step here exists so that such a message and a
+tidy example written by staff end up as the same list of lemmas.
 Lemmas come from simplemma (offline dictionaries shipped with the package); lookups are cached
 because the same few hundred words come back in every conversation.
 """
@@ -32,7 +33,7 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<=[a-z])'ve\b", " have"),
         (r"(?<=[a-z])'ll\b", " will"),
         (r"\bi'm\b", "i am"),
-        (r"\bi'd\b", "i would"),
+        (r"(?<=[a-z])'d\b", " would"),  # "i'd", "we'd" (or "had": both say nothing here)
         (r"(?<=[a-z])'s\b", ""),
     )
 )
@@ -46,8 +47,10 @@ def wordset(text: str) -> frozenset[str]:
 _TOKEN = re.compile(r"[^\W_]+")
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
 _DIGIT = re.compile(r"\d")
+_FOUR_FOR = re.compile(r"(?<=[a-z]{3})4(?=[a-z]{3})")
 _NUMBER_WORD = re.compile(r"^(?:\w+mila|\w+cento|\w+milioni?)$")
 _CLOCK_TOKEN = re.compile(r"^\d{1,2}(?:am|pm|h)$")
+_LAUGHTER = re.compile(r"^(?:a?(?:ha|he|ah|eh){2,}h?|lol+|lmao|rofl|x+d+)$")
 _BEFORE_CLOCK = frozenset({"alle", "all", "dalle", "verso", "ore", "at", "around", "by"})
 _LINKS = frozenset({"di", "del", "della", "in", "the"})  # "7 di mattina", "7 in the morning"
 _AFTER_CLOCK = frozenset({"am", "pm", "mattina", "morning", "sera", "evening", "notte", "night"})
@@ -69,6 +72,9 @@ _SHARED_ABBREVIATIONS: dict[str, str] = {
     "fb": "facebook",
     "yt": "youtube",
     "tik": "tiktok",
+    "f4f": "follow for follow",
+    "l4l": "like for like",
+    "fxf": "follow for follow",
 }
 ABBREVIATIONS: dict[str, dict[str, str]] = {
     "it": {
@@ -110,6 +116,56 @@ ABBREVIATIONS: dict[str, dict[str, str]] = {
         "d": "di",
         "tt": "tutto",
         "tnx": "grazie",
+        "qlcn": "qualcuno",
+        "qlkn": "qualcuno",
+        "qualkuno": "qualcuno",
+        "nex": "nessuno",
+        "tnt": "tanto",
+        "tmp": "tempo",
+        "gg": "giorni",
+        "prox": "prossimo",
+        "info": "informazioni",
+        "tel": "telefono",
+        "cell": "cellulare",
+        "num": "numero",
+        "foll": "follower",
+        "pubb": "pubblicità",
+        "sponsor": "sponsorizzare",
+        "sponso": "sponsorizzare",
+        "xfavore": "per favore",
+        "xfav": "per favore",
+        "perfavore": "per favore",
+        "vabbe": "va bene",
+        "risp": "rispondere",
+        "cn": "con",
+        "qst": "questo",
+        "qll": "quello",
+        "cs": "cosa",
+        "mex": "messaggio",
+        "raga": "ragazzi",
+        # Sicilian, as some prospects write to a Sicilian agency
+        "vulissi": "vorrei",
+        "vogghiu": "voglio",
+        "parrari": "parlare",
+        "pirsuna": "persona",
+        "cristianu": "persona",
+        "quantu": "quanto",
+        "custa": "costa",
+        "comu": "come",
+        "unni": "dove",
+        "nenti": "niente",
+        "nuddu": "nessuno",
+        "sugnu": "sono",
+        "semu": "siamo",
+        "picciotti": "ragazzi",
+        "sordi": "soldi",
+        "picca": "poco",
+        "assai": "molto",
+        "chiossai": "più",
+        "accattari": "comprare",
+        "cu": "con",
+        "na": "una",
+        "u": "il",
     },
     "en": {
         "u": "you",
@@ -171,6 +227,26 @@ ABBREVIATIONS: dict[str, dict[str, str]] = {
         "yr": "your",
         "tho": "though",
         "cya": "bye",
+        "tmrw": "tomorrow",
+        "tmr": "tomorrow",
+        "2moro": "tomorrow",
+        "2day": "today",
+        "thru": "through",
+        "bout": "about",
+        "urs": "yours",
+        "yall": "you",
+        "pic": "photo",
+        "pics": "photos",
+        "acct": "account",
+        "mgr": "manager",
+        "lmk": "let me know",
+        "nvm": "never mind",
+        "tbh": "honestly",
+        "imo": "i think",
+        "btw": "by the way",
+        "info": "information",
+        "4u": "for you",
+        "dunno": "do not know",
     },
 }
 
@@ -185,7 +261,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         lui lei loro essere avere stare questo quello questa quella questi
         quelli cosi poi gia ancora anche pure proprio allora quindi comunque pero eh ah oh beh
         mah boh ok okay dunque cioe tipo ecco senta scusa scusate scusi ehm po favore prego bene
-        grazie
+        grazie sinceramente praticamente insomma veramente davvero haha
         """
     ),
     "en": wordset(
@@ -194,7 +270,8 @@ STOPWORDS: dict[str, frozenset[str]] = {
         whom this these those it its mine we us our ours yours he him his she her
         they them their be am is are was were been being do does did have has had will would
         shall could may might must there here then than just really actually also too very
-        some any well oh ah ok okay um uh please thanks thank
+        some any well oh ah ok okay um uh please thanks thank honestly honest basically literally
+        as whether haha
         """
     ),
 }
@@ -249,6 +326,8 @@ def unelongate(word: str) -> str:
 def clean(text: str) -> str:
     """Lowercase, unify apostrophes, expand English contractions, drop Italian elisions."""
     text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
+    if "4" in text:
+        text = _FOUR_FOR.sub(" for ", text)  # "follow4follow", "like4like"
     if "'" in text:
         for pattern, repl in _CONTRACTIONS:
             text = pattern.sub(repl, text)
@@ -265,14 +344,31 @@ def is_number(token: str) -> bool:
     return bool(_DIGIT.search(token)) or token in NUMBER_WORDS or bool(_NUMBER_WORD.match(token))
 
 
+_HOW_LONG = frozenset({"tra", "fra", "dopo"})
+_NAMED = frozenset({("mi", "chiamo"), ("ti", "chiami"), ("si", "chiama"), ("vi", "chiamate")})
+
+
 def expand(tokens: list[str], lang: str | None) -> list[str]:
     """Spell out chat abbreviations; numbers become NUM, times of day CLOCK (runs count once)."""
     table = ABBREVIATIONS.get(lang or "", {})
     spelled: list[str] = []
     for token in tokens:
-        token = _SHARED_ABBREVIATIONS.get(token, token)
-        replacement = table.get(token)
-        spelled.extend(replacement.split() if replacement else [token])
+        if _LAUGHTER.match(token):
+            token = "haha"  # "ahahah", "lol", "xD": a stopword in both languages
+        for part in _SHARED_ABBREVIATIONS.get(token, token).split():
+            replacement = table.get(part)
+            spelled.extend(replacement.split() if replacement else [part])
+    if lang == "it":
+        # "mi chiamo Anna", "come ti chiami?": a name, not a phone call ("chiamatemi")
+        spelled = [
+            "nome" if index and (spelled[index - 1], token) in _NAMED else token
+            for index, token in enumerate(spelled)
+        ]
+        # "tra quanto arriviamo a 1000?" asks how long: say so, as "in quanto tempo" does
+        for index in range(len(spelled) - 1, 0, -1):
+            asks_how_long = spelled[index] == "quanto" and spelled[index - 1] in _HOW_LONG
+            if asks_how_long and spelled[index + 1 : index + 2] != ["tempo"]:
+                spelled.insert(index + 1, "tempo")
     out: list[str] = []
     for index, token in enumerate(spelled):
         if _CLOCK_TOKEN.match(token):
@@ -295,8 +391,10 @@ def _other(lang: str) -> str:
 
 
 # Italian past participles that simplemma reads as adjectives ("perso" = lost, not "perso"
-# the adjective): complaints and self-posting questions are told in the past tense.
+# the adjective): complaints and self-posting questions are told in the past tense. Also verb
+# forms it reads as nouns: "quanto costa?" asks a price, it is not about the coast.
 _IT_PARTICIPLES = {
+    "costa": "costare",
     "perso": "perdere",
     "persi": "perdere",
     "messo": "mettere",
@@ -338,6 +436,50 @@ def _english_ing(token: str) -> str | None:
     return None
 
 
+# Not "friend", "like", "real"; and "monthly" stays a rate, apart from "a month".
+_LY_WORDS: frozenset[str] = wordset(
+    "friendly lonely likely lovely really hourly daily weekly monthly yearly"
+)
+
+
+def _english_ly(token: str) -> str | None:
+    """'organically' -> 'organic', 'quickly' -> 'quick': simplemma keeps adverbs apart."""
+    if token in _LY_WORDS:
+        return None
+    for stem in (token[:-2], token[:-4] if token.endswith("ally") else ""):
+        if len(stem) >= 4 and simplemma.is_known(stem, "en"):
+            return stem
+    return None
+
+
+_SUPERLATIVE = re.compile(r"issim[oaie]$")
+
+
+def _italian_superlative(token: str) -> str | None:
+    """The adjective under an absolute superlative, which simplemma knows only for some."""
+    stem = token[: -len("issimo")]
+    if stem.endswith(("ch", "gh")):
+        stem = stem[:-1]
+    for candidate in (stem + "o", stem + "e"):
+        if simplemma.is_known(candidate, "it"):
+            return fold_accents(simplemma.lemmatize(candidate, "it").lower())
+    return None
+
+
+# Chat Italian writes "k" for the hard c: "ke", "kiamate", "kosa", "kuanto", "qualkuno".
+_K_SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"k(?=[ei])"), "ch"),
+    (re.compile(r"ku(?=[aeio])"), "qu"),
+    (re.compile(r"k"), "c"),
+)
+
+
+def _k_as_italian(token: str) -> str:
+    for pattern, repl in _K_SPELLINGS:
+        token = pattern.sub(repl, token)
+    return token
+
+
 @lru_cache(maxsize=65536)
 def lemma(token: str, lang: str) -> str:
     """Dictionary form without accents; tries the other language for loanwords ("followers").
@@ -354,6 +496,10 @@ def lemma(token: str, lang: str) -> str:
         if found == token:
             found = _english_ing(token) or found
         return fold_accents(found)
+    if lang == "en" and token.endswith("ly"):
+        adjective = _english_ly(token)
+        if adjective:
+            return adjective
     if simplemma.is_known(token, lang):
         return fold_accents(simplemma.lemmatize(token, lang).lower())
     if lang == "it" and token[-1:] in _ACCENTED_FINALS:
@@ -361,6 +507,14 @@ def lemma(token: str, lang: str) -> str:
             variant = token[:-1] + accent
             if simplemma.is_known(variant, lang):
                 return fold_accents(simplemma.lemmatize(variant, lang).lower())
+    if lang == "it" and _SUPERLATIVE.search(token):
+        base = _italian_superlative(token)  # "lentissima" -> "lento", "pochissimi" -> "poco"
+        if base:
+            return base
+    if lang == "it" and "k" in token:
+        spelled = _k_as_italian(token)
+        if simplemma.is_known(spelled, lang):
+            return fold_accents(simplemma.lemmatize(spelled, lang).lower())
     guess = simplemma.lemmatize(token, lang).lower()
     if guess != token:  # simplemma's rules, e.g. Italian clitics: "seguirci" -> "seguire"
         return fold_accents(guess)
