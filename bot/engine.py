@@ -74,6 +74,7 @@ class _Turn:
     recent: list[str] = field(default_factory=list)
     forget: bool = False  # the prospect confirmed /delete: erase them instead of saving
     photos: list[str] = field(default_factory=list)  # made by actions, sent after the texts
+    entered: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.record = TurnRecord(self.conv, self.now)
@@ -472,13 +473,20 @@ class Engine:
             return
         answer = content.state(*target)
         assert answer is not None
+        moves = {m.resolve(target[0]) for m in answer.moves()}
+        if target in t.entered or (not answer.waits and moves and moves <= t.entered):
+            return  # "ciao" as the very first message: the welcome has just said it all
         at_rest = (conv.dialog, conv.state) in (
             self._menu(content),
             content.main_dialog.start.resolve(content.main),
         )
         # An answer that starts a flow of its own (a question, an action, a sequence of
         # messages) takes the prospect there; a short answer is a digression and comes back.
-        starts_a_flow = bool(answer.do) or answer.ask is not None or not answer.waits
+        starts_a_flow = (
+            bool(answer.do) or answer.ask is not None or not answer.waits
+            if answer.returns is None
+            else not answer.returns
+        )
         if at_rest or starts_a_flow or (conv.dialog, conv.state) == target:
             await self._enter(t, machines, *target)
             return
@@ -516,6 +524,7 @@ class Engine:
                 assert spec is not None
             conv.dialog, conv.state = dialog, state
             t.event("enter")
+            t.entered.add((dialog, state))
             await self._run_actions(t, spec)
             if spec.waits:
                 # a new step: buttons sent before this one now count as old

@@ -108,7 +108,8 @@ async def project_growth(ctx: ActionContext) -> None:
         footnote=text("projection.chart.footnote") or None,
     )
     safe_user = re.sub(r"[^A-Za-z0-9_-]", "_", ctx.user_id)[:40]
-    path = ctx.files_dir / f"{safe_user}-{ctx.now.strftime('%Y%m%d%H%M%S')}.png"
+    # one file per prospect, replaced by their next chart: the disk does not fill up over time
+    path = ctx.files_dir / f"{safe_user}.png"
     try:
         ctx.files_dir.mkdir(parents=True, exist_ok=True)
         # matplotlib is CPU-bound: keep the event loop free for other prospects

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INTENTS = ROOT / "dialogs" / "intents.yaml"
 
 SHIPPED_ANSWERS = {
-    "greeting": "main.welcome",
+    "greeting": "main.greet",
     "growth_timeline": "projection.intro",
     "staff_network": "main.mistake_staff",
     "ad_budget": "main.mistake_budget",

@@ -124,3 +124,30 @@ async def test_talk_to_a_person_tells_the_agency(engine: Engine) -> None:
     assert result.state == "human_here"
     assert [item["kind"] for item in result.outbox] == ["human"]
     assert engine.store.leads()[0]["kind"] == "human"
+
+
+async def test_a_first_hello_is_answered_once(engine: Engine) -> None:
+    result = await engine.turn(Input("new", text="ciao", language_code="it"))
+    assert result.state == "menu"
+    assert len(result.replies) == 3  # welcome, what we do, the menu: no second hello
+
+
+async def test_a_hello_mid_flow_comes_back_to_the_question(engine: Engine) -> None:
+    chat = Chat(engine, "mid", language_code="it")
+    await chat.say("/start")
+    await chat.press(chat.buttons[2])  # the rules of the game
+    result = await chat.say("ciao")
+    assert result.state == "rules_game"
+    assert chat.texts[0].startswith("Ciao") and chat.buttons == [
+        "E gli orari dei post?",
+        "Torna al menu",
+    ]
+
+
+async def test_asking_for_a_person_mid_flow_stays_with_the_person(engine: Engine) -> None:
+    chat = Chat(engine, "p", language_code="it")
+    await chat.say("/start")
+    await chat.press(chat.buttons[1])  # the three mistakes
+    result = await chat.say("voglio parlare con una persona")
+    assert result.state == "human"
+    assert len(chat.buttons) == 3

@@ -547,7 +547,9 @@ async def test_photo_caption_and_long_texts_respect_telegram_limits(
     (photo,) = h.fake.sent(ANN)
     assert photo.method == "sendPhoto" and photo.params["caption"] == "<b>Your chart</b>"
     assert photo.params["photo"]["size"] == 108 and photo.buttons
+    assert not png.exists()  # the chart file was only the hand-over: no pile-up on disk
 
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     long = "\n\n".join(f"<b>Paragraph {i}</b> " + "parola " * 150 for i in range(12))
     await h.bot.sender.reply(h.app.bot, BOB, Reply(long, ok, photo=str(png)))
     calls = h.fake.sent(BOB)

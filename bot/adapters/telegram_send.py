@@ -146,7 +146,11 @@ class Sender:
 def _read(path: str, chat_id: int) -> tuple[str, bytes] | None:
     """A missing chart loses the picture, not the words: the text is still sent."""
     try:
-        return Path(path).name, Path(path).read_bytes()
+        data = Path(path).read_bytes()
     except OSError as exc:
         log.error("chat=%s: chart %s unreadable: %s", chat_id, Path(path).name, type(exc).__name__)
         return None
+    # the bytes travel with every retry; the file itself was only the hand-over from the engine,
+    # and keeping one per prospect would fill the disk
+    Path(path).unlink(missing_ok=True)
+    return Path(path).name, data

@@ -24,7 +24,7 @@ TARGET = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
 KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
 
 DIALOG_KEYS = ("id", "start", "menu", "states", "description")
-STATE_KEYS = ("say", "buttons", "ask", "next", "when", "do", "on_give_up", "note")
+STATE_KEYS = ("say", "buttons", "ask", "next", "when", "do", "on_give_up", "return", "note")
 BUTTON_KEYS = ("text", "go")
 ASK_KEYS = ("slot", "type", "retry", "tries", "options", "min", "max")
 OPTION_KEYS = ("value", "text")
@@ -231,7 +231,14 @@ def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | Non
             f"{what} has both `next` and `when`",
             "keep one: `next` always goes to one state, `when` chooses by condition",
         )
+    returns: bool | None = None
+    if "return" in body:
+        if not isinstance(body["return"], bool):
+            problems.add(src.at_value(body, "return"), "`return` must be yes/no (true or false)")
+        else:
+            returns = bool(body["return"])
     return StateSpec(
+        returns=returns,
         name=name,
         pos=pos,
         say=tuple(say),

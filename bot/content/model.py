@@ -80,6 +80,9 @@ class StateSpec:
     when: tuple[Branch, ...] = ()
     do: tuple[tuple[str, Pos], ...] = ()
     on_give_up: Target | None = None
+    # reached by a typed question mid-flow: go back to the earlier step (True) or stay (False);
+    # None lets the shape decide (a question or an action stays, a plain answer returns)
+    returns: bool | None = None
 
     @property
     def waits(self) -> bool:
