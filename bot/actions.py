@@ -103,6 +103,22 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _tell_agency(ctx: ActionContext, lead_kind: str, note_kind: str, event: str) -> None:
+    """A lead row and, in the same turn, a note for the agency's admins (the outbox)."""
+    lead = _lead_summary(ctx, lead_kind)
+    ctx.leads.append(lead)
+    ctx.events.append({"kind": event})
+    ctx.outbox.append(
+        {
+            "kind": note_kind,
+            "user_id": ctx.user_id,
+            "lead": lead,
+            "recent": ctx.recent[-5:],
+            "source": ctx.source,
+        }
+    )
+
+
 @ACTIONS.register(
     "save_lead",
     provides=("lead_saved",),
@@ -114,19 +130,8 @@ def save_lead(ctx: ActionContext) -> None:
         ctx.values["lead_saved"] = False
         ctx.events.append({"kind": "lead_declined"})
         return
-    lead = _lead_summary(ctx, "contact")
-    ctx.leads.append(lead)
     ctx.values["lead_saved"] = True
-    ctx.events.append({"kind": "lead_saved"})
-    ctx.outbox.append(
-        {
-            "kind": "lead",
-            "user_id": ctx.user_id,
-            "lead": lead,
-            "recent": ctx.recent[-5:],
-            "source": ctx.source,
-        }
-    )
+    _tell_agency(ctx, lead_kind="contact", note_kind="lead", event="lead_saved")
 
 
 @ACTIONS.register(
@@ -135,19 +140,8 @@ def save_lead(ctx: ActionContext) -> None:
     description="Tell the agency that this prospect wants to talk to a person.",
 )
 def request_human(ctx: ActionContext) -> None:
-    lead = _lead_summary(ctx, "human")
-    ctx.leads.append(lead)
     ctx.values["human_requested"] = True
-    ctx.events.append({"kind": "human_requested"})
-    ctx.outbox.append(
-        {
-            "kind": "human",
-            "user_id": ctx.user_id,
-            "lead": lead,
-            "recent": ctx.recent[-5:],
-            "source": ctx.source,
-        }
-    )
+    _tell_agency(ctx, lead_kind="human", note_kind="human", event="human_requested")
 
 
 @ACTIONS.register(

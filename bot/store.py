@@ -18,6 +18,92 @@ from typing import Any
 import sqlite_utils
 
 SCHEMA_VERSION = 1
+# The schema, one line a column. ``handovers``: a person from the agency talking to a prospect
+# instead of the bot (open while ``closed`` is null); ``handover_messages``: which message in an
+# admin's chat is about which prospect, so that a reply finds them.
+TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
+    "users": (
+        {
+            "id": str,
+            "lang": str,
+            "first_name": str,
+            "language_code": str,
+            "source": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        "id",
+    ),
+    "conversations": (
+        {
+            "user_id": str,
+            "dialog": str,
+            "state": str,
+            "slots": str,
+            "step": int,
+            "tries": int,
+            "lang_locked": int,
+            "recent_inputs": str,
+            "updated": str,
+        },
+        "user_id",
+    ),
+    "transcript": (
+        {"id": int, "user_id": str, "at": str, "direction": str, "text": str},
+        "id",
+    ),
+    "leads": (
+        {
+            "id": int,
+            "user_id": str,
+            "created": str,
+            "name": str,
+            "business": str,
+            "platform": str,
+            "contact": str,
+            "consent": int,
+            "source": str,
+            "lang": str,
+            "kind": str,
+            "data": str,
+            "status": str,
+        },
+        "id",
+    ),
+    "events": (
+        {
+            "id": int,
+            "user_id": str,
+            "at": str,
+            "kind": str,
+            "dialog": str,
+            "state": str,
+            "detail": str,
+        },
+        "id",
+    ),
+    "outbox": (
+        {"id": int, "user_id": str, "created": str, "kind": str, "payload": str, "sent": int},
+        "id",
+    ),
+    "handovers": (
+        {
+            "id": int,
+            "user_id": str,
+            "opened": str,
+            "last_activity": str,
+            "closed": str,
+            "closed_by": str,
+        },
+        "id",
+    ),
+    "handover_messages": (
+        {"chat_id": int, "message_id": int, "user_id": str, "created": str},
+        ("chat_id", "message_id"),
+    ),
+    "meta": ({"key": str, "value": str}, "key"),
+}
+
 LEAD_COLUMNS = (
     "user_id",
     "created",
@@ -91,103 +177,8 @@ class Store:
     def _create(self) -> None:
         db = self.db
         with db.atomic():
-            db.table("users").create(
-                {
-                    "id": str,
-                    "lang": str,
-                    "first_name": str,
-                    "language_code": str,
-                    "source": str,
-                    "first_seen": str,
-                    "last_seen": str,
-                },
-                pk="id",
-                if_not_exists=True,
-            )
-            db.table("conversations").create(
-                {
-                    "user_id": str,
-                    "dialog": str,
-                    "state": str,
-                    "slots": str,
-                    "step": int,
-                    "tries": int,
-                    "lang_locked": int,
-                    "recent_inputs": str,
-                    "updated": str,
-                },
-                pk="user_id",
-                if_not_exists=True,
-            )
-            db.table("transcript").create(
-                {"id": int, "user_id": str, "at": str, "direction": str, "text": str},
-                pk="id",
-                if_not_exists=True,
-            )
-            db.table("leads").create(
-                {
-                    "id": int,
-                    "user_id": str,
-                    "created": str,
-                    "name": str,
-                    "business": str,
-                    "platform": str,
-                    "contact": str,
-                    "consent": int,
-                    "source": str,
-                    "lang": str,
-                    "kind": str,
-                    "data": str,
-                    "status": str,
-                },
-                pk="id",
-                if_not_exists=True,
-            )
-            db.table("events").create(
-                {
-                    "id": int,
-                    "user_id": str,
-                    "at": str,
-                    "kind": str,
-                    "dialog": str,
-                    "state": str,
-                    "detail": str,
-                },
-                pk="id",
-                if_not_exists=True,
-            )
-            db.table("outbox").create(
-                {
-                    "id": int,
-                    "user_id": str,
-                    "created": str,
-                    "kind": str,
-                    "payload": str,
-                    "sent": int,
-                },
-                pk="id",
-                if_not_exists=True,
-            )
-            # a person from the agency talking to a prospect instead of the bot (open: closed null)
-            db.table("handovers").create(
-                {
-                    "id": int,
-                    "user_id": str,
-                    "opened": str,
-                    "last_activity": str,
-                    "closed": str,
-                    "closed_by": str,
-                },
-                pk="id",
-                if_not_exists=True,
-            )
-            # which message in an admin's chat is about which prospect, so a reply finds them
-            db.table("handover_messages").create(
-                {"chat_id": int, "message_id": int, "user_id": str, "created": str},
-                pk=("chat_id", "message_id"),
-                if_not_exists=True,
-            )
-            db.table("meta").create({"key": str, "value": str}, pk="key", if_not_exists=True)
+            for name, (columns, pk) in TABLES.items():
+                db.table(name).create(columns, pk=pk, if_not_exists=True)
             db.table("meta").upsert(
                 {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
             )
