@@ -26,7 +26,7 @@ from bot.content.machines import ADVANCE, ANSWER, GIVE_UP, PRESS, DialogMachine,
 from bot.content.model import LANGUAGES, Content, StateSpec
 from bot.growth_actions import fill_growth_slots
 from bot.messages import Button, Input, Reply, TurnResult
-from bot.render import Renderer
+from bot.render import Renderer, strip_tags
 from bot.slots import fold, parse_answer
 from bot.store import Conversation, Store, TurnRecord
 
@@ -71,7 +71,7 @@ class _Turn:
     replies: list[Reply] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     record: TurnRecord | None = None
-    recent: list[str] = field(default_factory=list)
+    recent: list[str] | None = None  # the prospect's last messages, read only if an action runs
     forget: bool = False  # the prospect confirmed /delete: erase them instead of saving
     photos: list[str] = field(default_factory=list)  # made by actions, sent after the texts
     entered: set[tuple[str, str]] = field(default_factory=set)
@@ -180,11 +180,6 @@ class Engine:
         if inp.first_name:
             conv.first_name = inp.first_name[:64]
         t = _Turn(conv, now)
-        t.recent = (
-            [r["text"] for r in self.store.transcript(conv.user_id, 10) if r["direction"] == "in"]
-            if not fresh
-            else []
-        )
         # a state removed by a content reload: back to the menu with a word of explanation
         if content.state(conv.dialog, conv.state) is None:
             t.event("state_missing", f"{conv.dialog}.{conv.state}")
@@ -301,9 +296,9 @@ class Engine:
                 "common.delete_confirm",
                 buttons=(
                     Button(
-                        self._plain(self._text_of(t, "common.delete_yes")), f"del.yes.{conv.step}"
+                        strip_tags(self._text_of(t, "common.delete_yes")), f"del.yes.{conv.step}"
                     ),
-                    Button(self._plain(self._text_of(t, "common.no")), f"del.no.{conv.step}"),
+                    Button(strip_tags(self._text_of(t, "common.no")), f"del.no.{conv.step}"),
                 ),
             )
         elif name in ("lang", "language", "lingua"):
@@ -370,7 +365,7 @@ class Engine:
                 self._follow_language(t, analysis)
                 await self._digress(t, machines, analysis)
                 return
-            labels = [self._plain(self._text_of(t, key)) for _, key in self._options(spec)]
+            labels = [strip_tags(self._text_of(t, key)) for _, key in self._options(spec)]
             value = parse_answer(spec.ask, text, conv.lang, labels)
             if value is not None:
                 await self._accept(t, machines, spec, value)
@@ -418,7 +413,7 @@ class Engine:
         folded = fold(text)
         if folded.isdigit() and 1 <= int(folded) <= len(spec.buttons):
             return int(folded) - 1
-        labels = [fold(self._plain(self._text_of(t, b.text.key))) for b in spec.buttons]
+        labels = [fold(strip_tags(self._text_of(t, b.text.key))) for b in spec.buttons]
         if folded in labels:
             return labels.index(folded)
         best = process.extractOne(folded, labels, scorer=fuzz.ratio, score_cutoff=85)
@@ -551,6 +546,9 @@ class Engine:
 
     async def _run_actions(self, t: _Turn, spec: StateSpec) -> None:
         conv = t.conv
+        if spec.do and t.recent is None:
+            said = self.store.transcript(conv.user_id, 10)
+            t.recent = [r["text"] for r in said if r["direction"] == "in"]
         for name, _pos in spec.do:
             action = self.actions.get(name)
             if action is None:
@@ -563,7 +561,7 @@ class Engine:
                 values=t.values,
                 first_name=conv.first_name,
                 source=conv.source,
-                recent=t.recent,
+                recent=t.recent or [],
                 content=self.content,
                 text=lambda key, t=t: self._text_of(t, key),  # type: ignore[misc]
                 files_dir=self.files_dir,
@@ -606,10 +604,6 @@ class Engine:
             return ""
         return self.renderer.render(entry.source, self._values(t), t.conv.lang)
 
-    @staticmethod
-    def _plain(text: str) -> str:
-        return re.sub(r"<[^>]+>", "", text)
-
     def _say_key(self, t: _Turn, key: str, buttons: tuple[Button, ...] = ()) -> None:
         text = self._text_of(t, key)
         if text or buttons:
@@ -629,11 +623,11 @@ class Engine:
         step = t.conv.step
         if spec.buttons:
             return tuple(
-                Button(self._plain(self._text_of(t, b.text.key)), f"{step}.{i}")
+                Button(strip_tags(self._text_of(t, b.text.key)), f"{step}.{i}")
                 for i, b in enumerate(spec.buttons)
             )
         return tuple(
-            Button(self._plain(self._text_of(t, key)), f"{step}.{i}")
+            Button(strip_tags(self._text_of(t, key)), f"{step}.{i}")
             for i, (_value, key) in enumerate(self._options(spec))
         )
 

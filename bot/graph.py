@@ -9,7 +9,6 @@ Graphviz (the ``graphviz`` Python package and its ``dot`` program).
 
 from __future__ import annotations
 
-import html
 import importlib.util
 import re
 import shutil
@@ -20,7 +19,7 @@ from transitions import State
 from transitions.extensions import GraphMachine
 
 from bot.content.model import Content, Dialog, StateSpec, Target
-from bot.render import Renderer
+from bot.render import Renderer, html_to_plain, strip_tags
 
 FORMATS = ("mermaid", "svg", "png")
 IMAGE_FORMATS = ("svg", "png")
@@ -79,7 +78,6 @@ def graphviz_hint(fmt: str) -> str:
 _BLOCK = re.compile(r"{%-?.*?-?%}", re.S)
 _EXPR = re.compile(r"{{-?(.*?)-?}}", re.S)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-_TAG = re.compile(r"<[^>]+>")
 
 
 class _Blank:
@@ -131,7 +129,7 @@ def snippet(
 ) -> str:
     """The start of a locale text as staff would recognise it: no tags, no template syntax."""
     text = _rendered(template, lang, renderer or Renderer(strict=False))
-    text = html.unescape(_TAG.sub("", text))
+    text = html_to_plain(text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -241,7 +239,7 @@ class _Builder:
 
     def _button(self, key: str) -> str:
         """A button as the prospect sees it (the engine renders labels the same way)."""
-        return _TAG.sub("", self.renderer.render(self._text(key), {}, self.lang)) or key
+        return strip_tags(self.renderer.render(self._text(key), {}, self.lang)) or key
 
     # edges
 

@@ -185,10 +185,15 @@ def _ctx_filter(func: Any) -> Any:
     return wrapper
 
 
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
+
+
+def strip_tags(text: str) -> str:
+    """A message's words without its markup (button labels, matching typed labels)."""
+    return _TAG.sub("", text)
 
 
 def html_to_plain(text: str) -> str:
-    """For the console: drop Telegram's HTML tags and unescape entities."""
+    """What a reader sees: tags dropped, entities decoded (console, diagrams, admin checks)."""
     text = re.sub(r"<br\s*/?>", "\n", text)
-    return html.unescape(_TAG.sub("", text))
+    return html.unescape(strip_tags(text))

@@ -15,7 +15,9 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.content.model import AskSpec
+from bot.render import strip_tags
 from bot.understanding.numbers import parse_money, parse_number
+from bot.understanding.text import fold_accents
 
 EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,255}\.[A-Za-z]{2,24}$")
 PHONE_CHARS = re.compile(r"^\+?[\d\s().\-/]{6,24}$")
@@ -69,9 +71,13 @@ NO = {
 
 def fold(text: str) -> str:
     """Lowercase, without accents or surrounding punctuation: how people type on phones."""
-    text = unicodedata.normalize("NFKD", text.strip().lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = fold_accents(text.strip().lower())
     return re.sub(r"\s+", " ", text).strip(" .!?,;:")
+
+
+# folded once, not on every answer
+_FOLDED_YES = frozenset(fold(w) for w in YES)
+_FOLDED_NO = frozenset(fold(w) for w in NO)
 
 
 def parse_answer(spec: AskSpec, text: str, lang: str, option_labels: Sequence[str] = ()) -> Any:
@@ -104,9 +110,9 @@ def parse_answer(spec: AskSpec, text: str, lang: str, option_labels: Sequence[st
         return ("+" if text.startswith("+") else "") + digits
     if kind == "yesno":
         folded = fold(text)
-        if folded in {fold(w) for w in YES}:
+        if folded in _FOLDED_YES:
             return True
-        if folded in {fold(w) for w in NO}:
+        if folded in _FOLDED_NO:
             return False
         return None
     if kind == "choice":
@@ -127,15 +133,11 @@ def match_option(spec: AskSpec, text: str, labels: Sequence[str]) -> str | None:
     for value, label in zip(values, list(labels) + [""] * len(values), strict=False):
         candidates[fold(value)] = value
         if label:
-            candidates[fold(_strip_tags(label))] = value
+            candidates[fold(strip_tags(label))] = value
     if folded in candidates:
         return candidates[folded]
     best = process.extractOne(folded, list(candidates), scorer=fuzz.WRatio, score_cutoff=86)
     return candidates[best[0]] if best else None
-
-
-def _strip_tags(text: str) -> str:
-    return re.sub(r"<[^>]+>", "", text)
 
 
 def _tidy(value: float) -> float | int:

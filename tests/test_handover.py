@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update
-from telegram.ext import TypeHandler
 
-from bot.adapters.telegram import ALLOWED_UPDATES, TelegramBot
 from bot.adapters.telegram_format import visible
 from bot.adapters.telegram_handover import DONE_PREFIX
 from bot.config import Settings
@@ -34,6 +30,7 @@ from tests.test_telegram_e2e import (
     HUMAN_WRITE_HERE,
     MENU_HUMAN,
     Harness,
+    serve,
     shipped_engine,
 )
 
@@ -74,23 +71,7 @@ async def launch(
         content_dir=root or tmp_path / "no-content",  # nothing to watch unless asked
         handover_timeout_minutes=timeout_minutes,
     )
-    bot = TelegramBot(
-        engine, settings, send_attempts=3, backoff=0.05, background=background, **bot_kwargs
-    )
-    app = bot.build()
-    h = Harness(fake, bot, app, engine)
-
-    async def record(update: object, context: Any) -> None:
-        if isinstance(update, Update):
-            h.done.append(update.update_id)
-
-    app.add_handler(TypeHandler(object, record), group=99)
-    await app.initialize()
-    await bot.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(timeout=timedelta(seconds=1), allowed_updates=ALLOWED_UPDATES)
-    await app.start()
-    return h
+    return await serve(fake, engine, settings, background=background, **bot_kwargs)
 
 
 async def stop(h: Harness, *, keep_fake: bool = False) -> None:

@@ -95,6 +95,33 @@ class Harness:
         return conv.state
 
 
+async def serve(fake: FakeBotAPI, engine: Engine, settings: Settings, **bot_kwargs: Any) -> Harness:
+    """The adapter running against ``fake`` (webhook when settings have a URL, else polling),
+    with every finished update recorded so tests can wait for it."""
+    bot = TelegramBot(engine, settings, send_attempts=3, backoff=0.05, **bot_kwargs)
+    app = bot.build()
+    h = Harness(fake, bot, app, engine)
+
+    async def record(update: object, context: Any) -> None:
+        if isinstance(update, Update):
+            h.done.append(update.update_id)
+
+    app.add_handler(TypeHandler(object, record), group=99)
+    await app.initialize()
+    await bot.post_init(app)
+    assert app.updater is not None
+    if settings.webhook_url:
+        options = webhook_options(settings)
+        options["port"] = int(str(settings.webhook_url).split(":")[2].split("/")[0])
+        await app.updater.start_webhook(**options)
+    else:
+        await app.updater.start_polling(
+            timeout=timedelta(seconds=1), allowed_updates=ALLOWED_UPDATES
+        )
+    await app.start()
+    return h
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -134,27 +161,7 @@ async def start(tmp_path: Path) -> AsyncIterator[Starter]:
             webhook_url=f"http://127.0.0.1:{free_port()}/hook" if webhook else None,
             webhook_secret="s3cret-Token_1" if webhook else None,
         )
-        bot = TelegramBot(engine, settings, send_attempts=3, backoff=0.05, **bot_kwargs)
-        app = bot.build()
-        h = Harness(fake, bot, app, engine)
-
-        async def record(update: object, context: Any) -> None:
-            if isinstance(update, Update):
-                h.done.append(update.update_id)
-
-        app.add_handler(TypeHandler(object, record), group=99)
-        await app.initialize()
-        await bot.post_init(app)
-        assert app.updater is not None
-        if webhook:
-            options = webhook_options(settings)
-            options["port"] = int(str(settings.webhook_url).split(":")[2].split("/")[0])
-            await app.updater.start_webhook(**options)
-        else:
-            await app.updater.start_polling(
-                timeout=timedelta(seconds=1), allowed_updates=ALLOWED_UPDATES
-            )
-        await app.start()
+        h = await serve(fake, engine, settings, **bot_kwargs)
         running.append((h, webhook))
         return h
 

@@ -15,6 +15,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.messages import Button
+from bot.render import html_to_plain
 
 MAX_TEXT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 MAX_CAPTION = 1024  # telegram.constants.MessageLimit.CAPTION_LENGTH
@@ -24,7 +25,6 @@ MAX_LABEL = 64  # longer button labels are cut: Telegram shows them truncated an
 # Atoms that must never be cut: a whole tag or a whole character entity.
 _ATOM = re.compile(r"<[^<>]*>|&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
-_ANY_TAG = re.compile(r"<[^<>]*>")
 # Where to prefer cutting, best first; each must leave at least this share of the window.
 _BOUNDARIES: tuple[tuple[str, float], ...] = (("\n\n", 0.5), ("\n", 0.5), (". ", 0.5), (" ", 0.3))
 
@@ -36,7 +36,7 @@ def utf16_len(text: str) -> int:
 
 def visible(text: str) -> str:
     """The text a reader sees: tags dropped, entities decoded."""
-    return html.unescape(_ANY_TAG.sub("", text))
+    return html_to_plain(text)
 
 
 def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
