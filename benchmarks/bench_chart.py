@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.benchmarks import BENCHMARKS_FILE, load_benchmarks
-from bot.chart import ChartLabels, render_chart
-from bot.content.problems import Problems
-from bot.projection import ProjectionInput, project
+from bot.base.problems import Problems
+from bot.growth.chart import ChartLabels, render_chart
+from bot.growth.parameters import BENCHMARKS_FILE, load_benchmarks
+from bot.growth.projection import ProjectionInput, project
 
 RENDERS = 20
 LABELS = ChartLabels(

@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.content.loader import load_content  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.messages import Input  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.core.engine import Engine  # noqa: E402
+from bot.core.messages import Input  # noqa: E402
+from bot.storage.sqlite import Store  # noqa: E402
 from bot.understanding.nlu import Understanding  # noqa: E402
 
 # a typed question and a hello go through the understanding, as most real messages do

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.content.problems import Problems  # noqa: E402
+from bot.base.problems import Problems  # noqa: E402
 from bot.understanding.entities import extract_entities  # noqa: E402
 from bot.understanding.evaluate import read_samples  # noqa: E402
 from bot.understanding.intents import load_intents  # noqa: E402

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.content.loader import load_content
-from bot.engine import Engine
-from bot.messages import Input, TurnResult
-from bot.store import Store
+from bot.core.engine import Engine
+from bot.core.messages import Input, TurnResult
+from bot.storage.sqlite import Store
 from bot.understanding.nlu import Understanding
 
 ROOT = Path(__file__).resolve().parent.parent

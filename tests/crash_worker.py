@@ -6,7 +6,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.messages import Input
+from bot.core.messages import Input
 from tests.conftest import MINI, build_engine
 
 SCRIPT = [

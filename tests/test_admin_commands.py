@@ -7,12 +7,12 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from bot.adapters.telegram import COMMANDS
-from bot.adapters.telegram_format import visible
-from bot.adapters.telegram_staff import ADMIN_COMMANDS
-from bot.reports import lead_rows
-from bot.stats import compute, format_report
-from bot.store import Conversation, TurnRecord
+from bot.adapters.telegram.bot import COMMANDS
+from bot.adapters.telegram.format import visible
+from bot.adapters.telegram.staff import ADMIN_COMMANDS
+from bot.staff.reports import lead_rows
+from bot.staff.stats import compute, format_report
+from bot.storage.sqlite import Conversation, TurnRecord
 from tests.test_handover import Launcher, launcher  # noqa: F401  (the fixture)
 from tests.test_telegram_e2e import ADMIN, ANN, BOB, HUMAN_WRITE_HERE, MENU_HUMAN
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.benchmarks import BENCHMARKS_FILE, PLATFORMS, Benchmarks, load_benchmarks
-from bot.content.problems import Problem, Problems
+from bot.base.problems import Problem, Problems
+from bot.growth.parameters import BENCHMARKS_FILE, PLATFORMS, Benchmarks, load_benchmarks
 
 VALID = """\
 platforms:

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from matplotlib import image
 
-from bot.benchmarks import BENCHMARKS_FILE, Benchmarks, load_benchmarks
-from bot.chart import ChartLabels, format_count, render_chart
-from bot.content.problems import Problems
-from bot.projection import Projection, ProjectionInput, project
+from bot.base.problems import Problems
+from bot.growth.chart import ChartLabels, format_count, render_chart
+from bot.growth.parameters import BENCHMARKS_FILE, Benchmarks, load_benchmarks
+from bot.growth.projection import Projection, ProjectionInput, project
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -149,6 +149,6 @@ def test_counts_are_formatted_for_the_prospects_locale(
 
 
 def test_chart_module_never_imports_pyplot() -> None:
-    code = "import sys, bot.chart; sys.exit('matplotlib.pyplot' in sys.modules)"
+    code = "import sys, bot.growth.chart; sys.exit('matplotlib.pyplot' in sys.modules)"
     root = Path(__file__).resolve().parent.parent
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0

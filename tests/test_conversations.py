@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.transcripts import TranscriptRunner, find_test_files
+from bot.staff.transcripts import TranscriptRunner, find_test_files
 from tests.conftest import ROOT
 
 FILES = find_test_files([ROOT / "dialogs" / "tests"])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.messages import Input
+from bot.core.messages import Input
 from tests.conftest import MINI, ROOT, Chat, build_engine
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.engine import Engine
-from bot.messages import Input
+from bot.core.engine import Engine
+from bot.core.messages import Input
 from tests.conftest import MINI, Chat, build_engine
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.cli.graph import graph
 from bot.content.loader import load_content
 from bot.content.model import Content, Target
-from bot.graph import TYPED, describe, graphviz_missing, safe_label, snippet, to_mermaid
-from bot.graph_cli import graph
+from bot.staff.graph import TYPED, describe, graphviz_missing, safe_label, snippet, to_mermaid
 from tests.conftest import ROOT
 
 WORDS = {

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.engine import Engine
+from bot.core.engine import Engine
 from tests.conftest import ROOT, Chat, build_engine
 
 QUESTIONS = {

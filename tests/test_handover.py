@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.telegram_format import visible
-from bot.adapters.telegram_handover import DONE_PREFIX
+from bot.adapters.telegram.format import visible
+from bot.adapters.telegram.handover import DONE_PREFIX
 from bot.config import Settings
 from bot.content.loader import load_content
-from bot.engine import Engine
-from bot.reload import build_understanding
-from bot.store import Store
+from bot.core.engine import Engine
+from bot.staff.reload import build_understanding
+from bot.storage.sqlite import Store
 from tests.fakebotapi import Call, FakeBotAPI
 from tests.test_telegram_e2e import (
     ADMIN,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.content.problems import Problems
-from bot.understanding.cli import nlu, nlu_eval
+from bot.base.problems import Problems
+from bot.cli.nlu import nlu, nlu_eval
 from bot.understanding.intents import ACCEPT, IntentSet, Matcher, clauses, load_intents
 from bot.understanding.nlu import Understanding
 

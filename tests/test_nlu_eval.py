@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.problems import Problems
+from bot.base.problems import Problems
 from bot.understanding.evaluate import Report, evaluate, format_report, read_samples
 from bot.understanding.intents import IntentSet, load_intents
 from bot.understanding.nlu import Understanding

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.benchmarks import BENCHMARKS_FILE, PLATFORMS, Benchmarks, load_benchmarks
-from bot.content.problems import Problems
-from bot.projection import (
+from bot.base.problems import Problems
+from bot.growth.parameters import BENCHMARKS_FILE, PLATFORMS, Benchmarks, load_benchmarks
+from bot.growth.projection import (
     CHART_MAX_MONTHS,
     PEOPLE_ON_EARTH,
     SCENARIOS,

@@ -12,10 +12,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bot.adapters.telegram_format import visible
-from bot.engine import Engine
-from bot.messages import Input, TurnResult
-from bot.reload import Reloader, ReloadOutcome
+from bot.adapters.telegram.format import visible
+from bot.core.engine import Engine
+from bot.core.messages import Input, TurnResult
+from bot.staff.reload import Reloader, ReloadOutcome
 from tests.conftest import Chat, build_engine
 from tests.test_handover import Launcher, launcher  # noqa: F401  (the fixture)
 from tests.test_telegram_e2e import ADMIN, ANN, BOB, MENU_CONTACT, MENU_GROWTH, ROOT

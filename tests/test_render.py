@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.render import Renderer, format_duration, format_money, format_number
+from bot.content.templates import Renderer, format_duration, format_money, format_number
 
 
 def test_formats_per_language() -> None:

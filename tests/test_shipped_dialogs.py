@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
-from bot.messages import Input, TurnResult
+from bot.core.engine import Engine
+from bot.core.messages import Input, TurnResult
 from tests.conftest import ROOT, Chat, build_engine
 
 BY_SLOT = {"current_followers": "800", "target_followers": "10k", "posts_per_week": "3"}

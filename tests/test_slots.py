@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.base.problems import Pos
 from bot.content.model import AskSpec, Option, TextRef
-from bot.content.problems import Pos
-from bot.slots import parse_answer
+from bot.core.slot_types import parse_answer
 
 P = Pos("t.yaml", 1, 1)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.stats import compute, format_report
+from bot.staff.stats import compute, format_report
 from tests.conftest import MINI, Chat, build_engine
 
 
@@ -37,7 +37,7 @@ async def seed(db: Path) -> None:
 async def test_exact_counts(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     await seed(db)
-    from bot.store import Store
+    from bot.storage.sqlite import Store
 
     funnel = compute(Store(db))
     assert funnel.started == 4

@@ -25,7 +25,7 @@ import pytest
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot.adapters.telegram import (
+from bot.adapters.telegram.bot import (
     ALLOWED_UPDATES,
     COMMANDS,
     TelegramBot,
@@ -33,9 +33,9 @@ from bot.adapters.telegram import (
 )
 from bot.cli import make_engine
 from bot.config import Settings
-from bot.engine import Engine
-from bot.messages import Button, Input, Reply, TurnResult
-from bot.store import Store
+from bot.core.engine import Engine
+from bot.core.messages import Button, Input, Reply, TurnResult
+from bot.storage.sqlite import Store
 from tests.fakebotapi import Call, FakeBotAPI
 
 ROOT = Path(__file__).resolve().parents[1]  # the shipped dialogs/ and locales/

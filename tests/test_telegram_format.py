@@ -18,9 +18,8 @@ import pytest
 from click.testing import CliRunner
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.adapters.run import check_settings, run
-from bot.adapters.telegram import api_urls, webhook_options
-from bot.adapters.telegram_format import (
+from bot.adapters.telegram.bot import api_urls, webhook_options
+from bot.adapters.telegram.format import (
     MAX_TEXT,
     admin_summary,
     build_keyboard,
@@ -31,7 +30,7 @@ from bot.adapters.telegram_format import (
     visible,
     with_choice,
 )
-from bot.adapters.telegram_guard import (
+from bot.adapters.telegram.guard import (
     REDACTED,
     FloodGuard,
     PerChatProcessor,
@@ -39,8 +38,9 @@ from bot.adapters.telegram_guard import (
     install_redaction,
     redact,
 )
+from bot.cli.run import check_settings, run
 from bot.config import Settings
-from bot.messages import Button
+from bot.core.messages import Button
 
 ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.base.problems import Problems, relpath
+from bot.cli.transcripts import test as run_command
 from bot.content.loader import load_content
-from bot.content.problems import Problems, relpath
-from bot.transcripts import TranscriptRunner, _same, load_transcripts
-from bot.transcripts_cli import test as run_command
+from bot.staff.transcripts import TranscriptRunner, _same, load_transcripts
 from tests.conftest import ROOT
 
 GOOD = """\

@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 import click
 
-from bot.engine import Engine
-from bot.messages import Input, Reply
-from bot.render import html_to_plain
+from bot.content.templates import html_to_plain
+from bot.core.engine import Engine
+from bot.core.messages import Input, Reply
 
 
 def format_reply(reply: Reply, color: bool = True) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.base.problems import Pos, Problems, did_you_mean
+from bot.base.yamlpos import Source, is_list, is_mapping
 from bot.content.model import (
     SLOT_TYPES,
     AskSpec,
@@ -16,8 +18,6 @@ from bot.content.model import (
     Target,
     TextRef,
 )
-from bot.content.problems import Pos, Problems, did_you_mean
-from bot.content.yamlpos import Source, is_list, is_mapping
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TARGET = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")

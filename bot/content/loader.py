@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.base.problems import Pos, Problems, relpath
+from bot.base.yamlpos import load_yaml
 from bot.content.dialogs import read_dialog
 from bot.content.locales import load_locale
 from bot.content.model import LANGUAGES, Content, Dialog, LocaleText
-from bot.content.problems import Pos, Problems, relpath
-from bot.content.yamlpos import load_yaml
 
 SPECIAL_FILES = {"intents.yaml", "benchmarks.yaml"}
 
@@ -78,7 +78,7 @@ def load_content(root: Path, *, check: bool = True) -> Loaded:
     benchmarks = None
     benchmarks_path = root / "dialogs" / "benchmarks.yaml"
     if benchmarks_path.exists():
-        from bot.benchmarks import load_benchmarks
+        from bot.growth.parameters import load_benchmarks
 
         benchmarks = load_benchmarks(benchmarks_path, problems)
     content = Content(dialogs=dialogs, texts=texts, intents=intents, benchmarks=benchmarks)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bot.base.problems import Problems, relpath
+from bot.base.yamlpos import Source, is_list, is_mapping, load_yaml
 from bot.content.model import LocaleText
-from bot.content.problems import Problems, relpath
-from bot.content.yamlpos import Source, is_list, is_mapping, load_yaml
 
 
 def load_locale(

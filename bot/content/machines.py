@@ -15,7 +15,7 @@ from typing import Any
 from transitions import Machine, MachineError
 
 from bot.content.model import Branch, Content, Dialog, StateSpec, Target
-from bot.render import Renderer
+from bot.content.templates import Renderer
 
 PRESS = "press_{}"
 ANSWER = "answer"

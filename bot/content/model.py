@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.content.problems import Pos
+from bot.base.problems import Pos
 
 SLOT_TYPES = ("number", "money", "choice", "text", "email", "phone", "yesno")
 LANGUAGES = ("it", "en")
@@ -124,7 +124,7 @@ class Content:
     texts: dict[str, dict[str, LocaleText]]  # lang -> key -> text
     main: str = "main"
     intents: object | None = None  # bot.understanding.intents.IntentSet, when present
-    benchmarks: object | None = None  # bot.benchmarks.Benchmarks, when present
+    benchmarks: object | None = None  # bot.growth.parameters.Benchmarks, when present
     root_files: list[str] = field(default_factory=list)
 
     def state(self, dialog: str, state: str) -> StateSpec | None:

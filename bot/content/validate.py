@@ -11,10 +11,10 @@ from collections.abc import Iterable
 
 from jinja2 import TemplateSyntaxError
 
-from bot.actions import ACTIONS
+from bot.base.problems import Pos, Problems, did_you_mean
 from bot.content.model import LANGUAGES, Content, StateSpec, Target, TextRef
-from bot.content.problems import Pos, Problems, did_you_mean
-from bot.render import Renderer
+from bot.content.templates import Renderer
+from bot.core.actions import ACTIONS
 
 # Texts the engine itself says; every language must have them.
 BUILTIN_TEXTS = (

@@ -24,8 +24,8 @@ import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.content.problems import Pos, Problems, did_you_mean
-from bot.content.yamlpos import Source, is_list, is_mapping, load_yaml
+from bot.base.problems import Pos, Problems, did_you_mean
+from bot.base.yamlpos import Source, is_list, is_mapping, load_yaml
 from bot.understanding.text import (
     CLOCK,
     FRAME_WORDS,

@@ -74,7 +74,7 @@ def run(verbose: bool) -> None:
     # PTB 22 warns on every 429 until time periods are timedeltas; opt in to the future now.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-    from bot.adapters.telegram import ALLOWED_UPDATES, TelegramBot, webhook_options
+    from bot.adapters.telegram.bot import ALLOWED_UPDATES, TelegramBot, webhook_options
     from bot.cli import make_engine
 
     engine = make_engine(settings.content_dir, settings.db_path, settings.default_lang)

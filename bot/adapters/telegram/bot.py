@@ -31,16 +31,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.telegram_admin import HANDLED_PREFIX, AdminOutbox
-from bot.adapters.telegram_format import pressed_label, with_choice
-from bot.adapters.telegram_guard import FloodGuard, PerChatProcessor, install_redaction
-from bot.adapters.telegram_handover import DONE_PREFIX, Handovers
-from bot.adapters.telegram_send import Sender
-from bot.adapters.telegram_staff import StaffDesk
+from bot.adapters.telegram.format import pressed_label, with_choice
+from bot.adapters.telegram.guard import FloodGuard, PerChatProcessor, install_redaction
+from bot.adapters.telegram.handover import DONE_PREFIX, Handovers
+from bot.adapters.telegram.notes import HANDLED_PREFIX, AdminOutbox
+from bot.adapters.telegram.send import Sender
+from bot.adapters.telegram.staff import StaffDesk
 from bot.config import Settings
-from bot.engine import Engine
-from bot.messages import Input, Reply, TurnResult
-from bot.reload import Reloader
+from bot.core.engine import Engine
+from bot.core.messages import Input, Reply, TurnResult
+from bot.staff.reload import Reloader
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE

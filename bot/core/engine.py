@@ -21,14 +21,14 @@ from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
 
-from bot.actions import ACTIONS, ActionContext, ActionRegistry
 from bot.content.machines import ADVANCE, ANSWER, GIVE_UP, PRESS, DialogMachine, build_machines
 from bot.content.model import LANGUAGES, Content, StateSpec
-from bot.growth_actions import fill_growth_slots
-from bot.messages import Button, Input, Reply, TurnResult
-from bot.render import Renderer, strip_tags
-from bot.slots import fold, parse_answer
-from bot.store import Conversation, Store, TurnRecord
+from bot.content.templates import Renderer, strip_tags
+from bot.core.actions import ACTIONS, ActionContext, ActionRegistry
+from bot.core.messages import Button, Input, Reply, TurnResult
+from bot.core.slot_types import fold, parse_answer
+from bot.growth.actions import fill_growth_slots
+from bot.storage.sqlite import Conversation, Store, TurnRecord
 
 log = logging.getLogger(__name__)
 

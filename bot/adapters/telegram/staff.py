@@ -20,13 +20,13 @@ from telegram import BotCommand, BotCommandScopeChat, Message
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from bot.adapters.telegram_format import split_html
-from bot.adapters.telegram_handover import Handovers
-from bot.adapters.telegram_send import Sender
-from bot.engine import Engine
-from bot.reload import Reloader, ReloadOutcome
-from bot.reports import lead_rows, write_csv
-from bot.stats import compute, format_report
+from bot.adapters.telegram.format import split_html
+from bot.adapters.telegram.handover import Handovers
+from bot.adapters.telegram.send import Sender
+from bot.core.engine import Engine
+from bot.staff.reload import Reloader, ReloadOutcome
+from bot.staff.reports import lead_rows, write_csv
+from bot.staff.stats import compute, format_report
 
 log = logging.getLogger(__name__)
 

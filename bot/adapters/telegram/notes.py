@@ -16,9 +16,9 @@ from typing import Any, Protocol
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.adapters.telegram_format import admin_summary, split_html
-from bot.adapters.telegram_send import Sender
-from bot.store import Store
+from bot.adapters.telegram.format import admin_summary, split_html
+from bot.adapters.telegram.send import Sender
+from bot.storage.sqlite import Store
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.content.loader import load_content
 from bot.content.model import Content
-from bot.engine import Engine
+from bot.core.engine import Engine
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from bot.config import load_settings
 from bot.content.loader import Loaded, load_content
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
-    from bot.store import Store
+    from bot.core.engine import Engine
+    from bot.storage.sqlite import Store
 
 
 def load_or_report(root: Path) -> Loaded:
@@ -30,8 +30,8 @@ def load_or_report(root: Path) -> Loaded:
 
 def make_engine(root: Path, db_path: Path, default_lang: str = "en") -> Engine:
     """The engine on valid content, or exit 1 after printing the located problems."""
-    from bot.engine import Engine
-    from bot.store import Store
+    from bot.core.engine import Engine
+    from bot.storage.sqlite import Store
 
     loaded = load_or_report(root)
     if loaded.content is None:
@@ -65,7 +65,7 @@ content_option = click.option(
 
 def existing_store(db_path: Path | None) -> Store:
     """The database the bot has been writing, or exit 1 with a plain explanation."""
-    from bot.store import Store
+    from bot.storage.sqlite import Store
 
     path = db_path or load_settings().db_path
     if not path.exists():
@@ -160,7 +160,7 @@ def chat(lang: str | None, user_id: str, db_path: Path | None, root: Path | None
 @db_option
 def leads(csv_path: Path | None, db_path: Path | None) -> None:
     """List the prospects who left their contacts or asked for a person."""
-    from bot.reports import export, format_table, lead_rows
+    from bot.staff.reports import export, format_table, lead_rows
 
     store = existing_store(db_path)
     if csv_path is not None:
@@ -190,7 +190,7 @@ def stats(
     since: datetime | None, source: str | None, csv_path: Path | None, db_path: Path | None
 ) -> None:
     """The funnel: prospects, where they stop, leads by campaign, what was not understood."""
-    from bot.stats import compute, format_report, write_csv
+    from bot.staff.stats import compute, format_report, write_csv
 
     funnel = compute(existing_store(db_path), since=since, source=source)
     click.echo(format_report(funnel))
@@ -203,18 +203,18 @@ def stats(
 def _register_optional() -> None:
     """Commands that live with their own subsystem."""
     try:
-        from bot.adapters.run import run
+        from bot.cli.run import run
     except ImportError:  # without python-telegram-bot, `chat` and `validate` still work
         pass
     else:
         cli.add_command(run)
-    from bot.graph_cli import graph
-    from bot.transcripts_cli import test
+    from bot.cli.graph import graph
+    from bot.cli.transcripts import test
 
     cli.add_command(graph)
     cli.add_command(test)
     try:
-        from bot.understanding.cli import nlu, nlu_eval
+        from bot.cli.nlu import nlu, nlu_eval
     except ImportError:
         return
     cli.add_command(nlu)

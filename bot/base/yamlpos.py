@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from bot.content.problems import Pos, Problems, relpath
+from bot.base.problems import Pos, Problems, relpath
 
 
 class Source:

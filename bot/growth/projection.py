@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.benchmarks import PLATFORMS, Benchmarks, PlatformBenchmarks
+from bot.growth.parameters import PLATFORMS, Benchmarks, PlatformBenchmarks
 
 SCENARIOS: tuple[str, ...] = ("cautious", "likely", "good")
 

@@ -15,7 +15,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.content.model import AskSpec
-from bot.render import strip_tags
+from bot.content.templates import strip_tags
 from bot.understanding.numbers import parse_money, parse_number
 from bot.understanding.text import fold_accents
 

@@ -8,10 +8,10 @@ from typing import NoReturn
 
 import click
 
+from bot.base.problems import did_you_mean
 from bot.content.loader import load_content
 from bot.content.model import LANGUAGES, Content
-from bot.content.problems import did_you_mean
-from bot.graph import (
+from bot.staff.graph import (
     FORMATS,
     Diagram,
     UnknownDialog,

@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
-from bot.projection import SCENARIOS, Projection
+from bot.growth.projection import SCENARIOS, Projection
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 7.0, 100
 """1000 × 700 px: wide enough for a phone in landscape, legible when shrunk in portrait."""

@@ -19,7 +19,7 @@ from transitions import State
 from transitions.extensions import GraphMachine
 
 from bot.content.model import Content, Dialog, StateSpec, Target
-from bot.render import Renderer, html_to_plain, strip_tags
+from bot.content.templates import Renderer, html_to_plain, strip_tags
 
 FORMATS = ("mermaid", "svg", "png")
 IMAGE_FORMATS = ("svg", "png")

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.content.problems import did_you_mean
+from bot.base.problems import did_you_mean
 
 LEAD_FIELDS = ("name", "business", "platform", "contact")
 
@@ -157,4 +157,4 @@ def clear_slots(ctx: ActionContext) -> None:
     ctx.slots.clear()
 
 
-import bot.growth_actions  # noqa: E402,F401  (registers project_growth)
+import bot.growth.actions  # noqa: E402,F401  (registers project_growth)

@@ -1,7 +1,7 @@
 """The actions behind the reality check: project growth from the prospect's own numbers.
 
-Kept apart from ``bot.actions`` because they pull in the projection model and matplotlib; they
-register themselves in the same registry when imported (``bot.actions`` imports this module).
+Kept apart from ``bot.core.actions`` because they pull in the projection model and matplotlib; they
+register themselves in the same registry when imported (``bot.core.actions`` imports this module).
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import logging
 import re
 from typing import Any
 
-from bot.actions import ACTIONS, ActionContext
-from bot.benchmarks import PLATFORMS, Benchmarks
-from bot.chart import ChartLabels, render_chart
-from bot.projection import SCENARIOS, Projection, ProjectionInput, project
-from bot.render import BABEL_LOCALES
+from bot.content.templates import BABEL_LOCALES
+from bot.core.actions import ACTIONS, ActionContext
+from bot.growth.chart import ChartLabels, render_chart
+from bot.growth.parameters import PLATFORMS, Benchmarks
+from bot.growth.projection import SCENARIOS, Projection, ProjectionInput, project
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from bot.content.problems import relpath
-from bot.transcripts import FileReport, TranscriptRunner, find_test_files
+from bot.base.problems import relpath
+from bot.staff.transcripts import FileReport, TranscriptRunner, find_test_files
 
 TESTS_DIR = Path("dialogs") / "tests"
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.messages import Button
-from bot.render import html_to_plain
+from bot.content.templates import html_to_plain
+from bot.core.messages import Button
 
 MAX_TEXT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 MAX_CAPTION = 1024  # telegram.constants.MessageLimit.CAPTION_LENGTH

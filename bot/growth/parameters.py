@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.content.problems import Pos, Problems, did_you_mean
-from bot.content.yamlpos import Source, is_list, is_mapping, load_yaml
+from bot.base.problems import Pos, Problems, did_you_mean
+from bot.base.yamlpos import Source, is_list, is_mapping, load_yaml
 
-BENCHMARKS_FILE = Path(__file__).resolve().parent.parent / "dialogs" / "benchmarks.yaml"
+BENCHMARKS_FILE = Path(__file__).resolve().parents[2] / "dialogs" / "benchmarks.yaml"
 
 PLATFORMS: tuple[str, ...] = ("instagram", "facebook", "tiktok", "linkedin")
 """The platforms the dialogs know; a new one needs texts too, so the file cannot add one alone."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.store import Store
+from bot.storage.sqlite import Store
 
 LEAD_COLUMNS = (
     "id",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO
 
-from bot.store import Store
+from bot.storage.sqlite import Store
 
 NO_SOURCE = "(direct)"
 

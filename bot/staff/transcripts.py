@@ -17,15 +17,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.base.problems import Pos, Problems, did_you_mean, relpath
+from bot.base.yamlpos import Source, is_list, is_mapping, load_yaml, plain
 from bot.content.model import LANGUAGES, Content
-from bot.content.problems import Pos, Problems, did_you_mean, relpath
-from bot.content.yamlpos import Source, is_list, is_mapping, load_yaml, plain
-from bot.messages import Button, Input, TurnResult
-from bot.render import html_to_plain
+from bot.content.templates import html_to_plain
+from bot.core.messages import Button, Input, TurnResult
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
-    from bot.store import Store
+    from bot.core.engine import Engine
+    from bot.storage.sqlite import Store
 
 TEST_KEYS = ("name", "lang", "first_name", "pending", "note", "steps")
 FILE_KEYS = ("tests", "lang", "first_name", "note")
@@ -517,8 +517,8 @@ class TranscriptRunner:
         Exits 1 after printing the located problems when the content itself is broken.
         """
         from bot.cli import make_engine
-        from bot.engine import Engine
-        from bot.store import Store
+        from bot.core.engine import Engine
+        from bot.storage.sqlite import Store
 
         base = make_engine(root, workdir / "base.db")
         base.store.close()

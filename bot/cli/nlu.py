@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from bot.content.problems import Problems
+from bot.base.problems import Problems
 from bot.understanding.evaluate import EvalFileError, evaluate, format_report, read_samples
 from bot.understanding.intents import ACCEPT, IntentSet, load_intents
 from bot.understanding.nlu import Analysis, Understanding

@@ -19,9 +19,9 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.adapters.telegram_format import split_html, visible
-from bot.adapters.telegram_send import Sender
-from bot.engine import Engine
+from bot.adapters.telegram.format import split_html, visible
+from bot.adapters.telegram.send import Sender
+from bot.core.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +302,6 @@ def _chat_link(user_id: str) -> str:
 
 
 def _media_kind(message: Message) -> str:
-    from bot.adapters.telegram import media_kind
+    from bot.adapters.telegram.bot import media_kind
 
     return media_kind(message) or "message"

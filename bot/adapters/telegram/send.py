@@ -19,8 +19,8 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
-from bot.adapters.telegram_format import MAX_CAPTION, build_keyboard, split_html, utf16_len, visible
-from bot.messages import Reply
+from bot.adapters.telegram.format import MAX_CAPTION, build_keyboard, split_html, utf16_len, visible
+from bot.core.messages import Reply
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -1,0 +1,1 @@
+"""The conversation engine: messages, state, turns, commands, slot types, actions, ports."""
