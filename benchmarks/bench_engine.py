@@ -20,11 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.content.loader import load_content  # noqa: E402
-from bot.core.engine import Engine  # noqa: E402
+from bot.app import build_engine, build_understanding, load_content  # noqa: E402
 from bot.core.messages import Input  # noqa: E402
 from bot.storage.sqlite import Store  # noqa: E402
-from bot.understanding.nlu import Understanding  # noqa: E402
 
 # a typed question and a hello go through the understanding, as most real messages do
 SCRIPT = ["/start", "1", "ciao", "quanto costa?", "/menu", "/help"]
@@ -34,8 +32,12 @@ async def run(users: int) -> None:
     loaded = load_content(ROOT)
     assert loaded.content is not None, loaded.problems.report()
     with tempfile.TemporaryDirectory() as tmp:
-        understanding = Understanding(loaded.content.intents)  # type: ignore[arg-type]
-        engine = Engine(loaded.content, Store(Path(tmp) / "bench.db"), understanding=understanding)
+        engine = build_engine(
+            loaded.content,
+            Store(Path(tmp) / "bench.db"),
+            understanding=build_understanding(loaded.content),
+            files_dir=Path(tmp) / "charts",
+        )
         timings: list[float] = []
 
         async def batch(start: int, count: int) -> None:

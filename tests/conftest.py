@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.loader import load_content
+from bot import app
 from bot.core.engine import Engine
 from bot.core.messages import Input, TurnResult
-from bot.storage.sqlite import Store
-from bot.understanding.nlu import Understanding
+from bot.core.ports import Understanding
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -23,20 +22,25 @@ def fixed_clock() -> datetime:
     return datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
 
-_UNDERSTANDING: dict[Path, Understanding] = {}
+_UNDERSTANDING: dict[Path, Understanding | None] = {}
 
 
 def build_engine(root: Path, db: Path, **kwargs: object) -> Engine:
-    """The real engine as ``python -m bot`` builds it, on a fresh SQLite file."""
-    loaded = load_content(root)
+    """The real engine as ``python -m bot`` builds it (``bot.app``), on a fresh SQLite file."""
+    loaded = app.load_content(root)
     assert loaded.content is not None, loaded.problems.report()
-    intents = loaded.content.intents
-    if intents is not None and "understanding" not in kwargs:
+    if "understanding" not in kwargs:
         # building the matcher loads lemma dictionaries (~1 s): once per content folder
         if root not in _UNDERSTANDING:
-            _UNDERSTANDING[root] = Understanding(intents)  # type: ignore[arg-type]
+            _UNDERSTANDING[root] = app.build_understanding(loaded.content)
         kwargs["understanding"] = _UNDERSTANDING[root]
-    return Engine(loaded.content, Store(db), clock=fixed_clock, **kwargs)  # type: ignore[arg-type]
+    kwargs.setdefault("files_dir", db.parent / "charts")
+    return app.build_engine(
+        loaded.content,
+        app.open_store(db),
+        clock=fixed_clock,
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import transcript_runner
 from bot.staff.transcripts import TranscriptRunner, find_test_files
 from tests.conftest import ROOT
 
@@ -14,7 +15,7 @@ FILES = find_test_files([ROOT / "dialogs" / "tests"])
 
 @pytest.fixture(scope="module")
 def runner(tmp_path_factory: pytest.TempPathFactory) -> TranscriptRunner:
-    return TranscriptRunner.for_root(ROOT, tmp_path_factory.mktemp("transcripts"))
+    return transcript_runner(ROOT, tmp_path_factory.mktemp("transcripts"))
 
 
 def test_there_are_conversation_tests() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.app import load_content
 from bot.cli.graph import graph
-from bot.content.loader import load_content
 from bot.content.model import Content, Target
 from bot.staff.graph import TYPED, describe, graphviz_missing, safe_label, snippet, to_mermaid
 from tests.conftest import ROOT

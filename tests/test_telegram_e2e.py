@@ -25,13 +25,14 @@ import pytest
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
+from bot import app
 from bot.adapters.telegram.bot import (
     ALLOWED_UPDATES,
     COMMANDS,
     TelegramBot,
     webhook_options,
 )
-from bot.cli import make_engine
+from bot.app import prepare
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.messages import Button, Input, Reply, TurnResult
@@ -98,7 +99,9 @@ class Harness:
 async def serve(fake: FakeBotAPI, engine: Engine, settings: Settings, **bot_kwargs: Any) -> Harness:
     """The adapter running against ``fake`` (webhook when settings have a URL, else polling),
     with every finished update recorded so tests can wait for it."""
-    bot = TelegramBot(engine, settings, send_attempts=3, backoff=0.05, **bot_kwargs)
+    bot = TelegramBot(
+        engine, settings, prepare=prepare, send_attempts=3, backoff=0.05, **bot_kwargs
+    )
     app = bot.build()
     h = Harness(fake, bot, app, engine)
 
@@ -135,7 +138,13 @@ Starter = Callable[..., Awaitable[Harness]]
 def shipped_engine() -> Engine:
     """The shipped content through the same ``make_engine`` as ``python -m bot run``."""
     scratch = Path(tempfile.mkdtemp(prefix="tg-e2e-"))
-    return make_engine(ROOT, scratch / "unused.db", "en")
+    loaded = app.require_content(ROOT)
+    assert loaded.content is not None
+    return app.build_engine(
+        loaded.content,
+        app.open_store(scratch / "unused.db"),
+        understanding=app.build_understanding(loaded.content),
+    )
 
 
 @pytest.fixture
@@ -148,11 +157,12 @@ async def start(tmp_path: Path) -> AsyncIterator[Starter]:
     ) -> Harness:
         fake = FakeBotAPI().start()
         shipped = shipped_engine()  # content and understanding loaded once, a fresh database
-        engine = Engine(
+        engine = app.build_engine(
             shipped.content,
             Store(tmp_path / f"bot{len(running)}.db"),
             default_lang="en",
             understanding=shipped.understanding,
+            files_dir=tmp_path / "charts",
         )
         settings = Settings(
             token=fake.token,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.app import load_content, transcript_runner
 from bot.base.problems import Problems, relpath
 from bot.cli.transcripts import test as run_command
-from bot.content.loader import load_content
 from bot.staff.transcripts import TranscriptRunner, _same, load_transcripts
 from tests.conftest import ROOT
 
@@ -40,7 +40,7 @@ steps:
 
 @pytest.fixture(scope="module")
 def runner(tmp_path_factory: pytest.TempPathFactory) -> TranscriptRunner:
-    return TranscriptRunner.for_root(ROOT, tmp_path_factory.mktemp("runs"))
+    return transcript_runner(ROOT, tmp_path_factory.mktemp("runs"))
 
 
 def write(tmp_path: Path, text: str, name: str = "case.yaml") -> Path:

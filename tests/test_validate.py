@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.app import load_content
 from bot.cli import cli
-from bot.content.loader import load_content
 from tests.conftest import MINI, ROOT
 
 

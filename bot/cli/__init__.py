@@ -7,44 +7,31 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from bot.config import load_settings
-from bot.content.loader import Loaded, load_content
+from bot.app import ContentError, Runtime, build_runtime, load_content
+from bot.config import Settings, load_settings
 
 if TYPE_CHECKING:
-    from bot.core.engine import Engine
     from bot.storage.sqlite import Store
 
 
-def load_or_report(root: Path) -> Loaded:
-    loaded = load_content(root)
-    if loaded.problems:
-        click.echo(loaded.problems.report(), err=True)
-    return loaded
-
-
-def make_engine(root: Path, db_path: Path, default_lang: str = "en") -> Engine:
-    """The engine on valid content, or exit 1 after printing the located problems."""
-    from bot.core.engine import Engine
-    from bot.storage.sqlite import Store
-
-    loaded = load_or_report(root)
-    if loaded.content is None:
+def start_runtime(settings: Settings) -> Runtime:
+    """The bot built from ``settings``, warnings printed; exit 1 on content errors."""
+    try:
+        runtime = build_runtime(settings)
+    except ContentError as err:
+        click.echo(err.report(), err=True)
         click.echo("The bot cannot start until these problems are fixed.", err=True)
         sys.exit(1)
-    understanding = None
-    if loaded.content.intents is not None:
-        from bot.understanding.nlu import Understanding
-
-        understanding = Understanding(loaded.content.intents)  # type: ignore[arg-type]
-    return Engine(
-        loaded.content, Store(db_path), default_lang=default_lang, understanding=understanding
-    )
+    if runtime.loaded.problems:
+        click.echo(runtime.loaded.problems.report(), err=True)
+    return runtime
 
 
 db_option = click.option(
@@ -124,9 +111,13 @@ def chat(lang: str | None, user_id: str, db_path: Path | None, root: Path | None
     from bot.adapters.console import ConsoleChat
 
     settings = load_settings()
-    engine = make_engine(
-        root or settings.content_dir, db_path or settings.db_path, lang or settings.default_lang
+    settings = replace(
+        settings,
+        content_dir=root or settings.content_dir,
+        db_path=db_path or settings.db_path,
+        default_lang=lang or settings.default_lang,
     )
+    engine = start_runtime(settings).engine
     session = ConsoleChat(engine, f"console:{user_id}", lang=lang or settings.default_lang)
     click.echo(click.style("expectations-bot — console chat. Ctrl-D or /quit to leave.", bold=True))
     click.echo("")

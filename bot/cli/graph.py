@@ -8,8 +8,8 @@ from typing import NoReturn
 
 import click
 
+from bot.app import load_content
 from bot.base.problems import did_you_mean
-from bot.content.loader import load_content
 from bot.content.model import LANGUAGES, Content
 from bot.staff.graph import (
     FORMATS,

@@ -75,10 +75,12 @@ def run(verbose: bool) -> None:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
     from bot.adapters.telegram.bot import ALLOWED_UPDATES, TelegramBot, webhook_options
-    from bot.cli import make_engine
+    from bot.cli import start_runtime
 
-    engine = make_engine(settings.content_dir, settings.db_path, settings.default_lang)
-    bot = TelegramBot(engine, settings, background=True)  # content watching, handover expiry
+    runtime = start_runtime(settings)
+    engine = runtime.engine
+    # content watching and handover expiry run in the background
+    bot = TelegramBot(engine, settings, prepare=runtime.prepare, background=True)
     app = bot.build()
     try:
         if settings.webhook_url:

@@ -9,14 +9,20 @@ from pathlib import Path
 
 import click
 
+from bot.app import ContentError, transcript_runner
 from bot.base.problems import relpath
-from bot.staff.transcripts import FileReport, TranscriptRunner, find_test_files
+from bot.staff.transcripts import FileReport, find_test_files
 
 TESTS_DIR = Path("dialogs") / "tests"
 
 
 async def _run_all(root: Path, files: list[Path], workdir: Path) -> list[FileReport]:
-    runner = TranscriptRunner.for_root(root, workdir)
+    try:
+        runner = transcript_runner(root, workdir)
+    except ContentError as err:
+        click.echo(err.report(), err=True)
+        click.echo("The bot cannot start until these problems are fixed.", err=True)
+        sys.exit(1)
     return [await runner.run_file(path) for path in files]
 
 

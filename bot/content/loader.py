@@ -6,16 +6,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.base.problems import Pos, Problems, relpath
 from bot.base.yamlpos import load_yaml
+from bot.content.catalog import ActionCatalog, ContentFile
 from bot.content.dialogs import read_dialog
 from bot.content.locales import load_locale
 from bot.content.model import LANGUAGES, Content, Dialog, LocaleText
 
-SPECIAL_FILES = {"intents.yaml", "benchmarks.yaml"}
+INTENTS_FILE = "intents.yaml"
 
 
 @dataclass
@@ -24,14 +26,32 @@ class Loaded:
     problems: Problems
 
 
-def dialog_files(root: Path) -> list[Path]:
+def dialog_files(root: Path, extra_files: Sequence[ContentFile] = ()) -> list[Path]:
+    """The dialog files under ``root/dialogs``: every YAML file but intents and plug-ins' own."""
     folder = root / "dialogs"
+    special = {INTENTS_FILE, *(f.name for f in extra_files)}
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-    return [f for f in files if f.name not in SPECIAL_FILES]
+    return [f for f in files if f.name not in special]
 
 
-def load_content(root: Path, *, check: bool = True) -> Loaded:
-    """Read and check everything under ``root``; see ``bot.content.validate`` for the checks."""
+def load_content(
+    root: Path,
+    *,
+    actions: ActionCatalog | None,
+    extra_files: Sequence[ContentFile] = (),
+    check: bool = True,
+) -> Loaded:
+    """Read and check everything under ``root``; see ``bot.content.validate`` for the checks.
+
+    ``actions`` are the actions dialogs may name (None only with ``check=False``);
+    ``extra_files`` are plug-ins' own files in ``dialogs/``, loaded into ``Content.extras``.
+    ``bot.app.load_content`` calls this with the app's registry and plug-ins.
+
+    Raises:
+        ValueError: ``check`` is set but no ``actions`` were given.
+    """
+    if check and actions is None:
+        raise ValueError("validating content needs the action catalog")
     problems = Problems()
     root = Path(root)
     if not (root / "dialogs").is_dir():
@@ -42,7 +62,7 @@ def load_content(root: Path, *, check: bool = True) -> Loaded:
         )
         return Loaded(None, problems)
     dialogs: dict[str, Dialog] = {}
-    for path in dialog_files(root):
+    for path in dialog_files(root, extra_files):
         src = load_yaml(path, problems, relpath(path, root))
         if src is None:
             continue
@@ -70,18 +90,19 @@ def load_content(root: Path, *, check: bool = True) -> Loaded:
             continue
         texts[lang] = load_locale(folder, lang, problems, root)
     intents = None
-    intents_path = root / "dialogs" / "intents.yaml"
+    intents_path = root / "dialogs" / INTENTS_FILE
     if intents_path.exists():
         from bot.understanding.intents import load_intents
 
         intents = load_intents(intents_path, problems)
-    benchmarks = None
-    benchmarks_path = root / "dialogs" / "benchmarks.yaml"
-    if benchmarks_path.exists():
-        from bot.growth.parameters import load_benchmarks
-
-        benchmarks = load_benchmarks(benchmarks_path, problems)
-    content = Content(dialogs=dialogs, texts=texts, intents=intents, benchmarks=benchmarks)
+    extras: dict[str, object] = {}
+    for extra in extra_files:
+        extra_path = root / "dialogs" / extra.name
+        if extra_path.exists():
+            value = extra.load(extra_path, problems)
+            if value is not None:
+                extras[extra.key] = value
+    content = Content(dialogs=dialogs, texts=texts, intents=intents, extras=extras)
     if "main" not in dialogs and dialogs:
         first = next(iter(dialogs.values()))
         problems.add(
@@ -92,5 +113,6 @@ def load_content(root: Path, *, check: bool = True) -> Loaded:
     if check:
         from bot.content.validate import validate
 
-        validate(content, problems)
+        assert actions is not None
+        validate(content, problems, actions)
     return Loaded(content if not problems.errors and "main" in dialogs else None, problems)

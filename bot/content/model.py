@@ -124,7 +124,8 @@ class Content:
     texts: dict[str, dict[str, LocaleText]]  # lang -> key -> text
     main: str = "main"
     intents: object | None = None  # bot.understanding.intents.IntentSet, when present
-    benchmarks: object | None = None  # bot.growth.parameters.Benchmarks, when present
+    # plug-ins' own files, by key (``benchmarks``: bot.growth.parameters.Benchmarks)
+    extras: dict[str, object] = field(default_factory=dict)
     root_files: list[str] = field(default_factory=list)
 
     def state(self, dialog: str, state: str) -> StateSpec | None:

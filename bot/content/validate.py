@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from jinja2 import TemplateSyntaxError
 
 from bot.base.problems import Pos, Problems, did_you_mean
+from bot.content.catalog import ActionCatalog
 from bot.content.model import LANGUAGES, Content, StateSpec, Target, TextRef
 from bot.content.templates import Renderer
-from bot.core.actions import ACTIONS
 
 # Texts the engine itself says; every language must have them.
 BUILTIN_TEXTS = (
@@ -49,11 +49,12 @@ BUILTIN_TEXTS = (
 BUILTIN_VALUES = {"first_name", "lang", "tries_left", "source", "bot_username"}
 
 
-def validate(content: Content, problems: Problems) -> None:
+def validate(content: Content, problems: Problems, actions: ActionCatalog) -> None:
+    """Add every problem found in ``content`` to ``problems``; ``actions`` are the known ones."""
     _check_targets(content, problems)
-    _check_states(content, problems)
+    _check_states(content, problems, actions)
     _check_reachable(content, problems)
-    provided = _slots_and_values(content)
+    provided = _slots_and_values(content, actions)
     _check_texts(content, problems, provided)
     _check_conditions(content, problems, provided)
     _check_intents(content, problems)
@@ -103,7 +104,7 @@ def _check_targets(content: Content, problems: Problems) -> None:
                 _resolve(content, dialog.id, state.on_give_up, problems, "`on_give_up`")
 
 
-def _check_states(content: Content, problems: Problems) -> None:
+def _check_states(content: Content, problems: Problems, actions: ActionCatalog) -> None:
     slot_types: dict[str, tuple[str, Pos]] = {}
     for _dialog, state in _all_states(content):
         where = f"state `{state.name}`"
@@ -151,8 +152,8 @@ def _check_states(content: Content, problems: Problems) -> None:
                 severity="warning",
             )
         for name, pos in state.do:
-            if ACTIONS.get(name) is None:
-                problems.add(pos, f"unknown action `{name}`", ACTIONS.suggestion(name))
+            if actions.get(name) is None:
+                problems.add(pos, f"unknown action `{name}`", actions.suggestion(name))
         if state.ask is not None:
             seen: dict[str, Pos] = {}
             for option in state.ask.options:
@@ -211,8 +212,8 @@ def _check_reachable(content: Content, problems: Problems) -> None:
             )
 
 
-def _slots_and_values(content: Content) -> set[str]:
-    names = set(BUILTIN_VALUES) | ACTIONS.provided()
+def _slots_and_values(content: Content, actions: ActionCatalog) -> set[str]:
+    names = set(BUILTIN_VALUES) | actions.provided()
     for _dialog, state in _all_states(content):
         if state.ask is not None:
             names.add(state.ask.slot)

@@ -61,10 +61,28 @@ class ActionRegistry:
         description: str = "",
     ) -> Callable[[ActionFunc], ActionFunc]:
         def decorate(func: ActionFunc) -> ActionFunc:
-            self._actions[name] = Action(name, func, provides, needs, description)
+            self.add(name, func, provides=provides, needs=needs, description=description)
             return func
 
         return decorate
+
+    def add(
+        self,
+        name: str,
+        func: ActionFunc,
+        *,
+        provides: tuple[str, ...] = (),
+        needs: tuple[str, ...] = (),
+        description: str = "",
+    ) -> None:
+        """Register ``func`` as the action ``name``; a second one with that name is an error.
+
+        Raises:
+            ValueError: ``name`` is already registered (two plug-ins claiming one name).
+        """
+        if name in self._actions:
+            raise ValueError(f"action {name!r} is registered twice")
+        self._actions[name] = Action(name, func, provides, needs, description)
 
     def get(self, name: str) -> Action | None:
         return self._actions.get(name)
@@ -77,9 +95,6 @@ class ActionRegistry:
 
     def suggestion(self, name: str) -> str:
         return did_you_mean(name, self._actions) or "known actions: " + ", ".join(self.names())
-
-
-ACTIONS = ActionRegistry()
 
 
 def _lead_summary(ctx: ActionContext, kind: str) -> dict[str, Any]:
@@ -119,12 +134,6 @@ def _tell_agency(ctx: ActionContext, lead_kind: str, note_kind: str, event: str)
     )
 
 
-@ACTIONS.register(
-    "save_lead",
-    provides=("lead_saved",),
-    needs=("name", "business", "platform", "contact", "consent"),
-    description="Keep the prospect's contacts for the agency, only with consent.",
-)
 def save_lead(ctx: ActionContext) -> None:
     if not ctx.slots.get("consent"):
         ctx.values["lead_saved"] = False
@@ -134,27 +143,47 @@ def save_lead(ctx: ActionContext) -> None:
     _tell_agency(ctx, lead_kind="contact", note_kind="lead", event="lead_saved")
 
 
-@ACTIONS.register(
-    "request_human",
-    provides=("human_requested",),
-    description="Tell the agency that this prospect wants to talk to a person.",
-)
 def request_human(ctx: ActionContext) -> None:
     ctx.values["human_requested"] = True
     _tell_agency(ctx, lead_kind="human", note_kind="human", event="human_requested")
 
 
-@ACTIONS.register(
-    "forget_contacts", description="Drop the contact answers when the prospect says no to consent."
-)
 def forget_contacts(ctx: ActionContext) -> None:
     for slot in (*LEAD_FIELDS, "email", "phone", "contact_via", "consent"):
         ctx.slots.pop(slot, None)
 
 
-@ACTIONS.register("clear_slots", description="Forget the answers given so far (start afresh).")
 def clear_slots(ctx: ActionContext) -> None:
     ctx.slots.clear()
 
 
-import bot.growth.actions  # noqa: E402,F401  (registers project_growth)
+def register_core_actions(registry: ActionRegistry) -> None:
+    """The actions every bot has: leads, handover requests, forgetting answers."""
+    registry.add(
+        "save_lead",
+        save_lead,
+        provides=("lead_saved",),
+        needs=("name", "business", "platform", "contact", "consent"),
+        description="Keep the prospect's contacts for the agency, only with consent.",
+    )
+    registry.add(
+        "request_human",
+        request_human,
+        provides=("human_requested",),
+        description="Tell the agency that this prospect wants to talk to a person.",
+    )
+    registry.add(
+        "forget_contacts",
+        forget_contacts,
+        description="Drop the contact answers when the prospect says no to consent.",
+    )
+    registry.add(
+        "clear_slots", clear_slots, description="Forget the answers given so far (start afresh)."
+    )
+
+
+def core_actions() -> ActionRegistry:
+    """A new registry holding the core actions only; plug-ins add theirs (``bot.app``)."""
+    registry = ActionRegistry()
+    register_core_actions(registry)
+    return registry

@@ -2,33 +2,39 @@
 
 The engine is plain async Python. It never imports ``telegram``, never reads the clock or the
 environment (both are passed in), and keeps nothing per user in memory between turns: the
-conversation lives in the ``Store``. The adapters (Telegram, console, tests) all drive this.
+conversation lives in the ``ConversationStore`` (``bot.core.ports``). The adapters (Telegram,
+console, tests) all drive this.
 """
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 import re
-import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from bot.content.machines import ADVANCE, ANSWER, GIVE_UP, PRESS, DialogMachine, build_machines
 from bot.content.model import LANGUAGES, Content, StateSpec
 from bot.content.templates import Renderer, strip_tags
-from bot.core.actions import ACTIONS, ActionContext, ActionRegistry
+from bot.core.actions import ActionContext, ActionRegistry, core_actions
 from bot.core.messages import Button, Input, Reply, TurnResult
+from bot.core.ports import (
+    Clock,
+    ConversationStore,
+    InProcessTurnLock,
+    TurnLock,
+    Understanding,
+    utc_now,
+)
 from bot.core.slot_types import fold, parse_answer
-from bot.growth.actions import fill_growth_slots
-from bot.storage.sqlite import Conversation, Store, TurnRecord
+from bot.core.state import Conversation, TurnRecord
 
 log = logging.getLogger(__name__)
 
@@ -40,22 +46,8 @@ RECENT_INPUTS = 50  # update ids remembered per prospect to drop redeliveries
 COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 
-class Analysis(Protocol):
-    lang: str | None
-    intent: str | None
-    confidence: float
-    entities: Any
-
-
 SlotFiller = Callable[[Any, str, dict[str, Any], str], list[str]]
-
-
-class Understanding(Protocol):
-    def analyse(self, text: str, lang_prior: str | None = None, today: Any = None) -> Any: ...
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+"""``(analysis, text, slots, dialog) -> names of the slots it filled`` from a free-text question."""
 
 
 _Version = tuple[Content, dict[str, DialogMachine], Understanding | None]
@@ -94,22 +86,31 @@ class Engine:
     def __init__(
         self,
         content: Content,
-        store: Store,
+        store: ConversationStore,
         *,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
         default_lang: str = "en",
         understanding: Understanding | None = None,
-        actions: ActionRegistry = ACTIONS,
+        actions: ActionRegistry | None = None,
+        slot_fillers: Sequence[SlotFiller] = (),
         files_dir: Path | None = None,
+        lock: TurnLock | None = None,
     ) -> None:
+        """An engine over valid ``content`` (see ``bot.app.build_runtime`` for the usual wiring).
+
+        ``actions`` defaults to the core actions alone (no plug-ins); ``slot_fillers`` read
+        slots from free-text questions (the growth plug-in gives one); ``files_dir`` is where
+        actions may write files for a reply (charts), None for nowhere; ``lock`` keeps one
+        prospect's turns in order (in-process by default).
+        """
         self.store = store
-        self.slot_fillers: list[SlotFiller] = [fill_growth_slots]
-        self.files_dir = files_dir if files_dir is not None else store.path.parent / "charts"
+        self.slot_fillers: list[SlotFiller] = list(slot_fillers)
+        self.files_dir = files_dir
         self.clock = clock
         self.default_lang = default_lang if default_lang in LANGUAGES else "en"
-        self.actions = actions
+        self.actions = actions if actions is not None else core_actions()
         self.renderer = Renderer()
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.lock: TurnLock = lock if lock is not None else InProcessTurnLock()
         # the version a running turn started with: a reload during its awaits must not mix two
         self._pinned: ContextVar[_Version | None] = ContextVar(f"engine{id(self)}", default=None)
         self.load(content, understanding=understanding)
@@ -153,11 +154,7 @@ class Engine:
 
     async def turn(self, inp: Input) -> TurnResult:
         """Handle one input for one user; turns of one user never overlap."""
-        lock = self._locks.get(inp.user_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[inp.user_id] = lock
-        async with lock:
+        async with self.lock.hold(inp.user_id):
             token = self._pinned.set(self._current)
             try:
                 return await self._turn(inp)

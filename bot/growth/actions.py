@@ -1,7 +1,7 @@
 """The actions behind the reality check: project growth from the prospect's own numbers.
 
-Kept apart from ``bot.core.actions`` because they pull in the projection model and matplotlib; they
-register themselves in the same registry when imported (``bot.core.actions`` imports this module).
+Registered in the app's action registry by the growth plug-in (``bot.growth.plugin``); the chart
+(matplotlib) is imported only when a chart is drawn.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import re
 from typing import Any
 
 from bot.content.templates import BABEL_LOCALES
-from bot.core.actions import ACTIONS, ActionContext
-from bot.growth.chart import ChartLabels, render_chart
+from bot.core.actions import ActionContext
 from bot.growth.parameters import PLATFORMS, Benchmarks
 from bot.growth.projection import SCENARIOS, Projection, ProjectionInput, project
 
@@ -53,14 +52,8 @@ def projection_values(result: Projection) -> dict[str, Any]:
     return values
 
 
-@ACTIONS.register(
-    "project_growth",
-    provides=("projection",),
-    needs=GROWTH_SLOTS,
-    description="Project followers month by month in three scenarios and draw the chart.",
-)
 async def project_growth(ctx: ActionContext) -> None:
-    params = getattr(ctx.content, "benchmarks", None)
+    params = ctx.content.extras.get("benchmarks") if ctx.content is not None else None
     platform = str(ctx.slots.get("platform") or "")
     if not isinstance(params, Benchmarks) or platform not in PLATFORMS:
         ctx.values["projection"] = None
@@ -95,6 +88,8 @@ async def project_growth(ctx: ActionContext) -> None:
     ctx.events.append({"kind": "projection", "detail": ctx.slots["projection_summary"]})
     if ctx.files_dir is None or ctx.text is None:
         return
+    from bot.growth.chart import ChartLabels, render_chart  # matplotlib: only when drawing
+
     text = ctx.text
     labels = ChartLabels(
         locale=BABEL_LOCALES.get(ctx.lang, "en_GB"),
@@ -119,66 +114,3 @@ async def project_growth(ctx: ActionContext) -> None:
         ctx.events.append({"kind": "chart_failed"})
         return
     ctx.photos.append(str(path))
-
-
-CURRENT_CUES = re.compile(
-    r"\b(ho|abbiamo|siamo a|sono a|conto|contiamo|have|got|we're at|i'm at|at|currently|"
-    r"attualmente|adesso|ora|now)\b[^0-9]{0,25}$",
-    re.IGNORECASE,
-)
-TARGET_CUES = re.compile(
-    r"\b(arrivare|arrivo|arriviamo|raggiungere|voglio|vorrei|vogliamo|obiettivo|a quota|"
-    r"reach|get to|hit|want|target|goal|to)\b[^0-9]{0,25}$",
-    re.IGNORECASE,
-)
-GROWTH_INTENT = "growth_timeline"
-
-
-def fill_growth_slots(analysis: Any, text: str, slots: dict[str, Any], dialog: str) -> list[str]:
-    """Numbers from a growth question fill the projection's slots, so nobody is asked twice.
-
-    "ho 800 follower e ne voglio 5000" → current 800, target 5000; a platform and a monthly
-    amount fill theirs (replacing older answers: the prospect just said the new numbers).
-    """
-    if getattr(analysis, "intent", None) != GROWTH_INTENT:
-        return []
-    entities = getattr(analysis, "entities", None)
-    if entities is None:
-        return []
-    found: dict[str, Any] = {}
-    platforms = [p for p in entities.platforms if p in PLATFORMS]
-    if platforms:
-        found["platform"] = platforms[0]
-    money = [m for m in entities.money if m.currency == "EUR" or m.period]
-    if money:
-        amount = money[0].amount
-        found["budget"] = int(amount) if float(amount).is_integer() else amount
-    numbers = [n for n in entities.numbers if n >= 0]
-    if len(numbers) >= 2:
-        found["current_followers"], found["target_followers"] = (
-            int(min(numbers[:2])),
-            int(max(numbers[:2])),
-        )
-    elif len(numbers) == 1:
-        value = int(numbers[0])
-        position = _position(text, numbers[0])
-        before = text[:position] if position is not None else text
-        if CURRENT_CUES.search(before) and not TARGET_CUES.search(before):
-            found["current_followers"] = value
-        else:
-            found["target_followers"] = value
-    filled = []
-    for slot, value in found.items():
-        slots[slot] = value  # a new question with new numbers replaces the old answers
-        filled.append(slot)
-    return filled
-
-
-def _position(text: str, value: float) -> int | None:
-    """Where a number was written, to read the words just before it."""
-    from bot.understanding.numbers import find_numbers
-
-    for mention in find_numbers(text):
-        if mention.value == value:
-            return mention.start
-    return None

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.core.engine import Engine
 
@@ -37,23 +36,21 @@ class ReloadOutcome:
 Report = Callable[[ReloadOutcome], Awaitable[None]]
 
 
-def build_understanding(content: Content) -> Any:
-    """The NLU for the content's intents (None without an intents file), as ``make_engine``."""
-    if content.intents is None:
-        return None
-    from bot.understanding.nlu import Understanding
+@dataclass
+class Prepared:
+    """Content read and checked, ready to swap in; ``content`` is None when it has errors.
 
-    return Understanding(content.intents)  # type: ignore[arg-type]
+    ``report`` holds the located problems (warnings too), ``errors`` how many are errors.
+    """
+
+    content: Content | None
+    understanding: Any
+    report: str
+    errors: int
 
 
-def _prepare(root: Path) -> tuple[Content | None, Any, str, int]:
-    """The slow part, run in a thread: read, check, build the understanding."""
-    loaded = load_content(root)
-    report = loaded.problems.report() if loaded.problems else ""
-    errors = len(loaded.problems.errors)
-    if loaded.content is None:
-        return None, None, report, max(errors, 1)
-    return loaded.content, build_understanding(loaded.content), report, 0
+Prepare = Callable[[Path], Prepared]
+"""Reads and checks a content folder (slow; run in a thread): ``bot.app.prepare``."""
 
 
 def describe(content: Content) -> str:
@@ -76,6 +73,7 @@ class Reloader:
         root: Path,
         on_problems: Report,
         *,
+        prepare: Prepare,
         on_reloaded: Report | None = None,
         debounce_ms: int = 1600,
         step_ms: int = 300,
@@ -84,6 +82,7 @@ class Reloader:
         self.engine = engine
         self.root = Path(root)
         self.on_problems = on_problems
+        self.prepare = prepare
         self.on_reloaded = on_reloaded
         self.debounce_ms = debounce_ms
         self.step_ms = step_ms
@@ -96,9 +95,9 @@ class Reloader:
         """Check the folder; switch to it only if valid, else keep the running version."""
         async with self._lock:
             try:
-                content, understanding, report, errors = await asyncio.to_thread(
-                    _prepare, self.root
-                )
+                prepared = await asyncio.to_thread(self.prepare, self.root)
+                content, understanding = prepared.content, prepared.understanding
+                report, errors = prepared.report, prepared.errors
             except Exception as exc:  # a bug in a check must not take the running bot down
                 log.exception("reload failed")
                 content, understanding, errors = None, None, 1

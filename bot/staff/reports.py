@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.storage.sqlite import Store
+from bot.core.ports import ConversationStore as Store
 
 LEAD_COLUMNS = (
     "id",

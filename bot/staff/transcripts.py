@@ -25,7 +25,7 @@ from bot.core.messages import Button, Input, TurnResult
 
 if TYPE_CHECKING:
     from bot.core.engine import Engine
-    from bot.storage.sqlite import Store
+    from bot.core.ports import ConversationStore as Store
 
 TEST_KEYS = ("name", "lang", "first_name", "pending", "note", "steps")
 FILE_KEYS = ("tests", "lang", "first_name", "note")
@@ -509,30 +509,6 @@ class TranscriptRunner:
         self.content = content
         self.new_engine = new_engine
         self.workdir = workdir
-
-    @classmethod
-    def for_root(cls, root: Path, workdir: Path) -> TranscriptRunner:
-        """The bot as ``make_engine`` builds it (same understanding), with the clock fixed.
-
-        Exits 1 after printing the located problems when the content itself is broken.
-        """
-        from bot.cli import make_engine
-        from bot.core.engine import Engine
-        from bot.storage.sqlite import Store
-
-        base = make_engine(root, workdir / "base.db")
-        base.store.close()
-
-        def new_engine(db: Path) -> Engine:
-            return Engine(
-                base.content,
-                Store(db),
-                clock=fixed_clock,
-                default_lang=base.default_lang,
-                understanding=base.understanding,
-            )
-
-        return cls(base.content, new_engine, workdir)
 
     def load(self, path: Path) -> tuple[list[Transcript], Problems]:
         problems = Problems()

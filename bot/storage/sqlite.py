@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+
+from bot.core.records import NO_SOURCE, Funnel
+from bot.core.state import Conversation, TurnRecord
 
 SCHEMA_VERSION = 1
 # The schema, one line a column. ``handovers``: a person from the agency talking to a prospect
@@ -126,36 +128,6 @@ def _int_list(raw: Any) -> list[int]:
     except (TypeError, json.JSONDecodeError):
         return []
     return [v for v in value if isinstance(v, int)] if isinstance(value, list) else []
-
-
-@dataclass
-class Conversation:
-    """One prospect's place in the conversation, as stored between turns."""
-
-    user_id: str
-    lang: str
-    dialog: str
-    state: str
-    slots: dict[str, Any] = field(default_factory=dict)
-    step: int = 0
-    tries: int = 0
-    lang_locked: bool = False
-    recent_inputs: list[int] = field(default_factory=list)
-    first_name: str | None = None
-    source: str | None = None
-    is_new: bool = False
-
-
-@dataclass
-class TurnRecord:
-    """Everything one turn changes; saved all together or not at all."""
-
-    conversation: Conversation
-    now: datetime
-    transcript: list[tuple[str, str]] = field(default_factory=list)  # (direction, text)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    leads: list[dict[str, Any]] = field(default_factory=list)
-    outbox: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Store:
@@ -476,6 +448,65 @@ class Store:
         self.db.table("events").insert(
             {"user_id": user_id, "at": at, "kind": kind, "detail": detail, **where}
         )
+
+    # -- figures for staff ---------------------------------------------------------------------
+
+    def funnel(self, since: datetime | None = None, source: str | None = None) -> Funnel:
+        """Prospects who started on or after ``since``, from ``source`` (``NO_SOURCE``: none)."""
+        where, args = ["1 = 1"], []
+        if since is not None:
+            where.append("u.first_seen >= ?")
+            args.append(since.isoformat(timespec="seconds"))
+        if source is not None:
+            if source == NO_SOURCE:
+                where.append("u.source is null")
+            else:
+                where.append("u.source = ?")
+                args.append(source)
+        users_sql = f"select u.* from users u where {' and '.join(where)}"
+        funnel = Funnel()
+        ids: list[str] = []
+        for user in self.db.query(users_sql, args):
+            ids.append(user["id"])
+            funnel.started += 1
+            funnel.languages[user["lang"] or "?"] += 1
+            key = user["source"] or NO_SOURCE
+            funnel.by_source.setdefault(key, {"started": 0, "leads": 0})["started"] += 1
+        if not ids:
+            return funnel
+        chosen = f"select u.id from users u where {' and '.join(where)}"
+        for row in self.db.query(
+            f"select dialog || '.' || state as place, count(distinct user_id) as n from events "
+            f"where kind = 'enter' and user_id in ({chosen}) group by place",
+            args,
+        ):
+            funnel.reached[row["place"]] = row["n"]
+        for row in self.db.query(
+            f"select dialog || '.' || state as place, count(*) as n from conversations "
+            f"where user_id in ({chosen}) group by place",
+            args,
+        ):
+            funnel.stopped[row["place"]] = row["n"]
+        for row in self.db.query(
+            f"select l.kind, coalesce(u.source, ?) as src, count(distinct l.user_id) as n "
+            f"from leads l join users u on u.id = l.user_id where l.user_id in ({chosen}) "
+            f"group by l.kind, src",
+            [NO_SOURCE, *args],
+        ):
+            if row["kind"] == "human":
+                funnel.handovers += row["n"]
+            else:
+                funnel.leads += row["n"]
+                funnel.by_source.setdefault(row["src"], {"started": 0, "leads": 0})["leads"] += row[
+                    "n"
+                ]
+        for row in self.db.query(
+            f"select lower(trim(detail)) as msg, count(*) as n from events "
+            f"where kind = 'not_understood' and user_id in ({chosen}) group by msg",
+            args,
+        ):
+            funnel.not_understood[row["msg"]] = row["n"]
+        return funnel
 
     def close(self) -> None:
         self.db.close()

@@ -40,7 +40,7 @@ from bot.adapters.telegram.staff import StaffDesk
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.messages import Input, Reply, TurnResult
-from bot.staff.reload import Reloader
+from bot.staff.reload import Prepare, Reloader
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -114,6 +114,7 @@ class TelegramBot:
         engine: Engine,
         settings: Settings,
         *,
+        prepare: Prepare,
         send_attempts: int = 4,
         backoff: float = 0.5,
         flood: FloodGuard | None = None,
@@ -136,6 +137,7 @@ class TelegramBot:
             engine,
             settings.content_dir,
             self.staff.report_problems,
+            prepare=prepare,
             on_reloaded=self.staff.report_reloaded,
         )
         self.staff.reloader = self.reloader

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.adapters.telegram.format import admin_summary, split_html
 from bot.adapters.telegram.send import Sender
-from bot.storage.sqlite import Store
+from bot.core.ports import ConversationStore as Store
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,219 @@
+"""The composition root: the one place that knows which parts make the bot.
+
+Everything that needs a running bot — the command line (chat, run, test), the Telegram
+adapter's reload, the tests and the benchmarks — builds it here, from ``Settings`` or from
+explicit paths. Library code below raises typed errors; only ``bot.cli`` turns them into
+messages and exit codes.
+
+Plug-ins are listed in ``PLUGINS`` and installed explicitly; nothing registers itself by being
+imported. Heavy libraries stay out: matplotlib loads when a chart is drawn and the Telegram
+stack only in ``bot.adapters.telegram``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.base.problems import Problems
+from bot.config import Settings
+from bot.content.catalog import ContentFile
+from bot.content.loader import Loaded
+from bot.content.loader import load_content as _load_content
+from bot.content.model import Content
+from bot.core.actions import ActionRegistry, core_actions
+from bot.core.engine import Engine, SlotFiller
+from bot.core.plugins import Plugin
+from bot.core.ports import Clock, ConversationStore, Understanding, utc_now
+from bot.growth.plugin import GROWTH
+from bot.staff.reload import Prepared
+from bot.storage.sqlite import Store
+
+if TYPE_CHECKING:
+    from bot.staff.transcripts import TranscriptRunner
+
+PLUGINS: tuple[Plugin, ...] = (GROWTH,)
+"""The domains this bot is made of, beyond the core."""
+
+
+class ContentError(Exception):
+    """The content folder has errors; ``problems`` says where, ``report()`` in staff's words."""
+
+    def __init__(self, problems: Problems) -> None:
+        super().__init__(f"{len(problems.errors)} error(s) in the content")
+        self.problems = problems
+
+    def report(self) -> str:
+        return self.problems.report()
+
+
+def build_actions(plugins: Sequence[Plugin] = PLUGINS) -> ActionRegistry:
+    """The core actions plus every plug-in's.
+
+    Raises:
+        ValueError: two plug-ins register the same action name.
+    """
+    registry = core_actions()
+    for plugin in plugins:
+        if plugin.register_actions is not None:
+            plugin.register_actions(registry)
+    return registry
+
+
+def content_files(plugins: Sequence[Plugin] = PLUGINS) -> tuple[ContentFile, ...]:
+    return tuple(f for plugin in plugins for f in plugin.content_files)
+
+
+def slot_fillers(plugins: Sequence[Plugin] = PLUGINS) -> tuple[SlotFiller, ...]:
+    return tuple(f for plugin in plugins for f in plugin.slot_fillers)
+
+
+def load_content(root: Path, *, plugins: Sequence[Plugin] = PLUGINS, check: bool = True) -> Loaded:
+    """Read and check a content folder with this app's actions and plug-in files.
+
+    Never raises on staff mistakes: they are in ``Loaded.problems``, located.
+    """
+    return _load_content(
+        Path(root),
+        actions=build_actions(plugins),
+        extra_files=content_files(plugins),
+        check=check,
+    )
+
+
+def require_content(root: Path, *, plugins: Sequence[Plugin] = PLUGINS) -> Loaded:
+    """The loaded content (warnings in ``problems``), or ``ContentError`` when it has errors.
+
+    Raises:
+        ContentError: the folder has at least one error; the bot must not start on it.
+    """
+    loaded = load_content(root, plugins=plugins)
+    if loaded.content is None:
+        raise ContentError(loaded.problems)
+    return loaded
+
+
+def build_understanding(content: Content) -> Understanding | None:
+    """The NLU for the content's intents, or None when there is no intents file."""
+    if content.intents is None:
+        return None
+    from bot.understanding.intents import IntentSet
+    from bot.understanding.nlu import Understanding as NLU
+
+    assert isinstance(content.intents, IntentSet)
+    return NLU(content.intents)
+
+
+def open_store(db_path: Path) -> Store:
+    """The default ``ConversationStore``: the SQLite file at ``db_path`` (created if missing)."""
+    return Store(db_path)
+
+
+def build_engine(
+    content: Content,
+    store: ConversationStore,
+    *,
+    understanding: Understanding | None = None,
+    default_lang: str = "en",
+    clock: Clock = utc_now,
+    files_dir: Path | None = None,
+    plugins: Sequence[Plugin] = PLUGINS,
+) -> Engine:
+    """An engine with this app's actions and slot fillers over ``content`` and ``store``."""
+    return Engine(
+        content,
+        store,
+        clock=clock,
+        default_lang=default_lang,
+        understanding=understanding,
+        actions=build_actions(plugins),
+        slot_fillers=slot_fillers(plugins),
+        files_dir=files_dir,
+    )
+
+
+def prepare(root: Path, plugins: Sequence[Plugin] = PLUGINS) -> Prepared:
+    """Read, check and build the understanding for ``root`` (slow: run it off the event loop)."""
+    loaded = load_content(root, plugins=plugins)
+    report = loaded.problems.report() if loaded.problems else ""
+    if loaded.content is None:
+        return Prepared(None, None, report, max(len(loaded.problems.errors), 1))
+    return Prepared(loaded.content, build_understanding(loaded.content), report, 0)
+
+
+@dataclass
+class Runtime:
+    """A built bot: its settings, checked content (with warnings), store and engine."""
+
+    settings: Settings
+    loaded: Loaded
+    store: Store
+    engine: Engine
+    plugins: tuple[Plugin, ...] = field(default=PLUGINS)
+
+    @property
+    def content(self) -> Content:
+        assert self.loaded.content is not None
+        return self.loaded.content
+
+    def prepare(self, root: Path | None = None) -> Prepared:
+        """What a reload of the content folder would swap in (see ``bot.staff.reload``)."""
+        return prepare(root or self.settings.content_dir, self.plugins)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    plugins: Sequence[Plugin] = PLUGINS,
+) -> Runtime:
+    """The whole bot from settings: content, understanding, store, actions, engine.
+
+    Charts go to ``charts/`` beside the database.
+
+    Raises:
+        ContentError: the content folder has errors (nothing was opened).
+    """
+    loaded = require_content(settings.content_dir, plugins=plugins)
+    assert loaded.content is not None
+    store = open_store(settings.db_path)
+    engine = build_engine(
+        loaded.content,
+        store,
+        understanding=build_understanding(loaded.content),
+        default_lang=settings.default_lang,
+        clock=clock,
+        files_dir=Path(settings.db_path).parent / "charts",
+        plugins=plugins,
+    )
+    return Runtime(settings, loaded, store, engine, tuple(plugins))
+
+
+def transcript_runner(root: Path, workdir: Path) -> TranscriptRunner:
+    """Conversation tests over ``root``: each on a fresh database in ``workdir``, clock fixed.
+
+    Raises:
+        ContentError: the content folder has errors.
+    """
+    from bot.staff.transcripts import TranscriptRunner, fixed_clock
+
+    loaded = require_content(root)
+    content = loaded.content
+    assert content is not None
+    understanding = build_understanding(content)
+
+    def new_engine(db: Path) -> Engine:
+        return build_engine(
+            content,
+            open_store(db),
+            understanding=understanding,
+            clock=fixed_clock,
+            files_dir=db.parent / "charts",
+        )
+
+    return TranscriptRunner(content, new_engine, workdir)

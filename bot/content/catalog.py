@@ -1,0 +1,44 @@
+"""What the code offers to the content, as the content layer sees it.
+
+Validation must know which actions exist and which template values they provide, and which
+extra files a plug-in reads from ``dialogs/``; those live in layers above this one (core,
+growth). The app hands them in through these protocols, so content never imports upward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from bot.base.problems import Problems
+
+
+class ActionCatalog(Protocol):
+    """The named actions a dialog may run with ``do:`` (``bot.core.actions.ActionRegistry``)."""
+
+    def get(self, name: str) -> object | None:
+        """The action called ``name``, or None when there is none."""
+        ...
+
+    def provided(self) -> set[str]:
+        """Template values the actions set, so that texts may use them."""
+        ...
+
+    def suggestion(self, name: str) -> str:
+        """A hint for staff who typed an unknown action ``name``."""
+        ...
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """A plug-in's own file in ``dialogs/`` (``benchmarks.yaml`` for the growth plug-in).
+
+    ``load(path, problems)`` reads and checks the file, adding located problems; it returns the
+    value kept in ``Content.extras[key]``, or None when the file is unusable.
+    """
+
+    name: str
+    key: str
+    load: Callable[[Path, Problems], object | None]

@@ -1,0 +1,41 @@
+"""The state of one prospect's conversation, and everything one turn changes.
+
+Plain data shared by the engine and the stores (``bot.core.ports.ConversationStore``): a store
+keeps a ``Conversation`` between turns and writes a ``TurnRecord`` all at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class Conversation:
+    """One prospect's place in the conversation, as stored between turns."""
+
+    user_id: str
+    lang: str
+    dialog: str
+    state: str
+    slots: dict[str, Any] = field(default_factory=dict)
+    step: int = 0
+    tries: int = 0
+    lang_locked: bool = False
+    recent_inputs: list[int] = field(default_factory=list)
+    first_name: str | None = None
+    source: str | None = None
+    is_new: bool = False
+
+
+@dataclass
+class TurnRecord:
+    """Everything one turn changes; saved all together or not at all."""
+
+    conversation: Conversation
+    now: datetime
+    transcript: list[tuple[str, str]] = field(default_factory=list)  # (direction, text)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    leads: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)

@@ -1,0 +1,30 @@
+"""The growth domain as a plug-in of the engine: ``project_growth``, its slots, its parameters."""
+
+from __future__ import annotations
+
+from bot.content.catalog import ContentFile
+from bot.core.actions import ActionRegistry
+from bot.core.plugins import Plugin
+from bot.growth.actions import GROWTH_SLOTS, project_growth
+from bot.growth.parameters import load_benchmarks
+from bot.growth.slot_filling import fill_growth_slots
+
+BENCHMARKS = ContentFile(name="benchmarks.yaml", key="benchmarks", load=load_benchmarks)
+
+
+def register_actions(registry: ActionRegistry) -> None:
+    registry.add(
+        "project_growth",
+        project_growth,
+        provides=("projection",),
+        needs=GROWTH_SLOTS,
+        description="Project followers month by month in three scenarios and draw the chart.",
+    )
+
+
+GROWTH = Plugin(
+    name="growth",
+    register_actions=register_actions,
+    slot_fillers=(fill_growth_slots,),
+    content_files=(BENCHMARKS,),
+)

@@ -1,0 +1,73 @@
+"""Growth questions fill the projection's slots: "ho 800 follower e ne voglio 5000".
+
+A slot filler of the engine (``bot.core.engine.SlotFiller``), given to it by the growth plug-in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.growth.parameters import PLATFORMS
+
+CURRENT_CUES = re.compile(
+    r"\b(ho|abbiamo|siamo a|sono a|conto|contiamo|have|got|we're at|i'm at|at|currently|"
+    r"attualmente|adesso|ora|now)\b[^0-9]{0,25}$",
+    re.IGNORECASE,
+)
+TARGET_CUES = re.compile(
+    r"\b(arrivare|arrivo|arriviamo|raggiungere|voglio|vorrei|vogliamo|obiettivo|a quota|"
+    r"reach|get to|hit|want|target|goal|to)\b[^0-9]{0,25}$",
+    re.IGNORECASE,
+)
+GROWTH_INTENT = "growth_timeline"
+
+
+def fill_growth_slots(analysis: Any, text: str, slots: dict[str, Any], dialog: str) -> list[str]:
+    """Numbers from a growth question fill the projection's slots, so nobody is asked twice.
+
+    "ho 800 follower e ne voglio 5000" → current 800, target 5000; a platform and a monthly
+    amount fill theirs (replacing older answers: the prospect just said the new numbers).
+    """
+    if getattr(analysis, "intent", None) != GROWTH_INTENT:
+        return []
+    entities = getattr(analysis, "entities", None)
+    if entities is None:
+        return []
+    found: dict[str, Any] = {}
+    platforms = [p for p in entities.platforms if p in PLATFORMS]
+    if platforms:
+        found["platform"] = platforms[0]
+    money = [m for m in entities.money if m.currency == "EUR" or m.period]
+    if money:
+        amount = money[0].amount
+        found["budget"] = int(amount) if float(amount).is_integer() else amount
+    numbers = [n for n in entities.numbers if n >= 0]
+    if len(numbers) >= 2:
+        found["current_followers"], found["target_followers"] = (
+            int(min(numbers[:2])),
+            int(max(numbers[:2])),
+        )
+    elif len(numbers) == 1:
+        value = int(numbers[0])
+        position = _position(text, numbers[0])
+        before = text[:position] if position is not None else text
+        if CURRENT_CUES.search(before) and not TARGET_CUES.search(before):
+            found["current_followers"] = value
+        else:
+            found["target_followers"] = value
+    filled = []
+    for slot, value in found.items():
+        slots[slot] = value  # a new question with new numbers replaces the old answers
+        filled.append(slot)
+    return filled
+
+
+def _position(text: str, value: float) -> int | None:
+    """Where a number was written, to read the words just before it."""
+    from bot.understanding.numbers import find_numbers
+
+    for mention in find_numbers(text):
+        if mention.value == value:
+            return mention.start
+    return None
