@@ -15,12 +15,10 @@ from typing import Any
 
 import pytest
 
+from bot import app
 from bot.adapters.telegram.format import visible
 from bot.adapters.telegram.handover import DONE_PREFIX
 from bot.config import Settings
-from bot.content.loader import load_content
-from bot.core.engine import Engine
-from bot.staff.reload import build_understanding
 from bot.storage.sqlite import Store
 from tests.fakebotapi import Call, FakeBotAPI
 from tests.test_telegram_e2e import (
@@ -55,14 +53,15 @@ async def launch(
         shipped = shipped_engine()
         content, understanding = shipped.content, shipped.understanding
     else:
-        loaded = load_content(root)
+        loaded = app.load_content(root)
         assert loaded.content is not None, loaded.problems.report()
-        content, understanding = loaded.content, build_understanding(loaded.content)
-    engine = Engine(
+        content, understanding = loaded.content, app.build_understanding(loaded.content)
+    engine = app.build_engine(
         content,
         Store(db or tmp_path / "bot.db"),
         default_lang="en",
         understanding=understanding,
+        files_dir=tmp_path / "charts",
     )
     settings = Settings(
         token=fake.token,

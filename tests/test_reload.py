@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot.adapters.telegram.format import visible
+from bot.app import prepare
 from bot.core.engine import Engine
 from bot.core.messages import Input, TurnResult
 from bot.staff.reload import Reloader, ReloadOutcome
@@ -56,7 +57,7 @@ async def test_reload_keeps_places_and_slots_and_explains_a_vanished_state(
 ) -> None:
     engine = build_engine(mini_copy, tmp_path / "r.db")
     reports = Reports()
-    reloader = Reloader(engine, mini_copy, reports)
+    reloader = Reloader(engine, mini_copy, reports, prepare=prepare)
     ann, bob = Chat(engine, "ann"), Chat(engine, "bob")
     await ann.say("/start")
     await ann.press("Plan")
@@ -93,7 +94,7 @@ async def test_an_invalid_reload_changes_nothing_and_reports_where(
     engine = build_engine(mini_copy, tmp_path / "r.db")
     before = (engine.content, engine._current)
     reports = Reports()
-    reloader = Reloader(engine, mini_copy, reports)
+    reloader = Reloader(engine, mini_copy, reports, prepare=prepare)
     en = mini_copy / "locales" / "en" / "texts.yaml"
     edit(en, "info: Some information.", "info: Some information: broken")
     outcome = await reloader.reload()
