@@ -29,9 +29,9 @@ from bot.core.plugins import Plugin
 from bot.core.ports import Clock, ConversationStore, Understanding, utc_now
 from bot.growth.plugin import GROWTH
 from bot.staff.reload import Prepared
-from bot.storage.sqlite import Store
 
 if TYPE_CHECKING:
+    from bot.storage.sqlite import Store
     from bot.staff.transcripts import TranscriptRunner
 
 PLUGINS: tuple[Plugin, ...] = (GROWTH,)
@@ -107,7 +107,13 @@ def build_understanding(content: Content) -> Understanding | None:
 
 
 def open_store(db_path: Path) -> Store:
-    """The default ``ConversationStore``: the SQLite file at ``db_path`` (created if missing)."""
+    """The default ``ConversationStore``: the SQLite file at ``db_path`` (created if missing).
+
+    sqlite-utils is imported here, not at the top: ``validate`` and ``graph`` never open a
+    database and start faster without it (it pulls in numpy when installed).
+    """
+    from bot.storage.sqlite import Store
+
     return Store(db_path)
 
 

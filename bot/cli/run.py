@@ -75,7 +75,7 @@ def run(verbose: bool) -> None:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
     from bot.adapters.telegram.bot import ALLOWED_UPDATES, TelegramBot, webhook_options
-    from bot.cli import start_runtime
+    from bot.cli.common import start_runtime
 
     runtime = start_runtime(settings)
     engine = runtime.engine

@@ -11,6 +11,7 @@ import click
 
 from bot.app import ContentError, transcript_runner
 from bot.base.problems import relpath
+from bot.cli.common import content_failure
 from bot.staff.transcripts import FileReport, find_test_files
 
 TESTS_DIR = Path("dialogs") / "tests"
@@ -20,9 +21,7 @@ async def _run_all(root: Path, files: list[Path], workdir: Path) -> list[FileRep
     try:
         runner = transcript_runner(root, workdir)
     except ContentError as err:
-        click.echo(err.report(), err=True)
-        click.echo("The bot cannot start until these problems are fixed.", err=True)
-        sys.exit(1)
+        content_failure(err)
     return [await runner.run_file(path) for path in files]
 
 

@@ -1,0 +1,58 @@
+"""What the commands share: building the bot or exiting with the reason, common options."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from bot.app import ContentError, Runtime, build_runtime, open_store
+from bot.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.core.ports import ConversationStore
+
+
+def content_failure(err: ContentError) -> NoReturn:
+    """Print the located problems and exit 1: the bot never starts on broken content."""
+    click.echo(err.report(), err=True)
+    click.echo("The bot cannot start until these problems are fixed.", err=True)
+    sys.exit(1)
+
+
+def start_runtime(settings: Settings) -> Runtime:
+    """The bot built from ``settings``, warnings printed; exit 1 on content errors."""
+    try:
+        runtime = build_runtime(settings)
+    except ContentError as err:
+        content_failure(err)
+    if runtime.loaded.problems:
+        click.echo(runtime.loaded.problems.report(), err=True)
+    return runtime
+
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="SQLite file (default: BOT_DB_PATH or data/bot.db).",
+)
+content_option = click.option(
+    "--content",
+    "root",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder with dialogs/ and locales/ (default: here).",
+)
+
+
+def existing_store(db_path: Path | None) -> ConversationStore:
+    """The database the bot has been writing, or exit 1 with a plain explanation."""
+    path = db_path or load_settings().db_path
+    if not path.exists():
+        click.echo(f"No database at {path} yet: nobody has talked to the bot.", err=True)
+        sys.exit(1)
+    return open_store(path)

@@ -1,0 +1,61 @@
+"""``python -m bot leads | stats``: what the bot has gathered, for the agency."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from bot.cli.common import db_option, existing_store
+
+
+@click.command()
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the leads to this CSV file instead of printing them.",
+)
+@db_option
+def leads(csv_path: Path | None, db_path: Path | None) -> None:
+    """List the prospects who left their contacts or asked for a person."""
+    from bot.staff.reports import export, format_table, lead_rows
+
+    store = existing_store(db_path)
+    if csv_path is not None:
+        count = export(store, csv_path)
+        click.echo(f"{count} lead(s) written to {csv_path}.")
+    else:
+        click.echo(format_table(lead_rows(store)))
+
+
+@click.command()
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Only prospects who started on or after this day (YYYY-MM-DD).",
+)
+@click.option("--source", default=None, help="Only prospects from this deep-link campaign.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the figures to this CSV file.",
+)
+@db_option
+def stats(
+    since: datetime | None, source: str | None, csv_path: Path | None, db_path: Path | None
+) -> None:
+    """The funnel: prospects, where they stop, leads by campaign, what was not understood."""
+    from bot.staff.stats import compute, format_report, write_csv
+
+    funnel = compute(existing_store(db_path), since=since, source=source)
+    click.echo(format_report(funnel))
+    if csv_path is not None:
+        with csv_path.open("w", newline="", encoding="utf-8") as out:
+            write_csv(funnel, out)
+        click.echo(f"Figures written to {csv_path}.")
