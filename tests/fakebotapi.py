@@ -392,6 +392,9 @@ def _plain(text: str, parse_mode: Any) -> str:
 class _Handler(BaseHTTPRequestHandler):
     api: FakeBotAPI
     protocol_version = "HTTP/1.1"
+    # headers and body go out as two writes: without TCP_NODELAY, Nagle's algorithm holds the
+    # second until the client's delayed ACK (~40 ms a call on loopback)
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet test output
         pass
