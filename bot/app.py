@@ -12,7 +12,7 @@ stack only in ``bot.adapters.telegram``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,12 +27,15 @@ from bot.core.actions import ActionRegistry, core_actions
 from bot.core.engine import Engine, SlotFiller
 from bot.core.plugins import Plugin
 from bot.core.ports import Clock, ConversationStore, Understanding, utc_now
+from bot.core.slot_types import DEFAULT_SLOT_TYPES, SlotTypeRegistry
 from bot.growth.plugin import GROWTH
+from bot.languages import DEFAULT, LanguageRegistry
 from bot.staff.reload import Prepared
+from bot.understanding.lang import LanguagePack
 
 if TYPE_CHECKING:
-    from bot.storage.sqlite import Store
     from bot.staff.transcripts import TranscriptRunner
+    from bot.storage.sqlite import Store
 
 PLUGINS: tuple[Plugin, ...] = (GROWTH,)
 """The domains this bot is made of, beyond the core."""
@@ -47,6 +50,10 @@ class ContentError(Exception):
 
     def report(self) -> str:
         return self.problems.report()
+
+
+class StoreError(Exception):
+    """The database cannot be used as it is; the message says why and what to do."""
 
 
 def build_actions(plugins: Sequence[Plugin] = PLUGINS) -> ActionRegistry:
@@ -70,9 +77,21 @@ def slot_fillers(plugins: Sequence[Plugin] = PLUGINS) -> tuple[SlotFiller, ...]:
     return tuple(f for plugin in plugins for f in plugin.slot_fillers)
 
 
-def load_content(root: Path, *, plugins: Sequence[Plugin] = PLUGINS, check: bool = True) -> Loaded:
+def load_content(
+    root: Path,
+    *,
+    plugins: Sequence[Plugin] = PLUGINS,
+    check: bool = True,
+    languages: LanguageRegistry = DEFAULT,
+    packs: Mapping[str, LanguagePack] | None = None,
+    slot_types: SlotTypeRegistry = DEFAULT_SLOT_TYPES,
+) -> Loaded:
     """Read and check a content folder with this app's actions and plug-in files.
 
+    ``languages`` are the languages it must have texts for (``locales/<code>/``), ``packs``
+    their word packs (default: ``bot.understanding.lang.BUILTIN_PACKS``); the content keeps
+    both, and an engine built on it speaks those languages. ``slot_types`` are the answer types
+    questions may have (give an engine built on it the same, see ``build_engine``).
     Never raises on staff mistakes: they are in ``Loaded.problems``, located.
     """
     return _load_content(
@@ -80,6 +99,9 @@ def load_content(root: Path, *, plugins: Sequence[Plugin] = PLUGINS, check: bool
         actions=build_actions(plugins),
         extra_files=content_files(plugins),
         check=check,
+        languages=languages,
+        packs=packs,
+        slot_types=slot_types,
     )
 
 
@@ -107,14 +129,29 @@ def build_understanding(content: Content) -> Understanding | None:
 
 
 def open_store(db_path: Path) -> Store:
-    """The default ``ConversationStore``: the SQLite file at ``db_path`` (created if missing).
+    """The default ``ConversationStore``: the SQLite file at ``db_path`` (created if missing,
+    upgraded in place by the pending migrations).
 
     sqlite-utils is imported here, not at the top: ``validate`` and ``graph`` never open a
     database and start faster without it (it pulls in numpy when installed).
+
+    Raises:
+        StoreError: the file was upgraded by a newer version of the bot, or is not a database.
     """
+    import sqlite3
+
+    from bot.storage.migrations import SchemaTooNew
     from bot.storage.sqlite import Store
 
-    return Store(db_path)
+    try:
+        return Store(db_path)
+    except SchemaTooNew as err:
+        raise StoreError(str(err)) from err
+    except sqlite3.DatabaseError as err:
+        raise StoreError(
+            f"{db_path} cannot be opened as the bot's database ({err}). "
+            "Check BOT_DB_PATH: it must name an SQLite file the bot made, or a new one."
+        ) from err
 
 
 def build_engine(
@@ -122,21 +159,29 @@ def build_engine(
     store: ConversationStore,
     *,
     understanding: Understanding | None = None,
-    default_lang: str = "en",
+    default_lang: str | None = None,
     clock: Clock = utc_now,
     files_dir: Path | None = None,
     plugins: Sequence[Plugin] = PLUGINS,
+    languages: LanguageRegistry | None = None,
+    slot_types: SlotTypeRegistry = DEFAULT_SLOT_TYPES,
 ) -> Engine:
-    """An engine with this app's actions and slot fillers over ``content`` and ``store``."""
+    """An engine with this app's actions and slot fillers over ``content`` and ``store``.
+
+    ``languages`` default to the content's (those it was loaded for); ``default_lang`` to the
+    registry's default.
+    """
     return Engine(
         content,
         store,
         clock=clock,
         default_lang=default_lang,
+        languages=languages,
         understanding=understanding,
         actions=build_actions(plugins),
         slot_fillers=slot_fillers(plugins),
         files_dir=files_dir,
+        slot_types=slot_types,
     )
 
 

@@ -19,7 +19,10 @@ class Settings:
     db_path: Path = Path("data/bot.db")
     content_dir: Path = Path(".")
     admin_ids: tuple[int, ...] = ()
-    default_lang: str = "en"
+    # the language of prospects whose phone's language the bot does not speak; None: the
+    # registry's default (``bot.languages``). Checked by the engine against its languages: an
+    # unknown code falls back to that default too (this module may not import the registry).
+    default_lang: str | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_listen: str = "127.0.0.1"
@@ -51,7 +54,7 @@ def load_settings(
         part = part.strip()
         if part.lstrip("-").isdigit():
             admins.append(int(part))
-    lang = (get("BOT_DEFAULT_LANG", "en") or "en").lower()[:2]
+    lang = (get("BOT_DEFAULT_LANG") or "").lower()
     port = get("WEBHOOK_PORT", "8443") or "8443"
     try:
         handover = float(get("BOT_HANDOVER_TIMEOUT_MINUTES", "60") or "60")
@@ -63,7 +66,7 @@ def load_settings(
         db_path=Path(get("BOT_DB_PATH", "data/bot.db") or "data/bot.db"),
         content_dir=Path(get("BOT_CONTENT_DIR", ".") or "."),
         admin_ids=tuple(admins),
-        default_lang=lang if lang in ("it", "en") else "en",
+        default_lang=lang if lang.isascii() and lang.isalpha() else None,
         webhook_url=get("WEBHOOK_URL"),
         webhook_secret=get("WEBHOOK_SECRET"),
         webhook_listen=get("WEBHOOK_LISTEN", "127.0.0.1") or "127.0.0.1",

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from bot.adapters.telegram.bot import COMMANDS
 from bot.adapters.telegram.format import visible
 from bot.adapters.telegram.staff import ADMIN_COMMANDS
+from bot.core.records import LeadRecord
 from bot.staff.reports import lead_rows
 from bot.staff.stats import compute, format_report
 from bot.storage.sqlite import Conversation, TurnRecord
@@ -77,8 +78,8 @@ async def test_leads_arrive_as_a_csv_document_matching_the_store(
     await h.press(ANN, MENU_HUMAN)
     await h.press(ANN, HUMAN_WRITE_HERE)  # a "human" lead
     conv = store.load(f"tg:{BOB}") or Conversation(f"tg:{BOB}", "it", "main", "menu", is_new=True)
-    lead = {"name": "=SUM(A1)", "business": "Bar Ciàò", "platform": "tiktok", "consent": 1}
-    store.save_turn(TurnRecord(conv, datetime.now(UTC), leads=[{**lead, "kind": "contact"}]))
+    lead = LeadRecord(name="=SUM(A1)", business="Bar Ciàò", platform="tiktok", consent=True)
+    store.save_turn(TurnRecord(conv, datetime.now(UTC), leads=[lead]))
 
     await h.say(ADMIN, "/leads")
     (doc,) = fake.calls_to("sendDocument")
@@ -152,11 +153,11 @@ async def test_a_lead_note_carries_the_numbers_and_can_be_marked_handled(
     # a prospect forging the admin's button changes nothing
     fake.press(ANN, note.buttons[0]["callback_data"], note.message_id)
     await h.say(ANN, "/help")
-    assert store.leads()[0]["status"] == "new"
+    assert store.leads()[0].status == "new"
 
     update = fake.press(ADMIN, note.buttons[0]["callback_data"], note.message_id)
     await h.handled(update)
-    assert store.leads()[0]["status"] == "handled" and lead["id"] == store.leads()[0]["id"]
+    assert store.leads()[0].status == "handled" and lead.id == store.leads()[0].id
     assert any(
         str(c.params.get("message_id")) == str(note.message_id)
         for c in fake.calls_to("editMessageReplyMarkup")

@@ -113,9 +113,9 @@ async def test_email_and_consent_save_one_lead(mini_engine: Engine) -> None:
     assert chat.texts == ["Thanks Anna &lt;b&gt;Rossi&lt;/b&gt;."]
     leads = mini_engine.store.leads()
     assert len(leads) == 1
-    assert leads[0]["name"] == "Anna <b>Rossi</b>"
-    assert leads[0]["contact"] == "anna@example.com"
-    assert leads[0]["consent"] == 1
+    assert leads[0].name == "Anna <b>Rossi</b>"
+    assert leads[0].contact == "anna@example.com"
+    assert leads[0].consent is True
 
 
 async def test_no_consent_saves_nothing(mini_engine: Engine) -> None:

@@ -38,8 +38,9 @@ async def test_typed_growth_question_leads_to_a_projection(engine: Engine, lang:
     text = "\n".join(chat.texts)
     assert ("10.000" if lang == "it" else "10,000") in text
     assert ("€ 200" if lang == "it" else "€200") in text
-    photos = [r.photo for r in result.replies if r.photo]
-    assert len(photos) == 1 and Path(photos[0]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    photos = [r.media for r in result.replies if r.media is not None]
+    assert len(photos) == 1 and photos[0].owned and photos[0].kind == "photo"
+    assert Path(photos[0].path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "months" in result.slots["projection_summary"]
 
 
@@ -69,7 +70,7 @@ async def test_lead_after_projection_carries_it_to_the_agency(
     await chat.press_index(2)  # here on Telegram
     result = await chat.press_index(0)  # consent
     [item] = result.outbox
-    assert item["kind"] == "lead" and item["lead"]["name"] == "Giulia"
+    assert item.kind == "lead" and item.lead is not None and item.lead.name == "Giulia"
     out = tmp_path / "leads.csv"
     run = CliRunner().invoke(cli, ["leads", "--db", str(engine.store.path), "--csv", str(out)])
     assert run.exit_code == 0, run.output

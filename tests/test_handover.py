@@ -8,8 +8,8 @@ background tasks ``python -m bot run`` starts.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from bot import app
 from bot.adapters.telegram.format import visible
 from bot.adapters.telegram.handover import DONE_PREFIX
 from bot.config import Settings
+from bot.core.ports import utc_now
 from bot.storage.sqlite import Store
 from tests.fakebotapi import Call, FakeBotAPI
 from tests.test_telegram_e2e import (
@@ -44,10 +45,12 @@ async def launch(
     admin_ids: tuple[int, ...] = (ADMIN,),
     timeout_minutes: float = 60.0,
     background: bool = False,
+    clock: Callable[[], datetime] = utc_now,
     **bot_kwargs: Any,
 ) -> Harness:
     """The adapter polling a fake server. ``root``: a content folder (default: the shipped one,
-    loaded once); with ``background`` the watcher and the expiry run, as under ``run``."""
+    loaded once); with ``background`` the watcher and the expiry run, as under ``run``;
+    ``clock``: the engine's (and so the handovers') time, the real one by default."""
     fake = fake or FakeBotAPI().start()
     if root is None:
         shipped = shipped_engine()
@@ -62,6 +65,7 @@ async def launch(
         default_lang="en",
         understanding=understanding,
         files_dir=tmp_path / "charts",
+        clock=clock,
     )
     settings = Settings(
         token=fake.token,
@@ -125,6 +129,19 @@ async def ask_for_a_person(h: Harness, uid: int = ANN, words: str | None = None)
 def done_button(request: Call) -> str:
     (button,) = request.buttons
     return str(button["callback_data"])
+
+
+class ManualClock:
+    """A clock that stands still until the test moves it: quiet time without waiting."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 # -- the tests -----------------------------------------------------------------------------------
@@ -262,19 +279,47 @@ async def test_a_handover_survives_a_restart(tmp_path: Path) -> None:
 
 async def test_a_quiet_handover_closes_itself(launcher: Launcher) -> None:
     """BOT_HANDOVER_TIMEOUT_MINUTES of silence: the prospect is told, the bot answers again."""
-    h = await launcher(timeout_minutes=0.01, background=True)  # 0.6 s
-    fake = h.fake
+    clock = ManualClock()
+    h = await launcher(timeout_minutes=30, clock=clock)
+    fake, store, handovers = h.fake, h.engine.store, h.bot.handovers
     await ask_for_a_person(h)
-    timed_out = h.engine.text("handover.timed_out", "en")
-    await h.until(lambda: fake.sent(ANN)[-1].text == timed_out, "the timeout notice", 5.0)
-    assert h.engine.store.handover(f"tg:{ANN}") is None
-    (row,) = h.engine.store.events(f"tg:{ANN}", kind="handover_closed")
+
+    # any message of the handover restarts the quiet time
+    clock.advance(minutes=20)
+    assert await handovers.expire(h.app.bot) == 0
+    await h.say(ANN, "Anyone there?")
+    clock.advance(minutes=29, seconds=59)
+    assert await handovers.expire(h.app.bot) == 0
+    assert store.handover(f"tg:{ANN}") is not None
+
+    # 30 minutes without a word: closed, the prospect told, the admins too
+    clock.advance(seconds=1)
+    assert await handovers.expire(h.app.bot) == 1
+    assert fake.sent(ANN)[-1].text == h.engine.text("handover.timed_out", "en")
+    assert store.handover(f"tg:{ANN}") is None
+    (row,) = store.events(f"tg:{ANN}", kind="handover_closed")
     assert row["detail"] == "timeout"
-    await h.until(lambda: any("quiet" in c.text for c in fake.sent(ADMIN)), "the admins' note")
+    assert "closed after 30 quiet minutes" in fake.sent(ADMIN)[-1].text
     await h.say(ANN, "/menu")
     assert h.state(ANN) == "menu"
-    await asyncio.sleep(0.7)  # another round of the expiry loop changes nothing
-    assert len(h.engine.store.events(f"tg:{ANN}", kind="handover_closed")) == 1
+
+    # another round of the expiry, however much later, changes nothing
+    clock.advance(hours=5)
+    assert await handovers.expire(h.app.bot) == 0
+    assert len(store.events(f"tg:{ANN}", kind="handover_closed")) == 1
+
+
+async def test_the_expiry_runs_in_the_background(launcher: Launcher) -> None:
+    """Under ``run`` nobody calls ``expire``: a background loop does, a few times a timeout."""
+    clock = ManualClock()
+    # 0.06 s of timeout: the loop checks every 50 ms (its floor); the clock decides what is quiet
+    h = await launcher(timeout_minutes=0.001, clock=clock, background=True)
+    await ask_for_a_person(h)
+    assert h.engine.store.handover(f"tg:{ANN}") is not None  # the clock stood still
+    clock.advance(minutes=1)
+    await h.until(lambda: h.engine.store.handover(f"tg:{ANN}") is None, "the expiry loop", 2.0)
+    timed_out = h.engine.text("handover.timed_out", "en")
+    await h.until(lambda: h.fake.sent(ANN)[-1].text == timed_out, "the timeout notice", 2.0)
 
 
 async def test_media_from_the_prospect_reaches_the_admins_as_a_copy(launcher: Launcher) -> None:

@@ -40,7 +40,7 @@ async def replay(engine: Engine, user: str, lang: str, path: list[tuple[str, str
 def check_replies(result: TurnResult) -> None:
     assert result.replies
     for reply in result.replies:
-        assert reply.text.strip() or reply.photo
+        assert reply.text.strip() or reply.media
         assert "{{" not in reply.text and "{%" not in reply.text
         for button in reply.buttons:
             assert 0 < len(button.label) <= 40
@@ -95,9 +95,9 @@ async def test_lead_capture_to_the_end(engine: Engine, lang: str) -> None:
     assert result.state == "lead_save"
     assert "Giulia Bianchi" in chat.texts[0]
     [lead] = engine.store.leads()
-    assert lead["name"] == "Giulia Bianchi" and lead["platform"] == "instagram"
-    assert lead["contact"] == "giulia@example.it" and lead["consent"] == 1
-    assert lead["lang"] == lang
+    assert lead.name == "Giulia Bianchi" and lead.platform == "instagram"
+    assert lead.contact == "giulia@example.it" and lead.consent is True
+    assert lead.lang == lang
 
 
 async def test_refusing_consent_keeps_no_contacts(engine: Engine) -> None:
@@ -122,8 +122,8 @@ async def test_talk_to_a_person_tells_the_agency(engine: Engine) -> None:
     await chat.press(chat.buttons[5])
     result = await chat.press_index(1)  # write to me here
     assert result.state == "human_here"
-    assert [item["kind"] for item in result.outbox] == ["human"]
-    assert engine.store.leads()[0]["kind"] == "human"
+    assert [item.kind for item in result.outbox] == ["human"]
+    assert engine.store.leads()[0].kind == "human"
 
 
 async def test_a_first_hello_is_answered_once(engine: Engine) -> None:

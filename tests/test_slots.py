@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.base.money import Money
 from bot.base.problems import Pos
 from bot.content.model import AskSpec, Option, TextRef
-from bot.core.slot_types import parse_answer
+from bot.core.slot_types import DEFAULT_SLOT_TYPES, parse_answer
 
 P = Pos("t.yaml", 1, 1)
 
@@ -133,3 +134,16 @@ def test_text_is_cleaned_and_bounded() -> None:
     assert parse_answer(spec("text"), "  Anna\u0000 ", "it") == "Anna"
     assert len(parse_answer(spec("text"), "x" * 5000, "it")) == 300
     assert parse_answer(spec("text"), "   ", "it") is None
+
+
+def test_money_is_kept_with_its_currency_and_period() -> None:
+    value = parse_answer(spec("money"), "€ 300 al mese", "it")
+    assert isinstance(value, Money)
+    assert (value.amount, value.currency, value.period) == (300, "EUR", "month")
+    assert parse_answer(spec("money", maximum=100), "1200 euro all'anno", "it") == 100
+    assert parse_answer(spec("money", maximum=99), "1200 euro all'anno", "it") is None
+
+
+def test_question_buttons_come_from_the_registry() -> None:
+    assert DEFAULT_SLOT_TYPES.options(spec("yesno")) == [(True, "common.yes"), (False, "common.no")]
+    assert DEFAULT_SLOT_TYPES.options(spec("number")) == []

@@ -35,7 +35,7 @@ from bot.adapters.telegram.bot import (
 from bot.app import prepare
 from bot.config import Settings
 from bot.core.engine import Engine
-from bot.core.messages import Button, Input, Reply, TurnResult
+from bot.core.messages import Button, Input, Media, Reply, TurnResult
 from bot.storage.sqlite import Store
 from tests.fakebotapi import Call, FakeBotAPI
 
@@ -245,7 +245,7 @@ async def test_full_conversation_through_buttons_and_typed_text(
 
     # the lead is stored and the admin got an escaped summary; the outbox row is marked sent
     (lead,) = h.engine.store.leads()
-    assert lead["name"] == "Ann <Shop> & Co" and lead["platform"] == "instagram"
+    assert lead.name == "Ann <Shop> & Co" and lead.platform == "instagram"
     (note,) = fake.sent(ADMIN)
     assert "Ann &lt;Shop&gt; &amp; Co" in note.text and "ann@example.com" in note.text
     assert note.params["parse_mode"] == "HTML"
@@ -560,7 +560,8 @@ async def test_photo_caption_and_long_texts_respect_telegram_limits(
     png = tmp_path / "chart.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     ok = (Button("OK", "1.0"),)
-    await h.bot.sender.reply(h.app.bot, ANN, Reply("<b>Your chart</b>", ok, photo=str(png)))
+    chart = Media(str(png), owned=True)  # made by the engine for this reply
+    await h.bot.sender.reply(h.app.bot, ANN, Reply("<b>Your chart</b>", ok, media=chart))
     (photo,) = h.fake.sent(ANN)
     assert photo.method == "sendPhoto" and photo.params["caption"] == "<b>Your chart</b>"
     assert photo.params["photo"]["size"] == 108 and photo.buttons
@@ -568,7 +569,8 @@ async def test_photo_caption_and_long_texts_respect_telegram_limits(
 
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     long = "\n\n".join(f"<b>Paragraph {i}</b> " + "parola " * 150 for i in range(12))
-    await h.bot.sender.reply(h.app.bot, BOB, Reply(long, ok, photo=str(png)))
+    await h.bot.sender.reply(h.app.bot, BOB, Reply(long, ok, media=Media(str(png))))
+    assert png.exists()  # not the engine's to give away: the adapter leaves it where it is
     calls = h.fake.sent(BOB)
     assert calls[0].method == "sendPhoto" and "caption" not in calls[0].params
     texts = calls[1:]

@@ -17,8 +17,10 @@ from bot.core.messages import Input, Reply
 
 def format_reply(reply: Reply, color: bool = True) -> str:
     lines: list[str] = []
-    if reply.photo:
-        lines.append(f"[chart saved to {reply.photo}]")
+    if reply.media is not None:
+        # left on disk, owned or not: in a terminal, the path is how one looks at the chart
+        what = "chart" if reply.media.kind == "photo" else reply.media.kind
+        lines.append(f"[{what} saved to {reply.media.path}]")
     if reply.text:
         text = html_to_plain(reply.text)
         lines.append(click.style(text, fg="cyan") if color else text)

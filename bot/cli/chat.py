@@ -10,12 +10,13 @@ import click
 
 from bot.cli.common import content_option, db_option, start_runtime
 from bot.config import load_settings
+from bot.languages import DEFAULT
 
 
 @click.command()
 @click.option(
     "--lang",
-    type=click.Choice(["it", "en"]),
+    type=click.Choice(DEFAULT.codes),
     default=None,
     help="Language to start in (default: from BOT_DEFAULT_LANG).",
 )

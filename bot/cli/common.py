@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from bot.app import ContentError, Runtime, build_runtime, open_store
+from bot.app import ContentError, Runtime, StoreError, build_runtime, open_store
 from bot.config import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -28,6 +28,9 @@ def start_runtime(settings: Settings) -> Runtime:
         runtime = build_runtime(settings)
     except ContentError as err:
         content_failure(err)
+    except StoreError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
     if runtime.loaded.problems:
         click.echo(runtime.loaded.problems.report(), err=True)
     return runtime
@@ -55,4 +58,8 @@ def existing_store(db_path: Path | None) -> ConversationStore:
     if not path.exists():
         click.echo(f"No database at {path} yet: nobody has talked to the bot.", err=True)
         sys.exit(1)
-    return open_store(path)
+    try:
+        return open_store(path)
+    except StoreError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)

@@ -10,7 +10,8 @@ import click
 
 from bot.app import load_content
 from bot.base.problems import did_you_mean
-from bot.content.model import LANGUAGES, Content
+from bot.content.model import Content
+from bot.languages import DEFAULT
 from bot.staff.graph import (
     FORMATS,
     Diagram,
@@ -77,8 +78,8 @@ def _image_path(output: Path, dialog: str, several: bool) -> Path:
 @click.argument("dialog", required=False)
 @click.option(
     "--lang",
-    type=click.Choice(LANGUAGES),
-    default="it",
+    type=click.Choice(DEFAULT.codes),
+    default=DEFAULT.codes[0],
     show_default=True,
     help="Language of the texts and button labels in the picture.",
 )

@@ -15,6 +15,7 @@ import click
 from bot.base.problems import Problems
 from bot.understanding.evaluate import EvalFileError, evaluate, format_report, read_samples
 from bot.understanding.intents import ACCEPT, IntentSet, load_intents
+from bot.understanding.lang import NLU_LANGUAGES
 from bot.understanding.nlu import Analysis, Understanding
 
 DEFAULT_INTENTS = Path("dialogs/intents.yaml")
@@ -69,7 +70,7 @@ def summary(analysis: Analysis) -> str:
 @click.command("nlu")
 @click.option(
     "--lang",
-    type=click.Choice(["auto", "it", "en"]),
+    type=click.Choice(["auto", *NLU_LANGUAGES]),
     default="auto",
     show_default=True,
     help="The conversation's language so far (as Telegram reports the phone's); "

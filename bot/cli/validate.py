@@ -25,7 +25,7 @@ def validate(path: Path) -> None:
     content = loaded.content
     assert content is not None
     states = sum(len(d.states) for d in content.dialogs.values())
-    keys = len(content.texts.get("it", {}))
+    keys = len(content.texts.get(content.languages.default, {}))
     click.echo(
         f"OK: {len(content.dialogs)} dialog(s), {states} states, {keys} texts per language"
         + (f", {warnings} warning(s)" if warnings else "")

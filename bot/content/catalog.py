@@ -1,8 +1,9 @@
 """What the code offers to the content, as the content layer sees it.
 
-Validation must know which actions exist and which template values they provide, and which
-extra files a plug-in reads from ``dialogs/``; those live in layers above this one (core,
-growth). The app hands them in through these protocols, so content never imports upward.
+Validation must know which actions exist and which template values they provide, which answer
+types a question may have, and which extra files a plug-in reads from ``dialogs/``; those live
+in layers above this one (core, growth). The app hands them in through these protocols, so
+content never imports upward.
 """
 
 from __future__ import annotations
@@ -28,6 +29,39 @@ class ActionCatalog(Protocol):
 
     def suggestion(self, name: str) -> str:
         """A hint for staff who typed an unknown action ``name``."""
+        ...
+
+
+class SlotTypeCatalog(Protocol):
+    """The answer types an ``ask:`` may name (``bot.core.slot_types.SlotTypeRegistry``)."""
+
+    def names(self) -> tuple[str, ...]:
+        """Every type, in the order staff see them listed."""
+        ...
+
+    def suggestion(self, name: str) -> str:
+        """A hint for staff who typed an unknown type ``name``."""
+        ...
+
+    def takes_options(self, name: str) -> bool:
+        """Whether the question lists ``options:`` (a choice)."""
+        ...
+
+    def accepts_buttons(self, name: str) -> bool:
+        """Whether a state asking it may also have its own ``buttons:`` (not when the
+        question's own answers are the buttons: choice, yes/no)."""
+        ...
+
+    def retry_key(self, name: str) -> str:
+        """The text said when an answer does not fit and the question names no ``retry:``."""
+        ...
+
+    def texts(self) -> tuple[str, ...]:
+        """Every text the types may say (retry texts, notes): needed in every language."""
+        ...
+
+    def values(self) -> set[str]:
+        """Template values the types' notes give their texts."""
         ...
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.base.problems import Pos, Problems, did_you_mean
 from bot.base.yamlpos import Source, is_list, is_mapping
+from bot.content.catalog import SlotTypeCatalog
 from bot.content.model import (
-    SLOT_TYPES,
     AskSpec,
     Branch,
     ButtonSpec,
@@ -34,9 +34,12 @@ BRANCH_KEYS = ("if", "go")
 class _Reader:
     """Walks one parsed file; each helper returns a typed value or None after adding a problem."""
 
-    def __init__(self, src: Source, problems: Problems) -> None:
+    def __init__(
+        self, src: Source, problems: Problems, slot_types: SlotTypeCatalog | None = None
+    ) -> None:
         self.src = src
         self.problems = problems
+        self.slot_types = slot_types
 
     def check_keys(self, mapping: Any, allowed: tuple[str, ...], what: str) -> None:
         for key in mapping:
@@ -84,8 +87,12 @@ class _Reader:
         return Target(value, pos)
 
 
-def read_dialog(src: Source, problems: Problems, default_id: str) -> Dialog | None:
-    r = _Reader(src, problems)
+def read_dialog(
+    src: Source, problems: Problems, default_id: str, slot_types: SlotTypeCatalog | None = None
+) -> Dialog | None:
+    """One dialog file; ``slot_types`` are the answer types an ``ask:`` may name (None: any
+    name is read unchecked, and ``options:`` are read wherever they are written)."""
+    r = _Reader(src, problems, slot_types)
     data = src.data
     if not is_mapping(data):
         problems.add(
@@ -274,11 +281,10 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
         )
         slot = None
     kind = r.string(raw, "type", "`ask`") if "type" in raw else "text"
-    if kind not in SLOT_TYPES:
+    types = r.slot_types
+    if types is not None and kind not in types.names():
         problems.add(
-            src.at_value(raw, "type"),
-            f"unknown answer type `{kind}`",
-            did_you_mean(str(kind), SLOT_TYPES) or "use one of: " + ", ".join(SLOT_TYPES),
+            src.at_value(raw, "type"), f"unknown answer type `{kind}`", types.suggestion(str(kind))
         )
         kind = None
     retry = r.text_ref(raw, "retry", "`retry`") if "retry" in raw else None
@@ -298,12 +304,15 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
             else:
                 bounds[key] = float(value)
     options: list[Option] = []
-    if kind == "choice":
+    takes_options = (
+        kind is not None and types.takes_options(kind) if types is not None else "options" in raw
+    )
+    if takes_options:
         opts = raw.get("options")
         if not is_list(opts) or not opts:
             problems.add(
                 apos,
-                f"a `choice` question in {what} needs `options:`",
+                f"a `{kind}` question in {what} needs `options:`",
                 "list them as `- value: instagram` + `text: platforms.instagram`",
             )
         else:

@@ -6,16 +6,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.base.problems import Pos, Problems, relpath
 from bot.base.yamlpos import load_yaml
-from bot.content.catalog import ActionCatalog, ContentFile
+from bot.content.catalog import ActionCatalog, ContentFile, SlotTypeCatalog
 from bot.content.dialogs import read_dialog
 from bot.content.locales import load_locale
-from bot.content.model import LANGUAGES, Content, Dialog, LocaleText
+from bot.content.model import Content, Dialog, LocaleText
+from bot.content.words import load_words
+from bot.languages import DEFAULT, LanguageRegistry
+from bot.understanding.lang import LanguagePack, pack_for
 
 INTENTS_FILE = "intents.yaml"
 
@@ -40,18 +43,28 @@ def load_content(
     actions: ActionCatalog | None,
     extra_files: Sequence[ContentFile] = (),
     check: bool = True,
+    languages: LanguageRegistry = DEFAULT,
+    packs: Mapping[str, LanguagePack] | None = None,
+    slot_types: SlotTypeCatalog | None = None,
 ) -> Loaded:
     """Read and check everything under ``root``; see ``bot.content.validate`` for the checks.
 
     ``actions`` are the actions dialogs may name (None only with ``check=False``);
     ``extra_files`` are plug-ins' own files in ``dialogs/``, loaded into ``Content.extras``.
     ``bot.app.load_content`` calls this with the app's registry and plug-ins.
+    ``slot_types`` are the answer types an ``ask:`` may name (None only with ``check=False``:
+    then any type name is read, and ``options:`` wherever they are written).
+    ``languages`` say which ``locales/<code>/`` folders must exist; ``packs`` are their word
+    packs (default: the built-in ones; a language without one gets an empty pack), to which
+    ``locales/<code>/words.yaml`` adds staff's yes/no words.
 
     Raises:
-        ValueError: ``check`` is set but no ``actions`` were given.
+        ValueError: ``check`` is set but no ``actions`` or no ``slot_types`` were given.
     """
     if check and actions is None:
         raise ValueError("validating content needs the action catalog")
+    if check and slot_types is None:
+        raise ValueError("validating content needs the slot type catalog")
     problems = Problems()
     root = Path(root)
     if not (root / "dialogs").is_dir():
@@ -66,7 +79,7 @@ def load_content(
         src = load_yaml(path, problems, relpath(path, root))
         if src is None:
             continue
-        dialog = read_dialog(src, problems, path.stem)
+        dialog = read_dialog(src, problems, path.stem, slot_types)
         if dialog is None:
             continue
         if dialog.id in dialogs:
@@ -78,17 +91,21 @@ def load_content(
             continue
         dialogs[dialog.id] = dialog
     texts: dict[str, dict[str, LocaleText]] = {}
-    for lang in LANGUAGES:
+    language_packs: dict[str, LanguagePack] = {}
+    for language in languages:
+        lang = language.code
         folder = root / "locales" / lang
+        language_packs[lang] = pack_for(lang, packs)
         if not folder.is_dir():
             problems.add(
                 Pos(relpath(folder, root), 1, 1),
                 f"there is no `locales/{lang}` folder",
-                f"create it with the {lang} texts",
+                f"create it with the {language.name} texts",
             )
             texts[lang] = {}
             continue
         texts[lang] = load_locale(folder, lang, problems, root)
+        language_packs[lang] = load_words(folder, language_packs[lang], problems, root)
     intents = None
     intents_path = root / "dialogs" / INTENTS_FILE
     if intents_path.exists():
@@ -102,7 +119,14 @@ def load_content(
             value = extra.load(extra_path, problems)
             if value is not None:
                 extras[extra.key] = value
-    content = Content(dialogs=dialogs, texts=texts, intents=intents, extras=extras)
+    content = Content(
+        dialogs=dialogs,
+        texts=texts,
+        intents=intents,
+        extras=extras,
+        languages=languages,
+        packs=language_packs,
+    )
     if "main" not in dialogs and dialogs:
         first = next(iter(dialogs.values()))
         problems.add(
@@ -113,6 +137,6 @@ def load_content(
     if check:
         from bot.content.validate import validate
 
-        assert actions is not None
-        validate(content, problems, actions)
+        assert actions is not None and slot_types is not None
+        validate(content, problems, actions, slot_types)
     return Loaded(content if not problems.errors and "main" in dialogs else None, problems)

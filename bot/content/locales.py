@@ -12,6 +12,7 @@ from typing import Any
 from bot.base.problems import Problems, relpath
 from bot.base.yamlpos import Source, is_list, is_mapping, load_yaml
 from bot.content.model import LocaleText
+from bot.content.words import WORDS_FILE
 
 
 def load_locale(
@@ -20,6 +21,8 @@ def load_locale(
     texts: dict[str, LocaleText] = {}
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     for path in files:
+        if path.name == WORDS_FILE:
+            continue  # staff's yes/no words, not texts: bot.content.words
         src = load_yaml(path, problems, relpath(path, root))
         if src is None or src.data is None:
             continue

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.base.problems import Pos
-
-SLOT_TYPES = ("number", "money", "choice", "text", "email", "phone", "yesno")
-LANGUAGES = ("it", "en")
+from bot.languages import DEFAULT, LanguageRegistry
+from bot.understanding.lang import LanguagePack
 
 
 @dataclass(frozen=True)
@@ -127,6 +126,10 @@ class Content:
     # plug-ins' own files, by key (``benchmarks``: bot.growth.parameters.Benchmarks)
     extras: dict[str, object] = field(default_factory=dict)
     root_files: list[str] = field(default_factory=list)
+    # the languages it was loaded for (``locales/<code>/`` each) and their word packs, with staff's
+    # ``locales/<code>/words.yaml`` merged in; a language without a pack has an empty one
+    languages: LanguageRegistry = field(default_factory=lambda: DEFAULT)
+    packs: dict[str, LanguagePack] = field(default_factory=dict)
 
     def state(self, dialog: str, state: str) -> StateSpec | None:
         d = self.dialogs.get(dialog)

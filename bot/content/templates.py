@@ -20,65 +20,76 @@ from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, meta, nod
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from bot.base.money import Money
+from bot.languages import DEFAULT, LanguageRegistry
+
 log = logging.getLogger(__name__)
 
-BABEL_LOCALES = {"it": "it_IT", "en": "en_GB"}
-# Italian style writes "€ 300"; British English "€300". Babel's default Italian is "300,00 €".
-CURRENCY_FORMATS = {"it": "¤ #,##0", "en": "¤#,##0"}
-CURRENCY_FORMATS_CENTS = {"it": "¤ #,##0.00", "en": "¤#,##0.00"}
+# Babel locales and currency patterns come from the language registry (``bot.languages``);
+# every formatter takes ``languages=`` (default: the languages the bot ships with).
 
 
-def _locale(lang: str) -> str:
-    return BABEL_LOCALES.get(lang, "en_GB")
-
-
-def format_number(value: Any, lang: str, digits: int = 0) -> str:
+def format_number(
+    value: Any, lang: str, digits: int = 0, *, languages: LanguageRegistry = DEFAULT
+) -> str:
     """10000 → «10.000» (it) or «10,000» (en); non-numbers are shown as they are."""
+    if isinstance(value, Money):
+        value = value.amount
     try:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
+    locale = languages.locale(lang)
     if digits == 0 or number.is_integer():
-        return format_decimal(round(number), locale=_locale(lang))
-    return format_decimal(round(number, digits), locale=_locale(lang))
+        return format_decimal(round(number), locale=locale)
+    return format_decimal(round(number, digits), locale=locale)
 
 
-def format_money(value: Any, lang: str, currency: str = "EUR") -> str:
+def format_money(
+    value: Any, lang: str, currency: str = "EUR", *, languages: LanguageRegistry = DEFAULT
+) -> str:
+    """300 → «€ 300» (it) or «€300» (en); a ``Money`` in its own currency, never converted."""
+    if isinstance(value, Money):
+        value, currency = value.amount, value.currency
     try:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    fmt = (CURRENCY_FORMATS if number.is_integer() else CURRENCY_FORMATS_CENTS).get(lang, "¤#,##0")
+    language = languages.resolve(lang)
+    fmt = language.currency_format
+    if fmt is not None and not number.is_integer():
+        fmt += ".00"
     return format_currency(
-        number, currency, format=fmt, locale=_locale(lang), currency_digits=False
+        number, currency, format=fmt, locale=language.babel_locale, currency_digits=False
     )
 
 
-def format_compact(value: Any, lang: str) -> str:
+def format_compact(value: Any, lang: str, *, languages: LanguageRegistry = DEFAULT) -> str:
     try:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    return format_compact_decimal(number, locale=_locale(lang), fraction_digits=1)
+    return format_compact_decimal(number, locale=languages.locale(lang), fraction_digits=1)
 
 
-def format_pct(value: Any, lang: str) -> str:
+def format_pct(value: Any, lang: str, *, languages: LanguageRegistry = DEFAULT) -> str:
     try:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    return format_percent(number, locale=_locale(lang))
+    return format_percent(number, locale=languages.locale(lang))
 
 
-def format_duration(months: Any, lang: str) -> str:
+def format_duration(months: Any, lang: str, *, languages: LanguageRegistry = DEFAULT) -> str:
     """A number of months as people say it: «8 mesi» under two years, «38 anni» above."""
     try:
         number = float(months)
     except (TypeError, ValueError):
         return str(months)
+    locale = languages.locale(lang)
     if number < 24:
-        return format_unit(max(1, round(number)), "duration-month", locale=_locale(lang))
-    return format_unit(round(number / 12), "duration-year", locale=_locale(lang))
+        return format_unit(max(1, round(number)), "duration-month", locale=locale)
+    return format_unit(round(number / 12), "duration-year", locale=locale)
 
 
 MAX_OUTPUT = 20_000  # characters of one rendered text; Telegram shows 4096 per message anyway
@@ -116,23 +127,25 @@ def _small_range(*args: int) -> range:
 class Renderer:
     """Compiles and renders locale texts; one per loaded content, shared by every user."""
 
-    def __init__(self, strict: bool = True) -> None:
-        self.env = self._make_env(StrictUndefined if strict else ChainableUndefined)
-        self.lenient = self._make_env(ChainableUndefined)
+    def __init__(self, strict: bool = True, *, languages: LanguageRegistry = DEFAULT) -> None:
+        """``languages`` give each text's Babel locale (numbers, money, durations)."""
+        self.languages = languages
+        self.env = self._make_env(StrictUndefined if strict else ChainableUndefined, languages)
+        self.lenient = self._make_env(ChainableUndefined, languages)
         # Compiling a template costs ~2 ms, rendering ~20 µs: compile each text once. The texts
         # come from staff files, so the cache is bounded by the content, not by the prospects.
         self._strict = functools.lru_cache(maxsize=4096)(self.env.from_string)
         self._lenient = functools.lru_cache(maxsize=4096)(self.lenient.from_string)
 
     @staticmethod
-    def _make_env(undefined: type) -> GuardedSandbox:
+    def _make_env(undefined: type, languages: LanguageRegistry) -> GuardedSandbox:
         env = GuardedSandbox(autoescape=True, undefined=undefined, keep_trailing_newline=False)
         env.globals["range"] = _small_range
-        env.filters["number"] = _ctx_filter(format_number)
-        env.filters["money"] = _ctx_filter(format_money)
-        env.filters["compact"] = _ctx_filter(format_compact)
-        env.filters["percent"] = _ctx_filter(format_pct)
-        env.filters["duration"] = _ctx_filter(format_duration)
+        env.filters["number"] = _ctx_filter(format_number, languages)
+        env.filters["money"] = _ctx_filter(format_money, languages)
+        env.filters["compact"] = _ctx_filter(format_compact, languages)
+        env.filters["percent"] = _ctx_filter(format_pct, languages)
+        env.filters["duration"] = _ctx_filter(format_duration, languages)
         return env
 
     def render(self, source: str, variables: Mapping[str, Any], lang: str) -> str:
@@ -175,12 +188,12 @@ class Renderer:
         return {n.name for n in parsed.find_all(nodes.Name) if n.ctx == "load"}
 
 
-def _ctx_filter(func: Any) -> Any:
+def _ctx_filter(func: Any, languages: LanguageRegistry) -> Any:
     from jinja2 import pass_context
 
     @pass_context
     def wrapper(ctx: Any, value: Any, *args: Any) -> str:
-        return func(value, ctx.get("lang", "en"), *args)
+        return func(value, ctx.get("lang", languages.default), *args, languages=languages)
 
     return wrapper
 

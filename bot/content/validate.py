@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from jinja2 import TemplateSyntaxError
 
 from bot.base.problems import Pos, Problems, did_you_mean
-from bot.content.catalog import ActionCatalog
-from bot.content.model import LANGUAGES, Content, StateSpec, Target, TextRef
+from bot.content.catalog import ActionCatalog, SlotTypeCatalog
+from bot.content.model import Content, StateSpec, Target, TextRef
 from bot.content.templates import Renderer
 
 # Texts the engine itself says; every language must have them.
@@ -40,22 +40,21 @@ BUILTIN_TEXTS = (
         f"telegram.commands.{c}"
         for c in ("start", "menu", "help", "lang", "restart", "privacy", "delete")
     ),
-    *(
-        f"common.retry.{t}"
-        for t in ("number", "money", "choice", "text", "email", "phone", "yesno")
-    ),
-)
+)  # and every slot type's texts (``SlotTypeCatalog.texts``): its retry text, its notes
 # Values every template may use without a state providing them.
 BUILTIN_VALUES = {"first_name", "lang", "tries_left", "source", "bot_username"}
 
 
-def validate(content: Content, problems: Problems, actions: ActionCatalog) -> None:
-    """Add every problem found in ``content`` to ``problems``; ``actions`` are the known ones."""
+def validate(
+    content: Content, problems: Problems, actions: ActionCatalog, slot_types: SlotTypeCatalog
+) -> None:
+    """Add every problem found in ``content`` to ``problems``; ``actions`` are the known ones,
+    ``slot_types`` the answer types questions may have."""
     _check_targets(content, problems)
-    _check_states(content, problems, actions)
+    _check_states(content, problems, actions, slot_types)
     _check_reachable(content, problems)
-    provided = _slots_and_values(content, actions)
-    _check_texts(content, problems, provided)
+    provided = _slots_and_values(content, actions) | slot_types.values()
+    _check_texts(content, problems, provided, (*BUILTIN_TEXTS, *slot_types.texts()))
     _check_conditions(content, problems, provided)
     _check_intents(content, problems)
 
@@ -104,8 +103,10 @@ def _check_targets(content: Content, problems: Problems) -> None:
                 _resolve(content, dialog.id, state.on_give_up, problems, "`on_give_up`")
 
 
-def _check_states(content: Content, problems: Problems, actions: ActionCatalog) -> None:
-    slot_types: dict[str, tuple[str, Pos]] = {}
+def _check_states(
+    content: Content, problems: Problems, actions: ActionCatalog, slot_types: SlotTypeCatalog
+) -> None:
+    asked_as: dict[str, tuple[str, Pos]] = {}
     for _dialog, state in _all_states(content):
         where = f"state `{state.name}`"
         if not state.waits and state.next is None and not state.when:
@@ -120,7 +121,11 @@ def _check_states(content: Content, problems: Problems, actions: ActionCatalog) 
                 f"{where} waits for an answer but says nothing",
                 "add `say: <text key>` with the question",
             )
-        if state.buttons and state.ask is not None and state.ask.type in ("choice", "yesno"):
+        if (
+            state.buttons
+            and state.ask is not None
+            and not slot_types.accepts_buttons(state.ask.type)
+        ):
             problems.add(
                 state.pos,
                 f"{where} has both `buttons` and a {state.ask.type} question",
@@ -164,7 +169,7 @@ def _check_states(content: Content, problems: Problems, actions: ActionCatalog) 
                         f"the first one is at line {seen[option.value].line}",
                     )
                 seen[option.value] = option.pos
-            previous = slot_types.get(state.ask.slot)
+            previous = asked_as.get(state.ask.slot)
             if previous and previous[0] != state.ask.type:
                 problems.add(
                     state.ask.pos,
@@ -172,7 +177,7 @@ def _check_states(content: Content, problems: Problems, actions: ActionCatalog) 
                     f"{state.ask.type} here but as {previous[0]} at {previous[1]}",
                     "use one type for one slot, or give this one another name",
                 )
-            slot_types.setdefault(state.ask.slot, (state.ask.type, state.ask.pos))
+            asked_as.setdefault(state.ask.slot, (state.ask.type, state.ask.pos))
 
 
 def _check_reachable(content: Content, problems: Problems) -> None:
@@ -232,11 +237,13 @@ def _refs(content: Content) -> Iterable[TextRef]:
                 yield option.text
 
 
-def _check_texts(content: Content, problems: Problems, provided: set[str]) -> None:
-    renderer = Renderer()
+def _check_texts(
+    content: Content, problems: Problems, provided: set[str], needed: Iterable[str] = BUILTIN_TEXTS
+) -> None:
+    renderer = Renderer(languages=content.languages)
     all_keys = set().union(*(set(t) for t in content.texts.values())) if content.texts else set()
     for ref in _refs(content):
-        for lang in LANGUAGES:
+        for lang in content.languages.codes:
             if ref.key not in content.texts.get(lang, {}):
                 problems.add(
                     ref.pos,
@@ -244,8 +251,8 @@ def _check_texts(content: Content, problems: Problems, provided: set[str]) -> No
                     did_you_mean(ref.key, content.texts.get(lang, {}))
                     or f"add `{ref.key}` to a file in locales/{lang}/",
                 )
-    for key in BUILTIN_TEXTS:
-        for lang in LANGUAGES:
+    for key in needed:
+        for lang in content.languages.codes:
             if key not in content.texts.get(lang, {}):
                 problems.add(
                     Pos(f"locales/{lang}", 1, 1),
@@ -253,8 +260,8 @@ def _check_texts(content: Content, problems: Problems, provided: set[str]) -> No
                     f"add it to a file in locales/{lang}/",
                 )
     for key in sorted(all_keys):
-        present = [lang for lang in LANGUAGES if key in content.texts.get(lang, {})]
-        for lang in LANGUAGES:
+        present = [lang for lang in content.languages.codes if key in content.texts.get(lang, {})]
+        for lang in content.languages.codes:
             if lang not in present and present:
                 other = content.texts[present[0]][key]
                 problems.add(
@@ -262,7 +269,7 @@ def _check_texts(content: Content, problems: Problems, provided: set[str]) -> No
                     f"the text `{key}` exists in {present[0]} but not in {lang}",
                     f"translate it into locales/{lang}/",
                 )
-    for lang in LANGUAGES:
+    for lang in content.languages.codes:
         for key, text in content.texts.get(lang, {}).items():
             try:
                 names = renderer.variables_of(text.source)
@@ -292,7 +299,7 @@ def _check_texts(content: Content, problems: Problems, provided: set[str]) -> No
 
 
 def _check_conditions(content: Content, problems: Problems, provided: set[str]) -> None:
-    renderer = Renderer()
+    renderer = Renderer(languages=content.languages)
     for _dialog, state in _all_states(content):
         for branch in state.when:
             if branch.condition is None:

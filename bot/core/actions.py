@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.base.problems import did_you_mean
+from bot.core.records import Event, LeadRecord, OutboxItem
 
 LEAD_FIELDS = ("name", "business", "platform", "contact")
 
@@ -27,10 +28,10 @@ class ActionContext:
     first_name: str | None = None
     source: str | None = None
     recent: list[str] = field(default_factory=list)  # the prospect's last messages
-    leads: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    outbox: list[dict[str, Any]] = field(default_factory=list)
-    photos: list[str] = field(default_factory=list)
+    leads: list[LeadRecord] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    outbox: list[OutboxItem] = field(default_factory=list)
+    photos: list[str] = field(default_factory=list)  # files made for this prospect, sent once
     content: Any = None  # the loaded Content, for actions that need its data (benchmarks)
     text: Callable[[str], str] | None = None  # renders a locale text in the prospect's language
     files_dir: Path | None = None  # where actions may write files (charts)
@@ -97,47 +98,45 @@ class ActionRegistry:
         return did_you_mean(name, self._actions) or "known actions: " + ", ".join(self.names())
 
 
-def _lead_summary(ctx: ActionContext, kind: str) -> dict[str, Any]:
+def _lead_summary(ctx: ActionContext, kind: str) -> LeadRecord:
     lead = {f: ctx.slots.get(f) for f in LEAD_FIELDS}
     if not lead["name"]:
         lead["name"] = ctx.first_name
     if not lead["contact"]:
         # how to reach them: what they typed, else Telegram itself (we have their chat)
         lead["contact"] = ctx.slots.get("email") or ctx.slots.get("phone") or "telegram"
-    return {
-        **{k: (str(v) if v is not None else None) for k, v in lead.items()},
-        "consent": int(bool(ctx.slots.get("consent"))),
-        "kind": kind,
-        "data": _json({k: v for k, v in ctx.slots.items() if k not in LEAD_FIELDS}),
-    }
-
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, default=str)
+    text = {k: (str(v) if v is not None else None) for k, v in lead.items()}
+    return LeadRecord(
+        kind=kind,
+        name=text["name"],
+        business=text["business"],
+        platform=text["platform"],
+        contact=text["contact"],
+        consent=bool(ctx.slots.get("consent")),
+        data={k: v for k, v in ctx.slots.items() if k not in LEAD_FIELDS},
+    )
 
 
 def _tell_agency(ctx: ActionContext, lead_kind: str, note_kind: str, event: str) -> None:
     """A lead row and, in the same turn, a note for the agency's admins (the outbox)."""
     lead = _lead_summary(ctx, lead_kind)
     ctx.leads.append(lead)
-    ctx.events.append({"kind": event})
+    ctx.events.append(Event(event))
     ctx.outbox.append(
-        {
-            "kind": note_kind,
-            "user_id": ctx.user_id,
-            "lead": lead,
-            "recent": ctx.recent[-5:],
-            "source": ctx.source,
-        }
+        OutboxItem(
+            kind=note_kind,
+            user_id=ctx.user_id,
+            lead=lead,
+            recent=tuple(ctx.recent[-5:]),
+            source=ctx.source,
+        )
     )
 
 
 def save_lead(ctx: ActionContext) -> None:
     if not ctx.slots.get("consent"):
         ctx.values["lead_saved"] = False
-        ctx.events.append({"kind": "lead_declined"})
+        ctx.events.append(Event("lead_declined"))
         return
     ctx.values["lead_saved"] = True
     _tell_agency(ctx, lead_kind="contact", note_kind="lead", event="lead_saved")

@@ -21,10 +21,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.content.machines import ADVANCE, ANSWER, GIVE_UP, PRESS, DialogMachine, build_machines
-from bot.content.model import LANGUAGES, Content, StateSpec
+from bot.content.model import Content, StateSpec
 from bot.content.templates import Renderer, strip_tags
 from bot.core.actions import ActionContext, ActionRegistry, core_actions
-from bot.core.messages import Button, Input, Reply, TurnResult
+from bot.core.messages import Button, Input, Media, Reply, TurnResult
 from bot.core.ports import (
     Clock,
     ConversationStore,
@@ -33,8 +33,10 @@ from bot.core.ports import (
     Understanding,
     utc_now,
 )
-from bot.core.slot_types import fold, parse_answer
+from bot.core.records import Event
+from bot.core.slot_types import DEFAULT_SLOT_TYPES, Note, SlotTypeRegistry, fold
 from bot.core.state import Conversation, TurnRecord
+from bot.languages import LanguageRegistry
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +79,7 @@ class _Turn:
         return self.record
 
     def event(self, kind: str, detail: str | None = None) -> None:
-        self.rec.events.append(
-            {"kind": kind, "dialog": self.conv.dialog, "state": self.conv.state, "detail": detail}
-        )
+        self.rec.events.append(Event(kind, self.conv.dialog, self.conv.state, detail))
 
 
 class Engine:
@@ -89,27 +89,35 @@ class Engine:
         store: ConversationStore,
         *,
         clock: Clock = utc_now,
-        default_lang: str = "en",
+        default_lang: str | None = None,
         understanding: Understanding | None = None,
         actions: ActionRegistry | None = None,
         slot_fillers: Sequence[SlotFiller] = (),
         files_dir: Path | None = None,
         lock: TurnLock | None = None,
+        languages: LanguageRegistry | None = None,
+        slot_types: SlotTypeRegistry | None = None,
     ) -> None:
         """An engine over valid ``content`` (see ``bot.app.build_runtime`` for the usual wiring).
 
         ``actions`` defaults to the core actions alone (no plug-ins); ``slot_fillers`` read
         slots from free-text questions (the growth plug-in gives one); ``files_dir`` is where
         actions may write files for a reply (charts), None for nowhere; ``lock`` keeps one
-        prospect's turns in order (in-process by default).
+        prospect's turns in order (in-process by default). ``languages`` are those the bot speaks
+        (default: the ones the content was loaded for); ``default_lang`` is for prospects whose
+        phone's language is not one of them (default: the registry's default). ``slot_types``
+        read typed answers (default: the built-in types; the content must have been validated
+        with the same registry).
         """
         self.store = store
+        self.slot_types = slot_types if slot_types is not None else DEFAULT_SLOT_TYPES
         self.slot_fillers: list[SlotFiller] = list(slot_fillers)
         self.files_dir = files_dir
         self.clock = clock
-        self.default_lang = default_lang if default_lang in LANGUAGES else "en"
+        self.languages = languages if languages is not None else content.languages
+        self.default_lang = self.languages.choose(default_lang)
         self.actions = actions if actions is not None else core_actions()
-        self.renderer = Renderer()
+        self.renderer = Renderer(languages=self.languages)
         self.lock: TurnLock = lock if lock is not None else InProcessTurnLock()
         # the version a running turn started with: a reload during its awaits must not mix two
         self._pinned: ContextVar[_Version | None] = ContextVar(f"engine{id(self)}", default=None)
@@ -208,8 +216,7 @@ class Engine:
         )
 
     def _new_conversation(self, content: Content, inp: Input) -> Conversation:
-        code = (inp.language_code or "").lower()
-        lang = next((lang for lang in LANGUAGES if code.startswith(lang)), self.default_lang)
+        lang = self.languages.match(inp.language_code) or self.default_lang
         start = content.main_dialog.start.resolve(content.main)
         return Conversation(
             user_id=inp.user_id,
@@ -299,9 +306,9 @@ class Engine:
                 ),
             )
         elif name in ("lang", "language", "lingua"):
-            wanted = fold(args)[:2]
-            if wanted not in LANGUAGES:
-                wanted = "en" if conv.lang == "it" else "it"
+            # "/lang en", "/lang english"; without (or with an unknown) language: the next one
+            named = next(iter(fold(args or "").split()), None)
+            wanted = self.languages.find(named) or self.languages.next_after(conv.lang)
             conv.lang = wanted
             conv.lang_locked = True
             t.event("lang", wanted)
@@ -363,15 +370,17 @@ class Engine:
                 await self._digress(t, machines, analysis)
                 return
             labels = [strip_tags(self._text_of(t, key)) for _, key in self._options(spec)]
-            value = parse_answer(spec.ask, text, conv.lang, labels)
-            if value is not None:
-                await self._accept(t, machines, spec, value)
+            parsed = self.slot_types.parse(
+                spec.ask, text, conv.lang, labels, packs=self.content.packs
+            )
+            if parsed.value is not None:
+                await self._accept(t, machines, spec, parsed.value, parsed.note)
                 return
             self._follow_language(t, analysis)
             if analysis is not None and analysis.intent:
                 await self._digress(t, machines, analysis)
                 return
-            await self._retry(t, machines, spec, text)
+            await self._retry(t, machines, spec, text, parsed.retry)
             return
         if spec.buttons:
             index = self._match_button(t, spec, text)
@@ -396,12 +405,13 @@ class Engine:
             return None
         return analysis
 
-    @staticmethod
-    def _follow_language(t: _Turn, analysis: Any) -> None:
+    def _follow_language(self, t: _Turn, analysis: Any) -> None:
         """Answer in the language the prospect writes — but only for what they *say*: a name
         or a business typed as an answer ("Pasticceria Bianchi") tells nothing about it."""
         lang = getattr(analysis, "lang", None)
-        if lang in LANGUAGES and lang != t.conv.lang and not t.conv.lang_locked:
+        if not isinstance(lang, str) or lang not in self.languages:
+            return
+        if lang != t.conv.lang and not t.conv.lang_locked:
             t.conv.lang = lang
             t.event("lang_detected", lang)
 
@@ -417,13 +427,19 @@ class Engine:
         return best[2] if best else None
 
     async def _accept(
-        self, t: _Turn, machines: dict[str, DialogMachine], spec: StateSpec, value: Any
+        self,
+        t: _Turn,
+        machines: dict[str, DialogMachine],
+        spec: StateSpec,
+        value: Any,
+        note: Note | None = None,
     ) -> None:
         conv = t.conv
         assert spec.ask is not None
         conv.slots[spec.ask.slot] = value
         conv.tries = 0
         t.event("answer", spec.ask.slot)
+        self._say_note(t, note)
         moved = machines[conv.dialog].move(conv.state, ANSWER, self._values(t))
         if moved is None:
             t.event("stuck", "no move after answer")
@@ -432,8 +448,15 @@ class Engine:
         await self._enter(t, machines, *moved)
 
     async def _retry(
-        self, t: _Turn, machines: dict[str, DialogMachine], spec: StateSpec, text: str
+        self,
+        t: _Turn,
+        machines: dict[str, DialogMachine],
+        spec: StateSpec,
+        text: str,
+        instead: Note | None = None,
     ) -> None:
+        """Ask again; ``instead`` is the slot type's own reason, said instead of the retry text
+        ("$300": we count in euros)."""
         conv = t.conv
         assert spec.ask is not None
         conv.tries += 1
@@ -446,7 +469,13 @@ class Engine:
             await self._enter(t, machines, *(moved or self._menu(self.content)))
             return
         t.values["tries_left"] = spec.ask.tries - conv.tries
-        key = spec.ask.retry.key if spec.ask.retry else f"common.retry.{spec.ask.type}"
+        if instead is not None:
+            t.values.update(instead.values)
+            key = instead.key
+        elif spec.ask.retry:
+            key = spec.ask.retry.key
+        else:
+            key = self.slot_types.retry_key(spec.ask.type)
         self._say_key(t, key, buttons=self._buttons_for(t, spec))
 
     async def _digress(self, t: _Turn, machines: dict[str, DialogMachine], analysis: Any) -> None:
@@ -459,6 +488,7 @@ class Engine:
             filled = filler(analysis, analysis.text, conv.slots, conv.dialog)
             if filled:
                 t.event("slots_from_text", ",".join(filled))
+                self._fit_filled(t, content, filled)
         if target is None or content.state(*target) is None:
             self._say_key(t, "common.not_understood")
             self._reprompt(t, machines)
@@ -486,6 +516,36 @@ class Engine:
             self._say_key(t, ref.key)
         self._say_key(t, "common.back_to_flow")
         self._reprompt(t, machines)
+
+    def _fit_filled(self, t: _Turn, content: Content, filled: Sequence[str]) -> None:
+        """Slots a filler read from a typed question, made to fit the questions that ask for
+        them (money per month), with the same said-back line as a typed answer; a value its
+        question would refuse ("$300") is dropped, so the question is asked later."""
+        asks = {
+            state.ask.slot: state.ask
+            for dialog in content.dialogs.values()
+            for state in dialog.states.values()
+            if state.ask is not None
+        }
+        for name in filled:
+            ask = asks.get(name)
+            slot_type = self.slot_types.get(ask.type) if ask is not None else None
+            if ask is None or slot_type is None or name not in t.conv.slots:
+                continue
+            parsed = slot_type.fit(t.conv.slots[name], ask)
+            if parsed.value is None:
+                del t.conv.slots[name]
+                t.event("slot_refused", name)
+                continue
+            t.conv.slots[name] = parsed.value
+            self._say_note(t, parsed.note)
+
+    def _say_note(self, t: _Turn, note: Note | None) -> None:
+        """A slot type's line about an answer, with its values ("€ 1.200 l'anno, cioè…")."""
+        if note is None:
+            return
+        t.values.update(note.values)
+        self._say_key(t, note.key)
 
     def _intent_answer(self, intent: str) -> tuple[str, str] | None:
         intents = self.content.intents
@@ -526,7 +586,7 @@ class Engine:
                 last = i == len(spec.say) - 1
                 self._say_key(t, ref.key, buttons=self._buttons_for(t, spec) if last else ())
             if spec.say or spec.waits:  # a picture goes out after the text that explains it
-                t.replies.extend(Reply("", photo=photo) for photo in t.photos)
+                t.replies.extend(Reply("", media=Media(p, owned=True)) for p in t.photos)
                 t.photos.clear()
             if spec.waits:
                 return
@@ -589,13 +649,11 @@ class Engine:
 
     def _text_of(self, t: _Turn, key: str) -> str:
         content = self.content
-        texts = content.texts.get(t.conv.lang) or content.texts.get(self.default_lang) or {}
-        entry = texts.get(key)
-        if entry is None:
-            for lang in LANGUAGES:
-                entry = content.texts.get(lang, {}).get(key)
-                if entry is not None:
-                    break
+        entry = None
+        for lang in self.languages.fallbacks(t.conv.lang):
+            entry = content.texts.get(lang, {}).get(key)
+            if entry is not None:
+                break
         if entry is None:
             log.error("missing text %s", key)
             return ""
@@ -610,11 +668,7 @@ class Engine:
         """(value, label key) of the buttons a question shows: its options, or yes/no."""
         if spec.ask is None:
             return []
-        if spec.ask.type == "choice":
-            return [(o.value, o.text.key) for o in spec.ask.options]
-        if spec.ask.type == "yesno":
-            return [(True, "common.yes"), (False, "common.no")]
-        return []
+        return self.slot_types.options(spec.ask)
 
     def _buttons_for(self, t: _Turn, spec: StateSpec) -> tuple[Button, ...]:
         step = t.conv.step

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.records import OutboxItem
+
 
 @dataclass(frozen=True)
 class Input:
@@ -30,12 +32,22 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Media:
+    """A file sent with a reply. ``owned``: the engine made it for this one reply (a chart), so
+    the adapter deletes it once sent; media it does not own (content's images) stays put."""
+
+    path: str
+    kind: str = "photo"
+    owned: bool = False
+
+
+@dataclass(frozen=True)
 class Reply:
-    """One message: ``text`` is Telegram-style HTML; ``buttons`` go under it."""
+    """One message: ``text`` is Telegram-style HTML; ``buttons`` go under it; ``media`` over it."""
 
     text: str
     buttons: tuple[Button, ...] = ()
-    photo: str | None = None
+    media: Media | None = None
 
 
 @dataclass
@@ -46,4 +58,4 @@ class TurnResult:
     state: str
     slots: dict[str, Any] = field(default_factory=dict)
     duplicate: bool = False
-    outbox: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[OutboxItem] = field(default_factory=list)

@@ -13,10 +13,11 @@ import asyncio
 import weakref
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from bot.core.records import Funnel
+from bot.core.records import Funnel, LeadRecord, OutboxItem
 from bot.core.state import Conversation, TurnRecord
 
 
@@ -99,7 +100,7 @@ class ConversationStore(Protocol):
         ...
 
     # -- staff's part --------------------------------------------------------------------------
-    def leads(self) -> list[dict[str, Any]]: ...
+    def leads(self) -> list[LeadRecord]: ...
 
     def events(
         self, user_id: str | None = None, kind: str | None = None
@@ -109,7 +110,7 @@ class ConversationStore(Protocol):
 
     def mark_lead(self, lead_id: int, status: str) -> bool: ...
 
-    def pending_outbox(self, limit: int = 50) -> list[tuple[int, dict[str, Any]]]: ...
+    def pending_outbox(self, limit: int = 50) -> list[tuple[int, OutboxItem]]: ...
 
     def mark_outbox(self, row_id: int, status: int) -> None: ...
 
@@ -138,13 +139,58 @@ class ConversationStore(Protocol):
     def close(self) -> None: ...
 
 
-class OutboundSender(Protocol):
-    """How staff services reach the agency's people (Telegram chats today, a web page next).
+MessageRef = tuple[int, int]
+"""(chat, message) of a message a front-end showed to staff or got from a prospect: a staff
+member's reply to it finds the prospect (``ConversationStore.handover_user``)."""
 
-    ``send`` delivers one HTML message to one staff member and returns a handle of the sent
-    message (``(chat_id, message_id)``) or None when it could not be delivered.
+
+class DeliveryError(Exception):
+    """A message could not be delivered. ``permanent``: trying again will not help (the
+    recipient blocked the bot, the address is wrong); otherwise a later try may succeed.
+    ``reason`` is a short explanation for staff, in the front-end's words."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    """A one-press action offered under a note to staff: ``"close_handover"`` (target: the
+    prospect's user id) or ``"lead_handled"`` (target: the lead's id). Each front-end draws it
+    its own way (an inline button on Telegram, a form on a web page)."""
+
+    kind: str
+    target: str
+
+
+class OutboundSender(Protocol):
+    """How staff services reach people: the agency's staff and, during a handover, a prospect.
+
+    Telegram implements it today (``bot.adapters.telegram.outbound``), a web page for staff may
+    next. Texts are HTML of the Telegram subset (``<b> <i> <a> <pre>``), the lingua franca of
+    the notes. Every method raises ``DeliveryError`` when a message does not arrive.
     """
 
-    async def send(
-        self, chat_id: int, html: str, buttons: tuple[tuple[str, str], ...] = ()
-    ) -> tuple[int, int] | None: ...
+    reply_hint: str
+    """A line under a "talk to a person" request: how to answer the prospect from here."""
+
+    async def to_staff(
+        self, staff_id: int, html: str, action: StaffAction | None = None
+    ) -> list[MessageRef]:
+        """Deliver a note to one staff member (split if long); the messages it became."""
+        ...
+
+    async def to_prospect(self, user_id: str, html: str) -> list[MessageRef]:
+        """Deliver a message to a prospect (a person's words during a handover)."""
+        ...
+
+    async def copy(self, origin: MessageRef, to: int | str) -> MessageRef | None:
+        """Pass on a message as it is (a photo, a voice note) to a staff member (``int``) or
+        a prospect (``str`` user id); None when the front-end cannot."""
+        ...
+
+    def prospect_link(self, user_id: str) -> str:
+        """HTML naming the prospect, a link to their chat where the front-end has one."""
+        ...

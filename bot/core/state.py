@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.core.records import Event, LeadRecord, OutboxItem
+
 
 @dataclass
 class Conversation:
@@ -36,6 +38,6 @@ class TurnRecord:
     conversation: Conversation
     now: datetime
     transcript: list[tuple[str, str]] = field(default_factory=list)  # (direction, text)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    leads: list[dict[str, Any]] = field(default_factory=list)
-    outbox: list[dict[str, Any]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    leads: list[LeadRecord] = field(default_factory=list)
+    outbox: list[OutboxItem] = field(default_factory=list)

@@ -11,10 +11,12 @@ import logging
 import re
 from typing import Any
 
-from bot.content.templates import BABEL_LOCALES
+from bot.base.money import Money
 from bot.core.actions import ActionContext
+from bot.core.records import Event
 from bot.growth.parameters import PLATFORMS, Benchmarks
 from bot.growth.projection import SCENARIOS, Projection, ProjectionInput, project
+from bot.languages import DEFAULT
 
 log = logging.getLogger(__name__)
 
@@ -52,26 +54,48 @@ def projection_values(result: Projection) -> dict[str, Any]:
     return values
 
 
+def budget_eur_month(value: Any) -> float:
+    """The ad budget slot as euros per month, the unit the projection works in.
+
+    The slot holds a ``Money`` (the money question keeps euros per month); rows saved before
+    it did hold a plain number, which meant euros per month too. Nothing is converted between
+    currencies: a budget in another currency is refused, never read as euros.
+
+    Raises:
+        ValueError: the budget is in another currency, negative, or not an amount at all.
+    """
+    if value is None or value == "":
+        return 0.0
+    money = Money.from_json(value)
+    if money.currency != "EUR":
+        raise ValueError(f"the budget is in {money.currency}, not in euro")
+    if money.period is not None:
+        money = money.per("month")
+    if money.amount < 0:
+        raise ValueError("a negative budget")
+    return float(money.amount)
+
+
 async def project_growth(ctx: ActionContext) -> None:
     params = ctx.content.extras.get("benchmarks") if ctx.content is not None else None
     platform = str(ctx.slots.get("platform") or "")
     if not isinstance(params, Benchmarks) or platform not in PLATFORMS:
         ctx.values["projection"] = None
-        ctx.events.append({"kind": "projection_skipped", "detail": platform or "no platform"})
+        ctx.events.append(Event("projection_skipped", detail=platform or "no platform"))
         return
     try:
         inp = ProjectionInput(
             platform=platform,
             current=int(min(float(ctx.slots.get("current_followers") or 0), MAX_FOLLOWERS)),
             target=int(min(float(ctx.slots.get("target_followers") or 0), MAX_FOLLOWERS)),
-            budget_eur_month=float(ctx.slots.get("budget") or 0),
+            budget_eur_month=budget_eur_month(ctx.slots.get("budget")),
             posts_per_week=float(ctx.slots.get("posts_per_week") or 0),
             start_month=ctx.now.month,
         )
         result = project(inp, params)
     except (ValueError, OverflowError) as err:
         ctx.values["projection"] = None
-        ctx.events.append({"kind": "projection_failed", "detail": str(err)[:200]})
+        ctx.events.append(Event("projection_failed", detail=str(err)[:200]))
         return
     values = projection_values(result)
     ctx.values["projection"] = values
@@ -85,14 +109,14 @@ async def project_growth(ctx: ActionContext) -> None:
             else "not within 50 years"
         )
     )
-    ctx.events.append({"kind": "projection", "detail": ctx.slots["projection_summary"]})
+    ctx.events.append(Event("projection", detail=ctx.slots["projection_summary"]))
     if ctx.files_dir is None or ctx.text is None:
         return
     from bot.growth.chart import ChartLabels, render_chart  # matplotlib: only when drawing
 
     text = ctx.text
     labels = ChartLabels(
-        locale=BABEL_LOCALES.get(ctx.lang, "en_GB"),
+        locale=getattr(ctx.content, "languages", DEFAULT).locale(ctx.lang),
         title=text("projection.chart.title"),
         x_axis=text("projection.chart.x_axis"),
         y_axis=text("projection.chart.y_axis"),
@@ -111,6 +135,6 @@ async def project_growth(ctx: ActionContext) -> None:
         await asyncio.to_thread(render_chart, result, labels, path)
     except Exception:  # a chart is a bonus; the numbers already went out as text
         log.exception("chart rendering failed")
-        ctx.events.append({"kind": "chart_failed"})
+        ctx.events.append(Event("chart_failed"))
         return
     ctx.photos.append(str(path))

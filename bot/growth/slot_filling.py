@@ -6,8 +6,10 @@ A slot filler of the engine (``bot.core.engine.SlotFiller``), given to it by the
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
+from bot.base.money import Money
 from bot.growth.parameters import PLATFORMS
 
 CURRENT_CUES = re.compile(
@@ -38,10 +40,13 @@ def fill_growth_slots(analysis: Any, text: str, slots: dict[str, Any], dialog: s
     platforms = [p for p in entities.platforms if p in PLATFORMS]
     if platforms:
         found["platform"] = platforms[0]
-    money = [m for m in entities.money if m.currency == "EUR" or m.period]
+    # Only euros: "$300 al mese" is left for the budget question, which asks for euros rather
+    # than invent an exchange rate. The amount keeps the period said ("1200 euro l'anno"); the
+    # engine fits it to the money question (per month) and says the conversion back.
+    money = [m for m in entities.money if m.currency == "EUR"]
     if money:
-        amount = money[0].amount
-        found["budget"] = int(amount) if float(amount).is_integer() else amount
+        said = money[0]
+        found["budget"] = Money(Decimal(str(said.amount)), said.currency, said.period)
     numbers = [n for n in entities.numbers if n >= 0]
     if len(numbers) >= 2:
         found["current_followers"], found["target_followers"] = (

@@ -176,7 +176,7 @@ class _Builder:
         self.dialog = dialog
         self.lang = lang
         self.words = WORDS.get(lang, WORDS["en"])
-        self.renderer = Renderer(strict=False)
+        self.renderer = Renderer(strict=False, languages=content.languages)
         self.diagram = Diagram(
             dialog=dialog.id,
             lang=lang,

@@ -55,7 +55,7 @@ Prepare = Callable[[Path], Prepared]
 
 def describe(content: Content) -> str:
     states = sum(len(d.states) for d in content.dialogs.values())
-    texts = len(content.texts.get("it", {}))
+    texts = len(content.texts.get(content.languages.default, {}))
     return f"{len(content.dialogs)} dialog(s), {states} states, {texts} texts per language"
 
 

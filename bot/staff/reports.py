@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,12 +28,11 @@ LEAD_COLUMNS = (
 def lead_rows(store: Store) -> list[dict[str, Any]]:
     rows = []
     for lead in store.leads():
-        try:
-            data = json.loads(lead.get("data") or "{}")
-        except json.JSONDecodeError:
-            data = {}
-        row = {col: lead.get(col) for col in LEAD_COLUMNS if col != "projection"}
-        row["projection"] = data.get("projection_summary") if isinstance(data, dict) else None
+        row: dict[str, Any] = {
+            col: getattr(lead, col) for col in LEAD_COLUMNS if col != "projection"
+        }
+        row["consent"] = int(lead.consent)
+        row["projection"] = lead.data.get("projection_summary")
         rows.append(row)
     return rows
 

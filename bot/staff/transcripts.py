@@ -17,11 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.base.money import Money
 from bot.base.problems import Pos, Problems, did_you_mean, relpath
 from bot.base.yamlpos import Source, is_list, is_mapping, load_yaml, plain
-from bot.content.model import LANGUAGES, Content
+from bot.content.model import Content
 from bot.content.templates import html_to_plain
 from bot.core.messages import Button, Input, TurnResult
+from bot.core.records import LeadRecord
+from bot.languages import DEFAULT, LanguageRegistry
 
 if TYPE_CHECKING:
     from bot.core.engine import Engine
@@ -118,10 +121,18 @@ def _text(value: Any) -> str | None:
 class _Reader:
     """Reads one test file into ``Transcript``s, recording every problem with its position."""
 
-    def __init__(self, source: Source, problems: Problems, states: set[str]) -> None:
+    def __init__(
+        self,
+        source: Source,
+        problems: Problems,
+        states: set[str],
+        languages: LanguageRegistry = DEFAULT,
+    ) -> None:
         self.src = source
         self.problems = problems
         self.states = states  # "dialog.state" names, to catch a misspelt `state:` early
+        self.languages = languages
+        self.codes = " or ".join(languages.codes)
 
     def add(self, pos: Pos, message: str, hint: str | None = None) -> None:
         self.problems.add(pos, message, hint)
@@ -174,12 +185,14 @@ class _Reader:
         lang = data.get("lang", file.get("lang"))
         lang_owner = data if "lang" in data else file
         if lang is None:
-            self.add(pos, f"test «{name}» has no `lang:`", "say the prospect's language: it or en")
-        elif lang not in LANGUAGES:
+            self.add(
+                pos, f"test «{name}» has no `lang:`", f"say the prospect's language: {self.codes}"
+            )
+        elif lang not in self.languages:
             self.add(
                 self.src.at_value(lang_owner, "lang"),
                 f"unknown language `{lang}`",
-                "use it or en",
+                f"use {self.codes}",
             )
         first_name = data.get("first_name", file.get("first_name"))
         if first_name is not None and _text(first_name) is None:
@@ -202,7 +215,7 @@ class _Reader:
                 "the first step has nothing to check yet",
                 "start with `- send: /start`",
             )
-        if any(s is None for s in steps) or lang not in LANGUAGES:
+        if any(s is None for s in steps) or lang not in self.languages:
             return None
         return Transcript(
             name=name,
@@ -304,8 +317,8 @@ class _Reader:
                 return None
             return Check(key, flag, pos)
         # lang
-        if value not in LANGUAGES:
-            self.add(where, f"unknown language `{value}`", "use it or en")
+        if value not in self.languages:
+            self.add(where, f"unknown language `{value}`", f"use {self.codes}")
             return None
         return Check(key, str(value), pos)
 
@@ -350,7 +363,8 @@ def load_transcripts(
         {f"{d.id}.{s}" for d in content.dialogs.values() for s in d.states} if content else set()
     )
     before = len(problems.errors)
-    tests = _Reader(src, problems, states).read()
+    languages = content.languages if content else DEFAULT
+    tests = _Reader(src, problems, states, languages).read()
     return tests if len(problems.errors) == before else []
 
 
@@ -447,9 +461,12 @@ def _shown(value: Any) -> str:
 
 
 def _same(expected: Any, actual: Any) -> bool:
-    """An expected value from YAML against a stored one: numbers by value, yes/no as booleans."""
+    """An expected value from YAML against a stored one: numbers by value, yes/no as booleans,
+    money by its amount (``budget: 200`` for the money slot's € 200 a month)."""
     if expected is None:
         return actual is None
+    if isinstance(actual, Money):
+        actual = actual.amount
     flag = _flag(expected)
     if isinstance(actual, bool) or (flag is not None and actual in (0, 1)):
         return flag is not None and flag == bool(actual)
@@ -472,7 +489,7 @@ def describe_result(result: TurnResult | None) -> list[str]:
         return ["nothing has happened yet"]
     out = []
     for reply in result.replies:
-        if reply.photo:
+        if reply.media is not None:
             out.append("the bot sent a picture")
             continue
         text = " ".join(html_to_plain(reply.text).split())
@@ -626,7 +643,7 @@ class TranscriptRunner:
         if kind in ("lead_saved", "human_requested"):
             return self._lead_check(kind, value, store)
         if kind == "picture":
-            sent = any(r.photo for r in result.replies)
+            sent = any(r.media is not None for r in result.replies)
             if sent == value:
                 return None
             return "expected a picture" if value else "the bot was not supposed to send a picture"
@@ -638,14 +655,14 @@ class TranscriptRunner:
         wanted_kind = "human" if kind == "human_requested" else "contact"
         if isinstance(value, dict):
             wanted_kind = str(value.get("kind", wanted_kind))
-        leads = [row for row in store.leads() if row.get("user_id") == USER]
-        of_kind = [row for row in leads if row.get("kind") == wanted_kind]
+        leads = [lead for lead in store.leads() if lead.user_id == USER]
+        of_kind = [lead for lead in leads if lead.kind == wanted_kind]
         if value is True:
             return None if of_kind else f"expected a lead ({wanted_kind}) to be saved"
         if value is False:
             return None if not of_kind else f"no lead ({wanted_kind}) should have been saved"
         for row in of_kind:
-            if all(_same(v, row.get(k)) for k, v in value.items() if k != "kind"):
+            if all(_same(v, _lead_value(row, k)) for k, v in value.items() if k != "kind"):
                 return None
         wanted = ", ".join(f"{k} {_shown(v)}" for k, v in value.items())
         return f"expected a saved lead with {wanted}"
@@ -656,12 +673,21 @@ def _slots(slots: dict[str, Any]) -> str:
 
 
 def _leads(store: Store) -> str:
-    rows = [row for row in store.leads() if row.get("user_id") == USER]
+    rows = [lead for lead in store.leads() if lead.user_id == USER]
     return (
         "; ".join(
-            f"{r.get('kind')}: name={r.get('name')}, platform={r.get('platform')}, "
-            f"contact={r.get('contact')}, consent={r.get('consent')}"
+            f"{r.kind}: name={r.name}, platform={r.platform}, "
+            f"contact={r.contact}, consent={int(r.consent)}"
             for r in rows
         )
         or "none"
     )
+
+
+def _lead_value(lead: LeadRecord, key: str) -> Any:
+    """A column of the saved lead, else one of the other answers kept with it."""
+    from dataclasses import fields
+
+    if key in {f.name for f in fields(lead)}:
+        return getattr(lead, key)
+    return lead.data.get(key)

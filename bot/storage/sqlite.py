@@ -16,95 +16,15 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.core.records import NO_SOURCE, Funnel
+from bot.base.money import Money
+from bot.core.records import NO_SOURCE, Funnel, LeadRecord, OutboxItem
 from bot.core.state import Conversation, TurnRecord
+from bot.storage.migrations import V1_TABLES, migrate
+from bot.storage.migrations import SchemaTooNew as SchemaTooNew  # what opening may raise
 
-SCHEMA_VERSION = 1
-# The schema, one line a column. ``handovers``: a person from the agency talking to a prospect
-# instead of the bot (open while ``closed`` is null); ``handover_messages``: which message in an
-# admin's chat is about which prospect, so that a reply finds them.
-TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
-    "users": (
-        {
-            "id": str,
-            "lang": str,
-            "first_name": str,
-            "language_code": str,
-            "source": str,
-            "first_seen": str,
-            "last_seen": str,
-        },
-        "id",
-    ),
-    "conversations": (
-        {
-            "user_id": str,
-            "dialog": str,
-            "state": str,
-            "slots": str,
-            "step": int,
-            "tries": int,
-            "lang_locked": int,
-            "recent_inputs": str,
-            "updated": str,
-        },
-        "user_id",
-    ),
-    "transcript": (
-        {"id": int, "user_id": str, "at": str, "direction": str, "text": str},
-        "id",
-    ),
-    "leads": (
-        {
-            "id": int,
-            "user_id": str,
-            "created": str,
-            "name": str,
-            "business": str,
-            "platform": str,
-            "contact": str,
-            "consent": int,
-            "source": str,
-            "lang": str,
-            "kind": str,
-            "data": str,
-            "status": str,
-        },
-        "id",
-    ),
-    "events": (
-        {
-            "id": int,
-            "user_id": str,
-            "at": str,
-            "kind": str,
-            "dialog": str,
-            "state": str,
-            "detail": str,
-        },
-        "id",
-    ),
-    "outbox": (
-        {"id": int, "user_id": str, "created": str, "kind": str, "payload": str, "sent": int},
-        "id",
-    ),
-    "handovers": (
-        {
-            "id": int,
-            "user_id": str,
-            "opened": str,
-            "last_activity": str,
-            "closed": str,
-            "closed_by": str,
-        },
-        "id",
-    ),
-    "handover_messages": (
-        {"chat_id": int, "message_id": int, "user_id": str, "created": str},
-        ("chat_id", "message_id"),
-    ),
-    "meta": ({"key": str, "value": str}, "key"),
-}
+# The schema is built and upgraded by ``bot.storage.migrations`` (ordered, named, recorded in
+# the file's ``migrations`` table); ``TABLES`` is version 1's, kept for readers of this module.
+TABLES = V1_TABLES
 
 LEAD_COLUMNS = (
     "user_id",
@@ -130,6 +50,23 @@ def _int_list(raw: Any) -> list[int]:
     return [v for v in value if isinstance(v, int)] if isinstance(value, list) else []
 
 
+def _json_value(value: Any) -> Any:
+    """Slot values JSON does not know: a ``Money`` as its small dict, anything else as text."""
+    if isinstance(value, Money):
+        return value.to_json()
+    return str(value)
+
+
+def _slot_value(obj: dict[str, Any]) -> Any:
+    """A stored ``Money`` read back (older rows hold plain numbers: they stay numbers)."""
+    if Money.is_json(obj):
+        try:
+            return Money.from_json(obj)
+        except ValueError:
+            return obj
+    return obj
+
+
 class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -147,22 +84,12 @@ class Store:
         self._create()
 
     def _create(self) -> None:
-        db = self.db
-        with db.atomic():
-            for name, (columns, pk) in TABLES.items():
-                db.table(name).create(columns, pk=pk, if_not_exists=True)
-            db.table("meta").upsert(
-                {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
-            )
-        for table, cols in (
-            ("transcript", ["user_id"]),
-            ("events", ["user_id"]),
-            ("events", ["kind"]),
-            ("leads", ["user_id"]),
-            ("handovers", ["user_id"]),
-            ("handover_messages", ["user_id"]),
-        ):
-            db.table(table).create_index(cols, if_not_exists=True)
+        """Create or upgrade the schema in place (a database of any older version keeps its rows).
+
+        Raises:
+            SchemaTooNew: a newer version of the bot has migrated this file.
+        """
+        self.migrated = migrate(self.db)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -178,7 +105,7 @@ class Store:
             return None
         row = rows[0]
         try:
-            slots = json.loads(row["slots"] or "{}")
+            slots = json.loads(row["slots"] or "{}", object_hook=_slot_value)
         except json.JSONDecodeError:
             slots = {}
         return Conversation(
@@ -195,8 +122,10 @@ class Store:
             source=row["source"],
         )
 
-    def leads(self) -> list[dict[str, Any]]:
-        return list(self.db.query("select * from leads order by id"))
+    def leads(self) -> list[LeadRecord]:
+        return [
+            LeadRecord.from_json(row) for row in self.db.query("select * from leads order by id")
+        ]
 
     def events(self, user_id: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         where, args = [], []
@@ -246,7 +175,7 @@ class Store:
                     conv.user_id,
                     conv.dialog,
                     conv.state,
-                    json.dumps(conv.slots, ensure_ascii=False, default=str),
+                    json.dumps(conv.slots, ensure_ascii=False, default=_json_value),
                     conv.step,
                     conv.tries,
                     int(conv.lang_locked),
@@ -265,43 +194,67 @@ class Store:
                     (
                         conv.user_id,
                         now,
-                        e["kind"],
-                        e.get("dialog", conv.dialog),
-                        e.get("state", conv.state),
-                        e.get("detail"),
+                        e.kind,
+                        e.dialog if e.dialog is not None else conv.dialog,
+                        e.state if e.state is not None else conv.state,
+                        e.detail,
                     )
                     for e in turn.events
                 ],
             )
+            lead_ids: dict[int, int] = {}  # id() of the record -> its row
             for lead in turn.leads:
                 row = {
                     "user_id": conv.user_id,
                     "created": now,
+                    "name": lead.name,
+                    "business": lead.business,
+                    "platform": lead.platform,
+                    "contact": lead.contact,
+                    "consent": int(lead.consent),
                     "source": conv.source,
                     "lang": conv.lang,
-                    "status": "new",
-                    **lead,
+                    "kind": lead.kind,
+                    "data": json.dumps(lead.data, ensure_ascii=False, default=str),
+                    "status": lead.status,
                 }
-                row = {k: v for k, v in row.items() if k in LEAD_COLUMNS}
-                lead_id = run(
-                    f"insert into leads ({', '.join(row)}) values ({', '.join('?' * len(row))})",
-                    list(row.values()),
-                ).lastrowid
-                # the agency's note points at the lead, so "handled" can be marked on it
-                for item in turn.outbox:
-                    item.setdefault("lead_id", lead_id)
+                lead_ids[id(lead)] = int(
+                    run(
+                        f"insert into leads ({', '.join(LEAD_COLUMNS)}) "
+                        f"values ({', '.join('?' * len(LEAD_COLUMNS))})",
+                        [row[c] for c in LEAD_COLUMNS],
+                    ).lastrowid
+                    or 0
+                )
+            first_lead = next(iter(lead_ids.values()), None)
             self.db.conn.executemany(
                 "insert into outbox (created, user_id, kind, payload, sent) values (?, ?, ?, ?, 0)",
                 [
                     (
                         now,
                         conv.user_id,
-                        item["kind"],
-                        json.dumps(item, ensure_ascii=False, default=str),
+                        item.kind,
+                        json.dumps(
+                            # the agency's note points at its lead, so "handled" can be marked
+                            self._outbox_payload(item, lead_ids, first_lead),
+                            ensure_ascii=False,
+                            default=str,
+                        ),
                     )
                     for item in turn.outbox
                 ],
             )
+
+    @staticmethod
+    def _outbox_payload(
+        item: OutboxItem, lead_ids: dict[int, int], first_lead: int | None
+    ) -> dict[str, Any]:
+        payload = item.to_json()
+        if item.lead_id is None:
+            payload["lead_id"] = lead_ids.get(id(item.lead), first_lead)
+        if item.lead is not None and payload["lead"] is not None:
+            payload["lead"].setdefault("id", payload["lead_id"])
+        return payload
 
     def forget(self, user_id: str) -> None:
         """Erase everything about one prospect (the `/delete` command)."""
@@ -328,18 +281,32 @@ class Store:
             )
         return cursor.rowcount > 0
 
-    def pending_outbox(self, limit: int = 50) -> list[tuple[int, dict[str, Any]]]:
-        """(row id, item) of messages for the agency not yet delivered, oldest first."""
+    def pending_outbox(self, limit: int = 50) -> list[tuple[int, OutboxItem]]:
+        """(row id, item) of messages for the agency not yet delivered, oldest first.
+
+        A row whose payload cannot be read could never be delivered: it is marked dropped (-1)
+        here rather than returned again and again.
+        """
         rows = self.db.query(
-            "select id, payload from outbox where sent = 0 order by id limit ?", [limit]
+            "select id, created, user_id, kind, payload from outbox where sent = 0 "
+            "order by id limit ?",
+            [limit],
         )
-        out = []
+        out: list[tuple[int, OutboxItem]] = []
+        unreadable: list[int] = []
         for row in rows:
             try:
-                item = json.loads(row["payload"])
+                raw = json.loads(row["payload"])
             except (TypeError, json.JSONDecodeError):
-                item = {}
-            out.append((int(row["id"]), item if isinstance(item, dict) else {}))
+                raw = None
+            if not isinstance(raw, dict) or not raw:
+                unreadable.append(int(row["id"]))
+                continue
+            raw.setdefault("user_id", row["user_id"])
+            raw.setdefault("kind", row["kind"])
+            out.append((int(row["id"]), OutboxItem.from_json(raw, created=row["created"])))
+        for row_id in unreadable:
+            self.mark_outbox(row_id, -1)
         return out
 
     def mark_outbox(self, row_id: int, status: int) -> None:

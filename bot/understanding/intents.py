@@ -26,6 +26,7 @@ from rapidfuzz.distance import OSA
 
 from bot.base.problems import Pos, Problems, did_you_mean
 from bot.base.yamlpos import Source, is_list, is_mapping, load_yaml
+from bot.languages import DEFAULT
 from bot.understanding.text import (
     CLOCK,
     FRAME_WORDS,
@@ -43,7 +44,7 @@ OUT_OF_SCOPE = "out_of_scope"
 TOP_KEYS = ("intents", OUT_OF_SCOPE)
 INTENT_KEYS = ("description", "answer", "examples", "keywords")
 OUT_OF_SCOPE_KEYS = ("description", "examples")
-LANGUAGE_NAMES = {"it": "Italian", "en": "English"}
+LANGUAGE_NAMES = {code: DEFAULT[code].name for code in LANGS}
 _INTENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ANSWER = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 

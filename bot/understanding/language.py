@@ -15,44 +15,19 @@ import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.understanding.lang import BUILTIN_PACKS
 from bot.understanding.text import LANGS, fold_accents, is_number, words, wordset
 
 STRONG = 2.0
 WEAK = 1.0
 SWITCH_MARGIN = 2.0  # evidence the other language needs before we leave the prior
 
-# Frequent words that (in a chat) belong to one language only. Accents are folded before lookup.
-_MARKERS: dict[str, frozenset[str]] = {
-    "it": wordset(
-        """
-        il lo la le gli di del della dei degli delle dello dell nel nella nei nelle sul sulla sui
-        al alla ai agli alle dal dalla dai da che chi non per con sono sei siamo siete ho hai ha
-        abbiamo avete hanno mi ti ci vi si io tu noi voi lui lei mio mia miei mie tuo tua vostro
-        vostra vostri nostro nostra nostri anche ma perche quanto quanta quanti quante quando
-        cosa dove questo questa quello quella piu molto tutto tutti niente nulla ogni solo ancora
-        dopo prima gia sempre mai posso puoi puo possiamo potete voglio vuoi vorrei fate fare
-        fatto grazie buongiorno buonasera buonanotte salve arrivederci ciao un una uno e o ed
-        se qualcuno qualcosa allora quindi pero cioe boh mah tra fra su sto sta stai va vai vado
-        x xke xk pke pk ke nn cmq qnd qnt sn anke ki qlc tvb grz buondi raga
-        vulissi vogghiu parrari pirsuna quantu comu unni nenti nuddu sugnu semu picciotti chiossai
-        """
-    ),
-    "en": wordset(
-        """
-        the of to and is are am was were be been do does did you your yours my we our us they
-        their them he she his her it its this that these those there here what when why where who
-        which how can could would should will shall have has had get got want need much many long
-        fast not with for from at by on about just only please thanks thank hi hello hey morning
-        evening afternoon good yes if or any some all too very an
-        u ur pls plz thx ty wanna gonna dont didnt im ive cant wont whats idk tbh yo sup
-        """
-    ),
-}
-# A few markers are weak on their own: "ciao" and "hey" are said in both languages,
-# "a"/"in"/"no" exist in both; these give no evidence at all.
+# Frequent words that (in a chat) belong to one language only (accents folded), and those that
+# are weak on their own ("ciao" and "hey" are said in both): the packs' ``markers`` and
+# ``weak_markers`` (``bot.understanding.lang``). "a"/"in"/"no" exist in both: no evidence at all.
+_MARKERS: dict[str, frozenset[str]] = {code: BUILTIN_PACKS[code].markers for code in LANGS}
 _WEAK_MARKERS: dict[str, frozenset[str]] = {
-    "it": frozenset({"ciao", "e", "o", "se", "su", "ma"}),
-    "en": frozenset({"hey", "an"}),
+    code: BUILTIN_PACKS[code].weak_markers for code in LANGS
 }
 _LONG_MARKERS: dict[str, list[str]] = {
     lang: sorted(word for word in markers if len(word) >= 5) for lang, markers in _MARKERS.items()

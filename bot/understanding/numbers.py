@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 import text_to_num
 
+from bot.understanding.lang import BUILTIN_PACKS, pack_for
+
 __all__ = [
     "TIME_UNITS",
     "MoneyMention",
@@ -199,9 +201,12 @@ class _T2NToken:
 
 
 def _langs(lang: str | None) -> tuple[str, ...]:
-    """The requested language first, the other as fallback: prospects mix the two."""
-    code = (lang or "").strip().lower()[:2]
-    return ("en", "it") if code == "en" else ("it", "en")
+    """The requested language's number words first, the other packs' as fallback: prospects
+    mix languages (text2num languages come from the packs, ``bot.understanding.lang``)."""
+    code = (lang or "").strip().lower().replace("_", "-").split("-", 1)[0]
+    own = pack_for(code).number_language
+    others = (p.number_language for p in BUILTIN_PACKS.values() if p.number_language)
+    return tuple(dict.fromkeys([*([own] if own else []), *others]))
 
 
 def _digits_value(raw: str) -> Decimal | None:

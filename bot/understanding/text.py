@@ -15,7 +15,9 @@ from functools import lru_cache
 
 import simplemma
 
-LANGS: tuple[str, ...] = ("it", "en")
+from bot.understanding.lang import BUILTIN_PACKS, NLU_LANGUAGES, wordset
+
+LANGS: tuple[str, ...] = NLU_LANGUAGES
 NUM = "#"  # every number ("10k", "10.000", "mille") becomes this token, so examples generalise
 CLOCK = "@"  # a time of day ("alle 7", "at 2am", "7 di mattina"): posting times, not quantities
 
@@ -39,11 +41,6 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-def wordset(text: str) -> frozenset[str]:
-    """Word lists are written as plain text, a few per line, so they stay easy to read."""
-    return frozenset(text.split())
-
-
 _TOKEN = re.compile(r"[^\W_]+")
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
 _DIGIT = re.compile(r"\d")
@@ -65,7 +62,8 @@ NUMBER_WORDS: frozenset[str] = wordset(
 )
 
 # Chat spellings that stand for a word. Platform nicknames are the same in both languages;
-# "k" means "che" in Italian and "ok" in English, hence the per-language tables.
+# "k" means "che" in Italian and "ok" in English, hence the per-language tables (in the packs,
+# ``bot.understanding.lang``).
 _SHARED_ABBREVIATIONS: dict[str, str] = {
     "insta": "instagram",
     "ig": "instagram",
@@ -77,221 +75,16 @@ _SHARED_ABBREVIATIONS: dict[str, str] = {
     "fxf": "follow for follow",
 }
 ABBREVIATIONS: dict[str, dict[str, str]] = {
-    "it": {
-        "x": "per",
-        "xke": "perché",
-        "xk": "perché",
-        "xche": "perché",
-        "pke": "perché",
-        "pk": "perché",
-        "perke": "perché",
-        "k": "che",
-        "ke": "che",
-        "ch": "che",
-        "nn": "non",
-        "cmq": "comunque",
-        "cmnq": "comunque",
-        "xo": "però",
-        "qlc": "qualcosa",
-        "qlcs": "qualcosa",
-        "qcs": "qualcosa",
-        "qualke": "qualche",
-        "qnd": "quando",
-        "qndo": "quando",
-        "qnt": "quanto",
-        "qnto": "quanto",
-        "qnti": "quanti",
-        "sn": "sono",
-        "dv": "dove",
-        "nnt": "niente",
-        "mlt": "molto",
-        "cm": "come",
-        "grz": "grazie",
-        "bn": "bene",
-        "dp": "dopo",
-        "ki": "chi",
-        "anke": "anche",
-        "msg": "messaggio",
-        "c": "ci",
-        "d": "di",
-        "tt": "tutto",
-        "tnx": "grazie",
-        "qlcn": "qualcuno",
-        "qlkn": "qualcuno",
-        "qualkuno": "qualcuno",
-        "nex": "nessuno",
-        "tnt": "tanto",
-        "tmp": "tempo",
-        "gg": "giorni",
-        "prox": "prossimo",
-        "info": "informazioni",
-        "tel": "telefono",
-        "cell": "cellulare",
-        "num": "numero",
-        "foll": "follower",
-        "pubb": "pubblicità",
-        "sponsor": "sponsorizzare",
-        "sponso": "sponsorizzare",
-        "xfavore": "per favore",
-        "xfav": "per favore",
-        "perfavore": "per favore",
-        "vabbe": "va bene",
-        "risp": "rispondere",
-        "cn": "con",
-        "qst": "questo",
-        "qll": "quello",
-        "cs": "cosa",
-        "mex": "messaggio",
-        "raga": "ragazzi",
-        # Sicilian, as some prospects write to a Sicilian agency
-        "vulissi": "vorrei",
-        "vogghiu": "voglio",
-        "parrari": "parlare",
-        "pirsuna": "persona",
-        "cristianu": "persona",
-        "quantu": "quanto",
-        "custa": "costa",
-        "comu": "come",
-        "unni": "dove",
-        "nenti": "niente",
-        "nuddu": "nessuno",
-        "sugnu": "sono",
-        "semu": "siamo",
-        "picciotti": "ragazzi",
-        "sordi": "soldi",
-        "picca": "poco",
-        "assai": "molto",
-        "chiossai": "più",
-        "accattari": "comprare",
-        "cu": "con",
-        "na": "una",
-        "u": "il",
-    },
-    "en": {
-        "u": "you",
-        "ur": "your",
-        "r": "are",
-        "y": "why",
-        "n": "and",
-        "pls": "please",
-        "plz": "please",
-        "thx": "thanks",
-        "thnx": "thanks",
-        "tnx": "thanks",
-        "ty": "thanks",
-        "k": "ok",
-        "kk": "ok",
-        "msg": "message",
-        "bc": "because",
-        "bcz": "because",
-        "cuz": "because",
-        "coz": "because",
-        "wanna": "want to",
-        "gonna": "going to",
-        "gotta": "got to",
-        "gimme": "give me",
-        "lemme": "let me",
-        "dont": "do not",
-        "didnt": "did not",
-        "doesnt": "does not",
-        "isnt": "is not",
-        "arent": "are not",
-        "wasnt": "was not",
-        "wont": "will not",
-        "cant": "can not",
-        "couldnt": "could not",
-        "shouldnt": "should not",
-        "im": "i am",
-        "ive": "i have",
-        "youre": "you are",
-        "theyre": "they are",
-        "whats": "what",
-        "hows": "how",
-        "thats": "that",
-        "theres": "there",
-        "ppl": "people",
-        "abt": "about",
-        "b4": "before",
-        "wen": "when",
-        "wat": "what",
-        "wut": "what",
-        "shud": "should",
-        "shld": "should",
-        "cud": "could",
-        "wud": "would",
-        "hw": "how",
-        "hv": "have",
-        "idk": "i do not know",
-        "rn": "right now",
-        "ya": "you",
-        "yr": "your",
-        "tho": "though",
-        "cya": "bye",
-        "tmrw": "tomorrow",
-        "tmr": "tomorrow",
-        "2moro": "tomorrow",
-        "2day": "today",
-        "thru": "through",
-        "bout": "about",
-        "urs": "yours",
-        "yall": "you",
-        "pic": "photo",
-        "pics": "photos",
-        "acct": "account",
-        "mgr": "manager",
-        "lmk": "let me know",
-        "nvm": "never mind",
-        "tbh": "honestly",
-        "imo": "i think",
-        "btw": "by the way",
-        "info": "information",
-        "4u": "for you",
-        "dunno": "do not know",
-    },
+    code: dict(BUILTIN_PACKS[code].abbreviations) for code in LANGS
 }
 
 # Words that say nothing about what someone wants. Question words ("quanto", "how", "when",
 # "why") are deliberately absent: they are what tells "how long" from "how much".
-STOPWORDS: dict[str, frozenset[str]] = {
-    "it": wordset(
-        """
-        il lo la i gli le l un uno una di d a da in con su per tra fra del dello della dei degli
-        delle dell al allo alla ai agli alle all dal dallo dalla dai dagli dalle nel nello nella
-        nei negli nelle sul sullo sulla sui sugli sulle e ed o ma se che chi cui ci mi ti si vi ne
-        lui lei loro essere avere stare questo quello questa quella questi
-        quelli cosi poi gia ancora anche pure proprio allora quindi comunque pero eh ah oh beh
-        mah boh ok okay dunque cioe tipo ecco senta scusa scusate scusi ehm po favore prego bene
-        grazie sinceramente praticamente insomma veramente davvero haha
-        """
-    ),
-    "en": wordset(
-        """
-        the a an of to in on at by for from with about into over and or but if so that which who
-        whom this these those it its mine we us our ours yours he him his she her
-        they them their be am is are was were been being do does did have has had will would
-        shall could may might must there here then than just really actually also too very
-        some any well oh ah ok okay um uh please thanks thank honestly honest basically literally
-        as whether haha
-        """
-    ),
-}
+STOPWORDS: dict[str, frozenset[str]] = {code: BUILTIN_PACKS[code].stopwords for code in LANGS}
 
 # Content words that frame a question without saying what it is about ("why not?", "how?",
 # "posso?"): they help tell intents apart but are not a topic by themselves.
-FRAME_WORDS: dict[str, frozenset[str]] = {
-    "it": wordset(
-        """
-        quanto quanta quanti quante quando perche come cosa dove chi quale non no io tu voi noi
-        mio tuo vostro nostro potere volere dovere fare andare sapere dire
-        """
-    ),
-    "en": wordset(
-        """
-        how why when what where who which much many not no i you my your can want need know
-        get go make say tell more now
-        """
-    ),
-}
+FRAME_WORDS: dict[str, frozenset[str]] = {code: BUILTIN_PACKS[code].frame_words for code in LANGS}
 
 _ACCENTED_FINALS = {"a": "à", "e": "èé", "i": "ì", "o": "ò", "u": "ù"}
 

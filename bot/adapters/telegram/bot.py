@@ -31,15 +31,19 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.telegram.format import pressed_label, with_choice
+from bot.adapters.telegram.format import media_kind, pressed_label, with_choice
 from bot.adapters.telegram.guard import FloodGuard, PerChatProcessor, install_redaction
 from bot.adapters.telegram.handover import DONE_PREFIX, Handovers
 from bot.adapters.telegram.notes import HANDLED_PREFIX, AdminOutbox
+from bot.adapters.telegram.outbound import TelegramOutbound
 from bot.adapters.telegram.send import Sender
 from bot.adapters.telegram.staff import StaffDesk
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.messages import Input, Reply, TurnResult
+from bot.staff.commands import StaffCommands
+from bot.staff.handover import HandoverService
+from bot.staff.outbox import LeadNotes
 from bot.staff.reload import Prepare, Reloader
 
 log = logging.getLogger(__name__)
@@ -48,11 +52,6 @@ Context = ContextTypes.DEFAULT_TYPE
 # fmt: off
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member",
                    "channel_post", "edited_channel_post"]
-# What the prospect sent when it is not text, in the order the attributes must be tested
-# (an animation is also a document, a venue also a location).
-MEDIA_KINDS = ("sticker", "photo", "voice", "video_note", "animation", "video", "audio",
-               "document", "venue", "location", "contact", "poll", "dice", "game", "story",
-               "invoice", "paid_media")
 # fmt: on
 
 COMMANDS = ("start", "menu", "help", "lang", "restart", "privacy", "delete")
@@ -94,13 +93,6 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def media_kind(message: Message) -> str | None:
-    for kind in MEDIA_KINDS:
-        if getattr(message, kind, None):
-            return kind
-    return None
-
-
 def clean_text(text: str) -> str:
     """Lone surrogates (possible in JSON, impossible in UTF-8) would break SQLite later."""
     return text.encode("utf-8", "replace").decode("utf-8")
@@ -125,14 +117,28 @@ class TelegramBot:
         self.engine = engine
         self.settings = settings
         self.sender = Sender(send_attempts, backoff)
-        self.handovers = Handovers(
-            engine,
+        # the staff services (bot.staff) reach people through this; PTB's Bot joins it later
+        self.outbound = TelegramOutbound(self.sender)
+        self.handover_service = HandoverService(
+            engine.store,
+            self.outbound,
+            settings.admin_ids,
+            engine.text,
+            default_lang=engine.default_lang,
+            clock=lambda: engine.clock(),  # the engine's clock, swapped or not
+            timeout=timedelta(minutes=settings.handover_timeout_minutes),
+        )
+        self.handovers = Handovers(self.handover_service, self.outbound, self.sender)
+        self.lead_notes = LeadNotes(
+            engine.store, self.outbound, settings.admin_ids, self.handover_service
+        )
+        self.outbox = AdminOutbox(self.lead_notes, self.outbound, self.sender)
+        self.staff = StaffDesk(
+            StaffCommands(engine.store, engine.clock),
             self.sender,
             settings.admin_ids,
-            timedelta(minutes=settings.handover_timeout_minutes),
+            self.handovers,
         )
-        self.outbox = AdminOutbox(engine.store, self.sender, settings.admin_ids, self.handovers)
-        self.staff = StaffDesk(engine, self.sender, settings.admin_ids, self.handovers)
         self.reloader = Reloader(
             engine,
             settings.content_dir,
@@ -192,7 +198,8 @@ class TelegramBot:
     async def post_init(self, app: Application) -> None:
         """Once connected: menu commands per language, then any admin notes a crash held back."""
         self._bot_username = app.bot.username
-        for lang in ("it", "en", None):
+        self.outbound.bot = app.bot
+        for lang in (*self.engine.languages.codes, None):
             words = lang or self.engine.default_lang
             commands = [
                 BotCommand(name, self.engine.text(f"telegram.commands.{name}", words)[:256] or name)
@@ -282,14 +289,14 @@ class TelegramBot:
         log.debug("update=%s ignored: edited message", update.update_id)
 
     async def on_group(self, update: Update, context: Context) -> None:
-        """Private chats only: say so once, in both languages, and leave."""
+        """Private chats only: say so once, in every language, and leave."""
         chat = update.effective_chat
         if chat is None or chat.id in self._told_groups:
             return
         self._remember(self._told_groups, chat.id, None)
         notice = "\n".join(
             self.engine.text("telegram.group_notice", lang, bot_username=self._bot_username or "")
-            for lang in ("it", "en")
+            for lang in self.engine.languages.codes
         )
         log.info("group chat=%s update=%s: notice and leave", chat.id, update.update_id)
         await self.sender.quietly(
@@ -326,8 +333,9 @@ class TelegramBot:
         if user is None or chat is None or chat.type != ChatType.PRIVATE:
             return
         conv = self.engine.store.load(user_key(user.id))
+        languages = self.engine.languages
         lang = (
-            conv.lang if conv else ("it" if (user.language_code or "").startswith("it") else "en")
+            conv.lang if conv else (languages.match(user.language_code) or self.engine.default_lang)
         )
         if update.callback_query is not None:
             await self.sender.quietly("answerCallbackQuery", update.callback_query.answer)

@@ -7,15 +7,16 @@ Pure functions, no I/O, so the limits Telegram enforces with a 400 (4096 UTF-16 
 from __future__ import annotations
 
 import html
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content.templates import html_to_plain
 from bot.core.messages import Button
+from bot.core.records import OutboxItem
+from bot.staff.outbox import note_html
 
 MAX_TEXT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 MAX_CAPTION = 1024  # telegram.constants.MessageLimit.CAPTION_LENGTH
@@ -159,74 +160,31 @@ def with_choice(text_html: str, label: str) -> str | None:
     return edited if utf16_len(edited) <= MAX_TEXT else None
 
 
-_KIND_TITLES = {
-    "lead": "🆕 Nuovo contatto · New lead",
-    "human": "🙋 Vuole parlare con una persona · Wants a person",
-}
-_FIELDS = (
-    ("name", "Name"),
-    ("business", "Business"),
-    ("platform", "Platform"),
-    ("contact", "Contact"),
-)
-_RECENT_MAX = 200  # characters per quoted message
+def admin_summary(item: OutboxItem | Mapping[str, Any]) -> str:
+    """A short HTML note for the agency's admins (``bot.staff.outbox.note_html``), with a link
+    to the prospect's Telegram chat; every value the prospect typed is escaped."""
+    return note_html(item, chat_link)
 
 
-def admin_summary(item: dict[str, Any]) -> str:
-    """A short HTML note for the agency's admins; every value the prospect typed is escaped."""
-    kind = str(item.get("kind") or "lead")
-    lead = item.get("lead") if isinstance(item.get("lead"), dict) else {}
-    assert isinstance(lead, dict)
-    lines = [f"<b>{html.escape(_KIND_TITLES.get(kind, kind))}</b>"]
-    for key, label in _FIELDS:
-        value = lead.get(key)
-        if value not in (None, ""):
-            lines.append(f"<b>{label}:</b> {html.escape(str(value))}")
-    if "consent" in lead:
-        lines.append(f"<b>Consent:</b> {'yes' if lead.get('consent') else 'no'}")
-    lines.extend(_numbers(lead))
-    source = item.get("source")
-    lines.append(f"<b>Source:</b> {html.escape(str(source)) if source else '—'}")
-    user_id = str(item.get("user_id") or "")
+def chat_link(user_id: str) -> str:
+    """The prospect's chat as a ``tg://`` link (``tg:<id>``), else their id, escaped."""
     if user_id.startswith("tg:") and user_id[3:].isdigit():
-        lines.append(f'<b>Chat:</b> <a href="tg://user?id={user_id[3:]}">{user_id}</a>')
-    elif user_id:
-        lines.append(f"<b>User:</b> {html.escape(user_id)}")
-    recent = [str(m) for m in _as_list(item.get("recent")) if str(m).strip()]
-    if recent:
-        lines.append("<b>Last messages:</b>")
-        lines.extend(f"• {html.escape(_shorten(m))}" for m in recent)
-    return "\n".join(lines)
+        return f'<a href="tg://user?id={user_id[3:]}">{html.escape(user_id)}</a>'
+    return html.escape(user_id)
 
 
-def _numbers(lead: dict[str, Any]) -> list[str]:
-    """The prospect's own numbers and the projection they saw, when they ran one."""
-    try:
-        data = json.loads(lead.get("data") or "{}")
-    except (TypeError, ValueError):
-        return []
-    if not isinstance(data, dict):
-        return []
-    parts = [
-        f"{label} {data[key]}"
-        for key, label in (
-            ("current_followers", "followers now"),
-            ("target_followers", "target"),
-            ("budget", "ads €/month"),
-            ("posts_per_week", "posts/week"),
-        )
-        if data.get(key) is not None
-    ]
-    lines = [f"<b>Numbers:</b> {html.escape(', '.join(parts))}"] if parts else []
-    if data.get("projection_summary"):
-        lines.append(f"<b>Projection:</b> {html.escape(str(data['projection_summary']))}")
-    return lines
+# fmt: off
+# What the prospect sent when it is not text, in the order the attributes must be tested
+# (an animation is also a document, a venue also a location).
+MEDIA_KINDS = ("sticker", "photo", "voice", "video_note", "animation", "video", "audio",
+               "document", "venue", "location", "contact", "poll", "dice", "game", "story",
+               "invoice", "paid_media")
+# fmt: on
 
 
-def _as_list(value: Any) -> Iterable[Any]:
-    return value if isinstance(value, list | tuple) else ()
-
-
-def _shorten(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _RECENT_MAX else text[: _RECENT_MAX - 1] + "…"
+def media_kind(message: Any) -> str | None:
+    """The kind of a non-text Telegram message (``"photo"``, ``"voice"``…), None for text."""
+    for kind in MEDIA_KINDS:
+        if getattr(message, kind, None):
+            return kind
+    return None

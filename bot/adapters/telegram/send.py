@@ -20,7 +20,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.adapters.telegram.format import MAX_CAPTION, build_keyboard, split_html, utf16_len, visible
-from bot.core.messages import Reply
+from bot.core.messages import Media, Reply
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -87,7 +87,8 @@ class Sender:
         markup = build_keyboard(reply.buttons)
         parts = split_html(reply.text) if reply.text else []
         last: Message | None = None
-        image = _read(reply.photo, chat_id) if reply.photo else None
+        media = reply.media
+        image = _read(media, chat_id) if media is not None and media.kind == "photo" else None
         if image is not None:
             caption = parts[0] if len(parts) == 1 and utf16_len(parts[0]) <= MAX_CAPTION else None
             if caption is not None:
@@ -143,14 +144,17 @@ class Sender:
         )
 
 
-def _read(path: str, chat_id: int) -> tuple[str, bytes] | None:
+def _read(media: Media, chat_id: int) -> tuple[str, bytes] | None:
     """A missing chart loses the picture, not the words: the text is still sent."""
+    path = Path(media.path)
     try:
-        data = Path(path).read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
-        log.error("chat=%s: chart %s unreadable: %s", chat_id, Path(path).name, type(exc).__name__)
+        log.error("chat=%s: media %s unreadable: %s", chat_id, path.name, type(exc).__name__)
         return None
-    # the bytes travel with every retry; the file itself was only the hand-over from the engine,
-    # and keeping one per prospect would fill the disk
-    Path(path).unlink(missing_ok=True)
-    return Path(path).name, data
+    if media.owned:
+        # the bytes travel with every retry; a file the engine made for this reply (a chart)
+        # was only the hand-over, and keeping one per prospect would fill the disk. Media the
+        # engine does not own (the content's own pictures) stays where it is.
+        path.unlink(missing_ok=True)
+    return path.name, data

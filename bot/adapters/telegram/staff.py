@@ -8,12 +8,9 @@ Admin-facing words are in Italian and English at once, like the lead notes.
 from __future__ import annotations
 
 import functools
-import html
-import io
 import logging
 import re
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Message
@@ -23,19 +20,19 @@ from telegram.error import TelegramError
 from bot.adapters.telegram.format import split_html
 from bot.adapters.telegram.handover import Handovers
 from bot.adapters.telegram.send import Sender
-from bot.core.engine import Engine
+from bot.staff.commands import (
+    ADMIN_COMMANDS,
+    NO_LEADS,
+    StaffCommands,
+    problems_text,
+    reloaded_text,
+)
 from bot.staff.reload import Reloader, ReloadOutcome
-from bot.staff.reports import lead_rows, write_csv
-from bot.staff.stats import compute, format_report
+
+__all__ = ["ADMIN_COMMANDS", "StaffDesk", "parse_command", "problems_text", "reloaded_text"]
 
 log = logging.getLogger(__name__)
 
-ADMIN_COMMANDS = {
-    "stats": "Statistiche · Funnel summary",
-    "leads": "Contatti in CSV · Leads as CSV",
-    "reload": "Ricarica dialoghi e testi · Reload the content",
-    "done": "Chiudi una chat · Hand a chat back to the bot",
-}
 COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@(\w+))?(?:\s+(.*))?$", re.S)
 
 
@@ -53,17 +50,15 @@ def parse_command(text: str | None, bot_username: str | None) -> tuple[str, str]
 class StaffDesk:
     def __init__(
         self,
-        engine: Engine,
+        commands: StaffCommands,
         sender: Sender,
         admin_ids: Sequence[int],
         handovers: Handovers,
-        reloader: Reloader | None = None,
     ) -> None:
-        self.engine = engine
+        self.commands = commands
         self.sender = sender
         self.admin_ids = tuple(admin_ids)
         self.handovers = handovers
-        self.reloader = reloader
         self.bot: Any = None  # set once connected, for reports nobody asked for (file edits)
 
     def is_admin(self, chat_id: int | None) -> bool:
@@ -90,44 +85,38 @@ class StaffDesk:
 
     # -- the commands -----------------------------------------------------------------------------
 
+    @property
+    def reloader(self) -> Reloader | None:
+        return self.commands.reloader
+
+    @reloader.setter
+    def reloader(self, reloader: Reloader | None) -> None:
+        self.commands.reloader = reloader
+
     async def stats(self, bot: Any, chat_id: int, args: str) -> None:
         """``/stats``, ``/stats 7`` (prospects of the last 7 days), ``/stats <campaign>``."""
-        since, source, scope = None, None, ""
-        if args.isdigit():
-            since = self.engine.clock() - timedelta(days=int(args))
-            scope = f" · {int(args)} d"
-        elif args:
-            source, scope = args[:64], f" · {args[:64]}"
-        report = format_report(compute(self.engine.store, since=since, source=source))
-        text = f"<b>📊 Funnel{html.escape(scope)}</b>\n<pre>{html.escape(report)}</pre>"
-        await self._send(bot, chat_id, text)
+        await self._send(bot, chat_id, self.commands.stats(args))
 
     async def leads(self, bot: Any, chat_id: int) -> None:
-        buffer = io.StringIO()
-        count = write_csv(lead_rows(self.engine.store), buffer)
-        if not count:
-            await self._send(bot, chat_id, "Nessun contatto per ora · No leads yet.")
+        csv_file = self.commands.leads_csv()
+        if csv_file is None:
+            await self._send(bot, chat_id, NO_LEADS)
             return
-        data = buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read accents right
-        name = f"leads-{self.engine.clock():%Y-%m-%d}.csv"
         await self.sender.call(
             "sendDocument",
             functools.partial(
                 bot.send_document,
                 chat_id,
-                data,
-                filename=name,
-                caption=f"{count} contatti · leads",
+                csv_file.data,
+                filename=csv_file.name,
+                caption=csv_file.caption,
             ),
         )
 
     async def reload(self, bot: Any, chat_id: int) -> None:
-        if self.reloader is None:
-            await self._send(bot, chat_id, "Ricarica non disponibile · Reload is not available.")
-            return
-        outcome = await self.reloader.reload()
-        if outcome.ok:  # a failure already went to every admin, this one included
-            await self._send(bot, chat_id, reloaded_text(outcome))
+        answer = await self.commands.reload()
+        if answer is not None:  # a failure already went to every admin, this one included
+            await self._send(bot, chat_id, answer)
 
     # -- reports from the reloader ----------------------------------------------------------------
 
@@ -166,23 +155,3 @@ class StaffDesk:
                 await self.sender.text(bot, chat_id, part)
         except TelegramError as exc:
             log.warning("admin=%s not reached: %s", chat_id, type(exc).__name__)
-
-
-def problems_text(outcome: ReloadOutcome) -> str:
-    files = f"\n<i>{html.escape(', '.join(outcome.changed))}</i>" if outcome.changed else ""
-    return (
-        "⚠️ <b>Modifiche NON caricate</b>: il bot continua con la versione di prima. "
-        "Correggi questi punti e salva di nuovo (oppure /reload).\n"
-        "⚠️ <b>Changes NOT loaded</b>: the bot keeps running the previous version. "
-        f"Fix these and save again (or /reload).{files}\n"
-        f"<pre>{html.escape(outcome.report or 'unknown problem')}</pre>"
-    )
-
-
-def reloaded_text(outcome: ReloadOutcome) -> str:
-    files = f"\n<i>{html.escape(', '.join(outcome.changed))}</i>" if outcome.changed else ""
-    warnings = f"\n<pre>{html.escape(outcome.report)}</pre>" if outcome.report else ""
-    return (
-        f"✅ <b>Modifiche caricate · Changes are live</b>: {html.escape(outcome.summary)}."
-        f"{files}{warnings}"
-    )

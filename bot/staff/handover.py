@@ -1,0 +1,240 @@
+"""A person from the agency takes over a prospect's chat, until they hand it back.
+
+The handover lives in the store (``open_handover`` and friends), not in memory, so a restart
+changes nothing: a staff member's reply still finds the prospect through the message it
+answers, the prospect's messages still go to the staff, and the quiet-time expiry still runs.
+While a handover is open the engine does not answer that prospect at all.
+
+Transport-free: the rules (open, relay, reply, close, expiry) talk to the ports only —
+``ConversationStore``, ``OutboundSender`` and a ``Clock`` that drives the expiry, so tests move
+time instead of sleeping. The Telegram adapter turns updates into these calls; a web page for
+staff can call the same ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from bot.core.ports import (
+    Clock,
+    ConversationStore,
+    DeliveryError,
+    MessageRef,
+    OutboundSender,
+    utc_now,
+)
+from bot.core.records import OutboxItem
+
+log = logging.getLogger(__name__)
+
+# a prospect may still erase themselves while a person is talking to them
+PASS_THROUGH = ("/delete", "/cancella")
+ERASED = "🗑 Questo cliente ha cancellato i suoi dati · This prospect erased their data."
+
+Texts = Callable[[str, str], str]
+"""(locale key, language) -> the prospect-facing text (``Engine.text``)."""
+
+
+class HandoverService:
+    def __init__(
+        self,
+        store: ConversationStore,
+        sender: OutboundSender,
+        staff_ids: Sequence[int],
+        texts: Texts,
+        *,
+        default_lang: str = "en",
+        clock: Clock = utc_now,
+        timeout: timedelta = timedelta(minutes=60),
+    ) -> None:
+        self.store = store
+        self.sender = sender
+        self.staff_ids = tuple(staff_ids)
+        self.texts = texts
+        self.default_lang = default_lang
+        self.clock = clock
+        self.timeout = timeout
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def is_open(self, user_id: str) -> bool:
+        return self.store.handover(user_id) is not None
+
+    # -- opening: the request reached the staff ---------------------------------------------------
+
+    def opened(self, item: OutboxItem, messages: list[MessageRef]) -> None:
+        """A request was delivered: from now on a person answers this prospect."""
+        if not item.user_id or not messages or self.store.load(item.user_id) is None:
+            return
+        self.store.open_handover(item.user_id, self.now(), messages)
+        log.info("handover open user=%s staff messages=%d", item.user_id, len(messages))
+
+    # -- the prospect's side --------------------------------------------------------------------
+
+    async def from_prospect(
+        self, user_id: str, text: str, media: str | None = None, origin: MessageRef | None = None
+    ) -> bool:
+        """Relay what the prospect sent to the staff instead of answering it; False if no
+        handover is open (the engine answers as usual). ``media``: the kind of a non-text
+        message (``"photo"``…), passed on as it is from ``origin``."""
+        if self.store.handover(user_id) is None:
+            return False
+        if text.strip().lower().split("@")[0].split(" ")[0] in PASS_THROUGH:
+            return False
+        described = f"[{media}]" if media else text
+        if not self.store.handover_message(user_id, self.now(), "in", described):
+            return False
+        conv = self.store.load(user_id)
+        name = html.escape((conv.first_name if conv else None) or "?")
+        head = f"💬 <b>{name}</b> · {self.sender.prospect_link(user_id)}"
+        body = f"<i>{html.escape(described)}</i>" if media else html.escape(text)
+        sent: list[MessageRef] = []
+        for staff in self.staff_ids:
+            try:
+                sent.extend(await self.sender.to_staff(staff, f"{head}\n{body}"))
+                if media and origin is not None:  # the staff see the original
+                    copy = await self.sender.copy(origin, staff)
+                    if copy is not None:
+                        sent.append(copy)
+            except DeliveryError as exc:
+                log.warning("relay user=%s staff=%s failed: %s", user_id, staff, exc.reason[:80])
+        self.store.link_handover_messages(user_id, self.now(), sent)
+        log.info("handover relay user=%s -> %d staff message(s)", user_id, len(sent))
+        return True
+
+    def paused_notice(self, user_id: str) -> str | None:
+        """What to tell a prospect who pressed a button while a person is talking; None: no
+        handover, the engine handles the press."""
+        if self.store.handover(user_id) is None:
+            return None
+        conv = self.store.load(user_id)
+        return self.texts("handover.paused", conv.lang if conv else self.default_lang)
+
+    # -- the staff's side -----------------------------------------------------------------------
+
+    def prospect_of(self, staff_id: int, message_id: int) -> str | None:
+        """The prospect a staff member's message (a request, a relayed message) is about."""
+        return self.store.handover_user(staff_id, message_id)
+
+    async def staff_reply(
+        self,
+        staff_id: int,
+        user_id: str | None,
+        text: str,
+        media: str | None = None,
+        origin: MessageRef | None = None,
+    ) -> None:
+        """A staff member's answer to a prospect (``user_id`` None: they have since erased
+        themselves). Reopens a closed handover. Failures are told to that staff member."""
+        conv = self.store.load(user_id) if user_id else None
+        if user_id is None or conv is None:
+            await self.note(staff_id, ERASED)
+            return
+        if self.store.handover(user_id) is None:  # answering a closed request reopens it
+            self.store.open_handover(user_id, self.now())
+        prefix = self.texts("handover.from_team", conv.lang)
+        described = f"[{media}] {text}" if media else text
+        try:
+            if media and origin is not None:
+                await self.sender.to_prospect(user_id, prefix or "…")
+                await self.sender.copy(origin, user_id)
+            else:
+                await self.sender.to_prospect(
+                    user_id, f"{prefix}\n{html.escape(text, quote=False)}"
+                )
+        except DeliveryError as exc:
+            log.warning("handover reply user=%s failed: %s", user_id, exc.reason[:80])
+            await self.note(staff_id, f"⚠️ Non consegnato · Not delivered: {exc.reason}.")
+            return
+        self.store.handover_message(user_id, self.now(), "out", f"[team] {described.strip()}")
+        log.info("handover reply staff=%s -> user=%s", staff_id, user_id)
+
+    async def done(self, staff_id: int, user_id: str | None, who: str) -> bool:
+        """``/done``: hand ``user_id`` back to the bot; the staff member hears what happened."""
+        if user_id is None:
+            await self.note(
+                staff_id,
+                "Rispondi a una richiesta con /done, oppure /done &lt;id&gt; · "
+                "Reply to a request with /done, or send /done &lt;id&gt;.",
+            )
+            return False
+        closed = await self.close(user_id, f"admin:{staff_id}", who)
+        if not closed:
+            await self.note(
+                staff_id,
+                f"Nessuna chat aperta con {html.escape(user_id)} · No open chat with them.",
+            )
+        return closed
+
+    # -- closing ----------------------------------------------------------------------------------
+
+    async def close(self, user_id: str, by: str, who: str, timed_out: bool = False) -> bool:
+        """Hand the prospect back to the bot and tell them what happens next; False when no
+        handover was open (closed twice)."""
+        conv = self.store.load(user_id)
+        key = "handover.timed_out" if timed_out else "handover.closed"
+        text = self.texts(key, conv.lang if conv else self.default_lang)
+        if conv is not None:
+            self.store.handover_message(user_id, self.now(), "out", text)
+        if self.store.close_handover(user_id, self.now(), by) is None:
+            return False
+        log.info("handover closed user=%s by=%s", user_id, by)
+        if conv is not None and text:
+            try:
+                await self.sender.to_prospect(user_id, text)
+            except DeliveryError as exc:
+                log.warning("handover close user=%s not told: %s", user_id, exc.reason[:80])
+        name = html.escape((conv.first_name if conv else None) or "?")
+        link = self.sender.prospect_link(user_id)
+        if timed_out:
+            minutes = round(self.timeout.total_seconds() / 60, 1)
+            note = (
+                f"⏱ Chat con <b>{name}</b> ({link}) chiusa dopo {minutes:g} min "
+                f"di silenzio · closed after {minutes:g} quiet minutes."
+            )
+        else:
+            note = (
+                f"✅ Chat con <b>{name}</b> ({link}) chiusa da "
+                f"{html.escape(who)} · closed by {html.escape(who)}."
+            )
+        for staff in self.staff_ids:
+            await self.note(staff, note)
+        return True
+
+    async def expire(self) -> int:
+        """Close every handover quiet for longer than the timeout; how many were closed."""
+        now = self.now()
+        closed = 0
+        for row in self.store.open_handovers():
+            try:
+                last = datetime.fromisoformat(row["last_activity"] or row["opened"])
+            except (TypeError, ValueError):
+                last = now - self.timeout
+            if now - last >= self.timeout and await self.close(
+                row["user_id"], "timeout", "timeout", timed_out=True
+            ):
+                closed += 1
+        return closed
+
+    async def run_expiry(self) -> None:
+        """The background loop behind ``expire``: a few checks per timeout, at most a minute."""
+        every = min(max(self.timeout.total_seconds() / 4, 0.05), 60.0)
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.expire()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # one bad row or a network blip must not end the loop
+                log.exception("handover expiry failed")
+
+    async def note(self, staff_id: int, text: str) -> None:
+        try:
+            await self.sender.to_staff(staff_id, text)
+        except DeliveryError as exc:
+            log.warning("note to staff=%s failed: %s", staff_id, exc.reason[:80])

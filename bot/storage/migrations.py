@@ -1,0 +1,270 @@
+"""Ordered, named schema migrations, recorded in the database they changed.
+
+The design of Simon Willison's ``sqlite-migrate`` plug-in for sqlite-utils: each migration is a
+named function taking the ``Database``; a table (here ``migrations``: ``name``, ``applied_at``)
+records the ones applied; opening a store applies the pending ones in order, each in its own
+transaction together with its record, so a crash leaves a migration either done and recorded or
+not at all. Two processes opening one file at once are safe too: the transaction is taken with
+``BEGIN IMMEDIATE`` and the list of applied names is read again inside it.
+
+Rules for whoever adds one:
+
+* append only, never reorder, rename or edit a migration that has shipped: a database in the
+  field records its name and will not run it again;
+* write it so it does what it says on any database that reaches it (``if not exists``);
+* a database recording a migration this code does not know comes from a newer version of the
+  bot: the store refuses to open it (``SchemaTooNew``) rather than write to a schema it does not
+  understand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+MIGRATIONS_TABLE = "migrations"
+
+MigrationFunc = Callable[[sqlite_utils.Database], None]
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer version of the bot than this one."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    apply: MigrationFunc
+
+
+class Migrations:
+    """An ordered set of migrations; ``@migrations()`` registers a function under its name."""
+
+    def __init__(self) -> None:
+        self._items: list[Migration] = []
+
+    def __call__(self, *, name: str | None = None) -> Callable[[MigrationFunc], MigrationFunc]:
+        def register(func: MigrationFunc) -> MigrationFunc:
+            self.add(name or func.__name__, func)
+            return func
+
+        return register
+
+    def add(self, name: str, func: MigrationFunc) -> None:
+        if any(m.name == name for m in self._items):
+            raise ValueError(f"migration {name!r} is defined twice")
+        self._items.append(Migration(name, func))
+
+    @property
+    def names(self) -> list[str]:
+        return [m.name for m in self._items]
+
+    def applied(self, db: sqlite_utils.Database) -> list[tuple[str, str]]:
+        """(name, applied_at) of the migrations recorded in ``db``, in the order applied."""
+        if not db[MIGRATIONS_TABLE].exists():
+            return []
+        rows = db.execute(f"select name, applied_at from [{MIGRATIONS_TABLE}] order by rowid")
+        return [(str(name), str(at)) for name, at in rows.fetchall()]
+
+    def pending(self, db: sqlite_utils.Database) -> list[str]:
+        done = {name for name, _ in self.applied(db)}
+        return [m.name for m in self._items if m.name not in done]
+
+    def apply(
+        self, db: sqlite_utils.Database, now: Callable[[], datetime] | None = None
+    ) -> list[str]:
+        """Apply the pending migrations in order; the names applied (none: up to date).
+
+        Raises:
+            SchemaTooNew: ``db`` records migrations this code does not know.
+        """
+        clock = now or (lambda: datetime.now(UTC))
+        self._ensure_table(db)
+        self._check_known(db)
+        ran: list[str] = []
+        for migration in self._items:
+            conn = db.conn
+            conn.execute("BEGIN IMMEDIATE")  # one writer: a second process waits, then sees it
+            try:
+                done = {name for name, _ in self.applied(db)}
+                if migration.name in done:
+                    conn.execute("COMMIT")
+                    continue
+                migration.apply(db)
+                conn.execute(
+                    f"insert into [{MIGRATIONS_TABLE}] (name, applied_at) values (?, ?)",
+                    [migration.name, clock().isoformat(timespec="seconds")],
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            ran.append(migration.name)
+        return ran
+
+    def _ensure_table(self, db: sqlite_utils.Database) -> None:
+        db.execute(
+            f"create table if not exists [{MIGRATIONS_TABLE}] "
+            "(name text primary key, applied_at text not null)"
+        )
+
+    def _check_known(self, db: sqlite_utils.Database) -> None:
+        known = set(self.names)
+        unknown = [name for name, _ in self.applied(db) if name not in known]
+        if unknown:
+            raise SchemaTooNew(
+                f"database {db_path(db)} was upgraded by a newer version of the bot "
+                f"(unknown migration(s): {', '.join(unknown)}); this version cannot use it. "
+                "Run the newer version, or restore a backup made before the upgrade."
+            )
+
+
+def db_path(db: sqlite_utils.Database) -> str:
+    rows = db.execute("pragma database_list").fetchall()
+    return str(rows[0][2] or ":memory:") if rows else "?"
+
+
+# -- the migrations ----------------------------------------------------------------------------
+
+migrations = Migrations()
+
+# Version 1's schema as the bot created it before migrations existed (``meta.schema_version`` =
+# 1), frozen: it must keep creating exactly that, whatever later migrations change. One line a
+# column. ``handovers``: a person from the agency talking to a prospect instead of the bot (open
+# while ``closed`` is null); ``handover_messages``: which message in an admin's chat is about
+# which prospect, so that a reply finds them.
+V1_TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
+    "users": (
+        {
+            "id": str,
+            "lang": str,
+            "first_name": str,
+            "language_code": str,
+            "source": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        "id",
+    ),
+    "conversations": (
+        {
+            "user_id": str,
+            "dialog": str,
+            "state": str,
+            "slots": str,
+            "step": int,
+            "tries": int,
+            "lang_locked": int,
+            "recent_inputs": str,
+            "updated": str,
+        },
+        "user_id",
+    ),
+    "transcript": (
+        {"id": int, "user_id": str, "at": str, "direction": str, "text": str},
+        "id",
+    ),
+    "leads": (
+        {
+            "id": int,
+            "user_id": str,
+            "created": str,
+            "name": str,
+            "business": str,
+            "platform": str,
+            "contact": str,
+            "consent": int,
+            "source": str,
+            "lang": str,
+            "kind": str,
+            "data": str,
+            "status": str,
+        },
+        "id",
+    ),
+    "events": (
+        {
+            "id": int,
+            "user_id": str,
+            "at": str,
+            "kind": str,
+            "dialog": str,
+            "state": str,
+            "detail": str,
+        },
+        "id",
+    ),
+    "outbox": (
+        {"id": int, "user_id": str, "created": str, "kind": str, "payload": str, "sent": int},
+        "id",
+    ),
+    "handovers": (
+        {
+            "id": int,
+            "user_id": str,
+            "opened": str,
+            "last_activity": str,
+            "closed": str,
+            "closed_by": str,
+        },
+        "id",
+    ),
+    "handover_messages": (
+        {"chat_id": int, "message_id": int, "user_id": str, "created": str},
+        ("chat_id", "message_id"),
+    ),
+    "meta": ({"key": str, "value": str}, "key"),
+}
+V1_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("transcript", ("user_id",)),
+    ("events", ("user_id",)),
+    ("events", ("kind",)),
+    ("leads", ("user_id",)),
+    ("handovers", ("user_id",)),
+    ("handover_messages", ("user_id",)),
+)
+
+
+@migrations(name="0001_initial")
+def initial(db: sqlite_utils.Database) -> None:
+    """Version 1 as it was; on a database made before migrations existed, a no-op."""
+    for name, (columns, pk) in V1_TABLES.items():
+        db.table(name).create(columns, pk=pk, if_not_exists=True)
+    for table, cols in V1_INDEXES:
+        db.table(table).create_index(list(cols), if_not_exists=True)
+    db.execute(
+        "insert into meta (key, value) values ('schema_version', '1') on conflict(key) do nothing"
+    )
+
+
+@migrations(name="0002_outbox_pending_index")
+def outbox_pending_index(db: sqlite_utils.Database) -> None:
+    """``pending_outbox`` runs after every turn with a note: ``where sent = 0 order by id``.
+
+    A partial index holds only the undelivered rows, so it stays tiny however long the outbox
+    grows, and the delivery never scans the delivered ones.
+    """
+    db.execute("create index if not exists idx_outbox_pending on outbox (id) where sent = 0")
+
+
+@migrations(name="0003_users_first_seen_index")
+def users_first_seen_index(db: sqlite_utils.Database) -> None:
+    """``/stats 7`` (``funnel(since=…)``) picks prospects by ``first_seen``; the users list too."""
+    db.table("users").create_index(["first_seen"], if_not_exists=True)
+
+
+def migrate(
+    db: sqlite_utils.Database,
+    now: Callable[[], datetime] | None = None,
+    chosen: Migrations | None = None,
+) -> list[str]:
+    """Bring ``db`` up to date; the names of the migrations applied now."""
+    return (chosen or migrations).apply(db, now)
+
+
+def applied_names(db: sqlite_utils.Database) -> Sequence[str]:
+    return [name for name, _ in migrations.applied(db)]

@@ -1,0 +1,48 @@
+"""Language packs: the words the bot needs to know per language, as data.
+
+One module per language (``it.py``, ``en.py``) defines a ``LanguagePack``: the yes/no words typed
+answers are checked against, the markers that tell which language a message is in, the
+stopwords, frame words and chat abbreviations of the understanding, and the language text2num
+reads number words in. ``BUILTIN_PACKS`` lists them by language code (``bot.languages``).
+
+A language without a pack still works: ``pack_for`` returns an empty pack, so the bot
+understands buttons, digits and the other languages' yes/no words. Staff may add yes/no words
+per language in ``locales/<code>/words.yaml`` (``bot.content.words``), merged with ``with_words``.
+
+The morphology in ``bot.understanding.text`` (Italian participles, English "-ing") and the
+intent matcher (examples per language in ``intents.yaml``) are code, not word lists: they stay
+for the languages simplemma and the intents file cover (``NLU_LANGUAGES``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from bot.understanding.lang import en, it
+from bot.understanding.lang.pack import LanguagePack, with_words, wordset
+
+__all__ = [
+    "BUILTIN_PACKS",
+    "NLU_LANGUAGES",
+    "LanguagePack",
+    "pack_for",
+    "with_words",
+    "wordset",
+]
+
+BUILTIN_PACKS: Mapping[str, LanguagePack] = MappingProxyType(
+    {pack.code: pack for pack in (it.PACK, en.PACK)}
+)
+"""The packs shipped with the bot, by language code. List a new language's pack here."""
+
+NLU_LANGUAGES: tuple[str, ...] = ("it", "en")
+"""The languages of the free-text understanding: simplemma's lemmas, the morphology rules in
+``bot.understanding.text`` and the examples of ``intents.yaml``. Other registered languages are
+spoken (texts, buttons, typed answers) but free text in them is read as one of these."""
+
+
+def pack_for(code: str | None, packs: Mapping[str, LanguagePack] | None = None) -> LanguagePack:
+    """The pack of ``code`` in ``packs`` (default: the built-in ones), or an empty one."""
+    found = (BUILTIN_PACKS if packs is None else packs).get(code or "")
+    return found if found is not None else LanguagePack(code or "")

@@ -1,0 +1,394 @@
+"""Money keeps its currency and period from the prospect's words to the projection.
+
+"1200 euro all'anno" is € 100 a month for the projection, and the bot says so; "$300" is never
+taken for euros; a made-up slot type registered in a registry is read, validated and asked
+through the same paths as the built-in ones.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bot import app
+from bot.base.money import Money
+from bot.base.problems import Pos
+from bot.content.model import AskSpec
+from bot.content.templates import Renderer, format_money
+from bot.core.engine import Engine
+from bot.core.slot_types import (
+    DEFAULT_SLOT_TYPES,
+    Parsed,
+    SlotType,
+    default_slot_types,
+    parse_answer,
+)
+from bot.growth.actions import budget_eur_month
+from tests.conftest import ROOT, Chat, build_engine
+
+GROWTH_NO_BUDGET = {
+    "it": "ho 800 follower su instagram, voglio arrivare a 10mila",
+    "en": "I have 800 followers on instagram, I want to get to 10k",
+}
+
+
+# -- Money itself --------------------------------------------------------------------------------
+
+
+def test_per_converts_between_periods_with_the_documented_factors() -> None:
+    assert Money(1200, "EUR", "year").per("month") == Money(Decimal(100), "EUR", "month")
+    assert Money(5, "EUR", "day").per("month").amount == Decimal("152.19")  # 5 × 30.4375
+    assert Money(300, "EUR", "week").per("month").amount == Decimal("1304.46")  # 300 × 30.4375 / 7
+    assert Money(100, "EUR", "month").per("year").amount == 1200
+    assert Money(7, "EUR", "week").per("day").amount == 1
+    assert Money(300, "EUR", "month").per("month") == Money(300, "EUR", "month")
+
+
+def test_per_without_a_period_is_returned_as_it_is() -> None:
+    once = Money(300, "EUR")
+    assert once.per("month") is once
+
+
+def test_currency_is_never_converted() -> None:
+    dollars = Money(300, "usd", "year").per("month")
+    assert dollars.currency == "USD" and dollars.amount == 25
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        ((1, "EURO", "month"), ValueError),
+        ((1, "EUR", "fortnight"), ValueError),
+        (("lots", "EUR", None), ValueError),
+        ((True, "EUR", None), TypeError),
+    ],
+)
+def test_invalid_money_is_refused(args: tuple[object, str, str | None], error: type) -> None:
+    with pytest.raises(error):
+        Money(*args)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Money(1, "EUR", "month").per("fortnight")
+
+
+def test_amount_is_decimal_and_floats_keep_their_written_value() -> None:
+    assert Money(1.1, "EUR").amount == Decimal("1.1")
+
+
+def test_json_round_trip_and_old_plain_numbers() -> None:
+    for money in (Money(1200, "EUR", "year"), Money("152.19", "EUR", "month"), Money(3, "GBP")):
+        data = json.loads(json.dumps(money.to_json()))
+        assert Money.is_json(data)
+        back = Money.from_json(data)
+        assert back == money and back.period == money.period and back.currency == money.currency
+    # what the budget slot held before it kept currency and period: euros per month
+    assert Money.from_json(300) == Money(300, "EUR", "month")
+    assert Money.from_json(99.5).period == "month"
+    with pytest.raises(ValueError):
+        Money.from_json({"currency": "EUR"})
+    with pytest.raises(ValueError):
+        Money.from_json([1, 2])
+
+
+def test_comparisons_with_numbers_and_money() -> None:
+    budget = Money(300, "EUR", "month")
+    assert budget > 0 and budget >= 300 and budget < 300.5 and budget <= 300 and budget == 300
+    assert not Money(0, "EUR", "month") and budget
+    assert Money(1200, "EUR", "year") == Money(1200, "EUR", "year")
+    assert Money(1200, "EUR", "year") != Money(100, "EUR", "month")  # equal means same words
+    assert Money(1200, "EUR", "year") <= Money(100, "EUR", "month")  # but they order by value
+    assert Money(1300, "EUR", "year") > Money(100, "EUR", "month")
+    assert budget != Money(300, "USD", "month")
+    with pytest.raises(TypeError):
+        _ = budget < Money(300, "USD", "month")
+    assert hash(budget) == hash(300)
+
+
+def test_conditions_in_dialogs_compare_money_with_numbers() -> None:
+    renderer = Renderer()
+    assert renderer.evaluate("budget > 0", {"budget": Money(300, "EUR", "month")})
+    assert not renderer.evaluate("budget > 0", {"budget": Money(0, "EUR", "month")})
+    assert renderer.evaluate("budget >= 100 and budget < 200", {"budget": Money(150, "EUR")})
+
+
+def test_money_filter_shows_money_in_its_own_currency() -> None:
+    assert format_money(Money(1200, "EUR", "year"), "it") == "€ 1.200"
+    assert format_money(Money(1200, "EUR", "year"), "en") == "€1,200"
+    assert format_money(Money("152.19", "EUR", "month"), "it") == "€ 152,19"
+    assert "€" not in format_money(Money(300, "USD"), "en")
+    assert "300" in format_money(Money(300, "USD"), "en")
+    assert format_money(300, "it") == "€ 300"  # plain numbers as before
+    rendered = Renderer().render(
+        "{{ budget|money }} {{ budget|number }}", {"budget": Money(1500)}, "it"
+    )
+    assert rendered == "€ 1.500 1.500"
+
+
+def test_projection_reads_the_budget_in_euros_per_month() -> None:
+    assert budget_eur_month(Money(1200, "EUR", "year")) == 100.0
+    assert budget_eur_month(Money(100, "EUR", "month")) == 100.0
+    assert budget_eur_month(250) == 250.0  # a row saved by the old code
+    assert budget_eur_month(None) == 0.0
+    with pytest.raises(ValueError):
+        budget_eur_month(Money(300, "USD", "month"))
+
+
+# -- the money slot type -------------------------------------------------------------------------
+
+SPEC = AskSpec(slot="budget", type="money", pos=Pos("t.yaml", 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "said", "counted"),
+    [
+        ("1200 euro all'anno", "it", Money(1200, "EUR", "year"), 100),
+        ("5 euro al giorno", "it", Money(5, "EUR", "day"), 152),
+        ("300 a week", "en", Money(300, "EUR", "week"), 1304),
+    ],
+)
+def test_other_periods_are_converted_and_noted(
+    text: str, lang: str, said: Money, counted: int
+) -> None:
+    parsed = DEFAULT_SLOT_TYPES.parse(SPEC, text, lang)
+    assert parsed.value == Money(counted, "EUR", "month")
+    assert parsed.note is not None and parsed.note.key == "common.money.converted"
+    assert parsed.note.values["money_said"] == said
+
+
+@pytest.mark.parametrize("text", ["300 al mese", "300", "€ 300", "300 euro"])
+def test_monthly_or_bare_amounts_have_no_note(text: str) -> None:
+    parsed = DEFAULT_SLOT_TYPES.parse(SPEC, text, "it")
+    assert parsed == Parsed(Money(300, "EUR", "month"))
+
+
+@pytest.mark.parametrize("text", ["$300", "300 dollari al mese", "£300 a month", "300 USD"])
+def test_other_currencies_are_not_taken_as_euros(text: str) -> None:
+    parsed = DEFAULT_SLOT_TYPES.parse(SPEC, text, "it")
+    assert parsed.value is None
+    assert parsed.retry is not None and parsed.retry.key == "common.money.other_currency"
+    assert parsed.retry.values["money_said"].currency in ("USD", "GBP")
+
+
+@pytest.mark.parametrize("text", ["-100", "- 100 euro", "meno cento", "minus 300", "−50"])
+def test_negative_amounts_are_refused(text: str) -> None:
+    assert parse_answer(SPEC, text, "it") is None
+
+
+# -- through the real engine ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return build_engine(ROOT, tmp_path / "bot.db")
+
+
+async def _at_budget_question(engine: Engine, lang: str, user: str) -> Chat:
+    chat = Chat(engine, user, language_code=lang)
+    await chat.say("/start")
+    result = await chat.say(GROWTH_NO_BUDGET[lang])
+    assert (result.dialog, result.state) == ("projection", "ask_budget")
+    return chat
+
+
+async def test_yearly_budget_reaches_the_projection_per_month_and_is_said_back(
+    engine: Engine,
+) -> None:
+    chat = await _at_budget_question(engine, "it", "year-it")
+    result = await chat.say("1200 euro all'anno")
+    assert chat.texts[0] == "€ 1.200 l'anno, cioè circa € 100 al mese."
+    assert result.state == "ask_posts"
+    assert result.slots["budget"] == Money(100, "EUR", "month")
+    await chat.say("3")
+    assert "con € 100 al mese di sponsorizzate" in "\n".join(chat.texts)
+    assert "€100/month" in str(engine.store.load("year-it").slots["projection_summary"])  # type: ignore[union-attr]
+
+
+async def test_daily_budget_is_about_152_a_month(engine: Engine) -> None:
+    chat = await _at_budget_question(engine, "it", "day-it")
+    result = await chat.say("5 euro al giorno")
+    assert chat.texts[0] == "€ 5 al giorno, cioè circa € 152 al mese."
+    assert result.slots["budget"] == 152
+
+
+async def test_weekly_budget_in_english(engine: Engine) -> None:
+    chat = await _at_budget_question(engine, "en", "week-en")
+    result = await chat.say("300 a week")
+    assert chat.texts[0] == "€300 a week, so about €1,304 a month."
+    assert result.slots["budget"] == 1304
+    await chat.say("3")
+    assert "with €1,304 a month on sponsored posts" in "\n".join(chat.texts)
+
+
+@pytest.mark.parametrize("answer", ["300 al mese", "300"])
+async def test_monthly_budget_says_no_conversion(engine: Engine, answer: str) -> None:
+    chat = await _at_budget_question(engine, "it", f"month-{answer}")
+    result = await chat.say(answer)
+    assert result.state == "ask_posts" and result.slots["budget"] == 300
+    assert not any("cioè" in text for text in chat.texts)
+    assert chat.texts == ["Quanti post pubblichi (o vorresti pubblicare) a settimana?"]
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+async def test_dollars_are_not_taken_as_euros(engine: Engine, lang: str) -> None:
+    chat = await _at_budget_question(engine, lang, f"usd-{lang}")
+    result = await chat.say("$300")
+    assert result.state == "ask_budget" and "budget" not in result.slots
+    [text] = chat.texts
+    assert "300" in text and ("euro" in text) and "€" not in text
+    result = await chat.say("250")
+    assert result.state == "ask_posts" and result.slots["budget"] == Money(250, "EUR", "month")
+
+
+@pytest.mark.parametrize("answer", ["meno cento", "-100"])
+async def test_negative_budget_is_refused(engine: Engine, answer: str) -> None:
+    chat = await _at_budget_question(engine, "it", f"neg-{answer}")
+    result = await chat.say(answer)
+    assert result.state == "ask_budget" and "budget" not in result.slots
+    assert chat.texts[0].startswith("Scrivi una cifra in euro al mese")
+
+
+async def test_a_yearly_budget_in_a_growth_question_is_said_back_too(engine: Engine) -> None:
+    chat = Chat(engine, "q-year", language_code="it")
+    await chat.say("/start")
+    result = await chat.say(
+        "ho 800 follower su instagram, in quanto tempo arrivo a 10mila con 1200 euro all'anno?"
+    )
+    assert result.state == "ask_posts"
+    assert result.slots["budget"] == Money(100, "EUR", "month")
+    assert chat.texts[0] == "€ 1.200 l'anno, cioè circa € 100 al mese."
+
+
+async def test_dollars_in_a_growth_question_leave_the_budget_to_ask(engine: Engine) -> None:
+    chat = Chat(engine, "q-usd", language_code="en")
+    await chat.say("/start")
+    result = await chat.say("I have 800 followers on instagram, how long to 10k with $300 a month?")
+    assert "budget" not in result.slots
+    assert result.state == "ask_budget"
+
+
+async def test_money_is_stored_and_read_back(engine: Engine, tmp_path: Path) -> None:
+    chat = await _at_budget_question(engine, "en", "stored")
+    await chat.say("1200 euros a year")
+    conv = engine.store.load("stored")
+    assert conv is not None
+    budget = conv.slots["budget"]
+    assert isinstance(budget, Money) and budget == Money(100, "EUR", "month")
+    # a second engine on the same file (a restart) carries on from the stored Money
+    again = build_engine(ROOT, tmp_path / "bot.db")
+    chat2 = Chat(again, "stored", language_code="en")
+    await chat2.say("3")
+    assert "with €100 a month on sponsored posts" in "\n".join(chat2.texts)
+
+
+async def test_old_rows_with_a_plain_budget_still_project(engine: Engine) -> None:
+    chat = await _at_budget_question(engine, "it", "old-row")
+    await chat.say("200")
+    store = engine.store
+    # what the old code saved: the bare amount, meaning euros per month
+    store.db.execute(  # type: ignore[attr-defined]
+        "update conversations set slots = ? where user_id = ?",
+        [
+            json.dumps(
+                {
+                    "platform": "instagram",
+                    "current_followers": 800,
+                    "target_followers": 10000,
+                    "budget": 200,
+                }
+            ),
+            "old-row",
+        ],
+    )
+    conv = store.load("old-row")
+    assert conv is not None and conv.slots["budget"] == 200
+    await chat.say("3")
+    assert "con € 200 al mese di sponsorizzate" in "\n".join(chat.texts)
+
+
+# -- the registry is the one source of slot types -----------------------------------------------
+
+
+class PostcodeType(SlotType):
+    """An Italian postcode (CAP): five digits."""
+
+    name = "postcode"
+
+    def parse(self, text, lang, spec, labels=(), *, packs=None):  # type: ignore[no-untyped-def]
+        digits = text.replace(" ", "")
+        return Parsed(digits if len(digits) == 5 and digits.isdigit() else None)
+
+
+def _add_postcode_question(root: Path) -> None:
+    main = root / "dialogs" / "main.yaml"
+    text = main.read_text()
+    text = text.replace(
+        "      - text: menu.info\n        go: info\n",
+        "      - text: menu.info\n        go: info\n      - text: menu.cap\n        go: ask_cap\n",
+    )
+    text += (
+        "  ask_cap:\n"
+        "    say: ask.cap\n"
+        "    ask:\n"
+        "      slot: cap\n"
+        "      type: postcode\n"
+        "    next: menu\n"
+    )
+    main.write_text(text)
+    for lang, words in (("en", ("Postcode", "Your postcode?")), ("it", ("CAP", "Il tuo CAP?"))):
+        texts = root / "locales" / lang / "cap.yaml"
+        texts.write_text(f"menu:\n  cap: {words[0]}\nask:\n  cap: {words[1]}\n")
+
+
+def _add_postcode_retry(root: Path) -> None:
+    for lang, words in (("en", "Five digits, please."), ("it", "Cinque cifre, per favore.")):
+        path = root / "locales" / lang / "cap.yaml"
+        path.write_text(path.read_text() + f"common:\n  retry:\n    postcode: {words}\n")
+
+
+async def test_a_registered_type_is_read_validated_and_asked(
+    mini_copy: Path, tmp_path: Path
+) -> None:
+    _add_postcode_question(mini_copy)
+    # the built-in registry does not know it: the usual message, with the registry's list
+    report = app.load_content(mini_copy).problems.report()
+    assert "unknown answer type `postcode`" in report
+    assert "use one of: number, money, choice, text, email, phone, yesno" in report
+
+    registry = default_slot_types()
+    registry.register(PostcodeType())
+    assert registry.names()[-1] == "postcode"
+    with pytest.raises(ValueError):
+        registry.register(PostcodeType())
+    # known now, but its retry text is required in every language
+    loaded = app.load_content(mini_copy, slot_types=registry)
+    assert "the text `common.retry.postcode` is missing" in loaded.problems.report()
+    assert loaded.content is None
+
+    _add_postcode_retry(mini_copy)
+    loaded = app.load_content(mini_copy, slot_types=registry)
+    assert loaded.content is not None, loaded.problems.report()
+    engine = app.build_engine(
+        loaded.content, app.open_store(tmp_path / "cap.db"), slot_types=registry
+    )
+    chat = Chat(engine, language_code="en")
+    await chat.say("/start")
+    await chat.press("Postcode")
+    assert chat.texts == ["Your postcode?"]
+    await chat.say("9012")
+    assert chat.texts == ["Five digits, please."]
+    result = await chat.say("90 133")
+    assert result.slots["cap"] == "90133" and result.state == "menu"
+
+
+def test_registry_answers_what_the_content_layer_asks() -> None:
+    registry = default_slot_types()
+    assert registry.names() == ("number", "money", "choice", "text", "email", "phone", "yesno")
+    assert registry.takes_options("choice") and not registry.takes_options("yesno")
+    assert not registry.accepts_buttons("choice") and not registry.accepts_buttons("yesno")
+    assert registry.accepts_buttons("money")
+    assert registry.retry_key("email") == "common.retry.email"
+    assert "`number`" in registry.suggestion("numbr")
+    assert "common.money.converted" in registry.texts()
+    assert {"money_said", "money_counted"} <= registry.values()

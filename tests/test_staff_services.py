@@ -1,0 +1,229 @@
+"""The staff services (bot.staff) driven without Telegram: a real SQLite store, a recording
+``OutboundSender`` standing in for any front-end, and a clock the test moves (no sleeping)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.ports import DeliveryError, MessageRef, StaffAction
+from bot.core.records import Event, LeadRecord, OutboxItem
+from bot.core.state import Conversation, TurnRecord
+from bot.staff.commands import NO_LEADS, StaffCommands
+from bot.staff.handover import ERASED, HandoverService
+from bot.staff.outbox import CLOSE_HANDOVER, LEAD_HANDLED, SENT, SKIPPED, LeadNotes, note_html
+from bot.storage.sqlite import Store
+
+STAFF = (900, 901)
+ANN, BOB = "web:ann", "web:bob"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class Outbound:
+    """Records every call; ``refuse`` makes one recipient fail (permanently or not)."""
+
+    reply_hint = "<i>answer here</i>"
+
+    def __init__(self) -> None:
+        self.staff: list[tuple[int, str, StaffAction | None]] = []
+        self.prospects: list[tuple[str, str]] = []
+        self.copies: list[tuple[MessageRef, int | str]] = []
+        self.refuse: dict[int | str, bool] = {}  # recipient -> permanent
+        self._next = 0
+
+    def _ref(self, chat: int) -> MessageRef:
+        self._next += 1
+        return (chat, self._next)
+
+    async def to_staff(
+        self, staff_id: int, html: str, action: StaffAction | None = None
+    ) -> list[MessageRef]:
+        if staff_id in self.refuse:
+            raise DeliveryError("refused", permanent=self.refuse[staff_id])
+        self.staff.append((staff_id, html, action))
+        return [self._ref(staff_id)]
+
+    async def to_prospect(self, user_id: str, html: str) -> list[MessageRef]:
+        if user_id in self.refuse:
+            raise DeliveryError("they left", permanent=True)
+        self.prospects.append((user_id, html))
+        return [self._ref(0)]
+
+    async def copy(self, origin: MessageRef, to: int | str) -> MessageRef | None:
+        self.copies.append((origin, to))
+        return self._ref(to) if isinstance(to, int) else None
+
+    def prospect_link(self, user_id: str) -> str:
+        return f"[{user_id}]"
+
+
+def texts(key: str, lang: str) -> str:
+    return f"{key}@{lang}"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "bot.db")
+
+
+def ask(store: Store, user_id: str, kind: str, clock: Clock, **lead: object) -> None:
+    """A turn that saved a lead (``kind`` "contact") or asked for a person ("human")."""
+    conv = store.load(user_id) or Conversation(user_id, "it", "main", "menu", first_name="Ann")
+    record = LeadRecord(kind=kind, name="Ann <b>", contact="ann@example.com", **lead)  # type: ignore[arg-type]
+    note = OutboxItem(
+        kind="human" if kind == "human" else "lead",
+        user_id=user_id,
+        lead=record,
+        recent=("hello", "a person please"),
+        source="spring",
+    )
+    store.save_turn(
+        TurnRecord(conv, clock(), events=[Event("asked")], leads=[record], outbox=[note])
+    )
+
+
+def services(store: Store, clock: Clock) -> tuple[Outbound, HandoverService, LeadNotes]:
+    out = Outbound()
+    handovers = HandoverService(
+        store, out, STAFF, texts, clock=clock, timeout=timedelta(minutes=30)
+    )
+    return out, handovers, LeadNotes(store, out, STAFF, handovers)
+
+
+async def test_a_lead_note_reaches_every_staff_member_once(store: Store) -> None:
+    clock = Clock()
+    out, _, notes = services(store, clock)
+    ask(store, ANN, "contact", clock, data={"current_followers": 800})
+    assert await notes.deliver() == 1
+    assert await notes.deliver() == 0  # delivered: never twice
+    assert [s for s, _, _ in out.staff] == list(STAFF)
+    (lead,) = store.leads()
+    _, html, action = out.staff[0]
+    assert action == StaffAction(LEAD_HANDLED, str(lead.id))
+    assert "Ann &lt;b&gt;" in html and "[web:ann]" in html and "followers now 800" in html
+    assert lead.data == {"current_followers": 800} and lead.source is None
+    assert notes.mark_handled(lead.id or 0) and store.leads()[0].status == "handled"
+    assert not notes.mark_handled(999) and not notes.mark_handled("x")
+
+
+async def test_a_passing_failure_keeps_the_note_for_later(store: Store) -> None:
+    clock = Clock()
+    out, _, notes = services(store, clock)
+    ask(store, ANN, "contact", clock)
+    out.refuse[901] = False  # network: try again later
+    assert await notes.deliver() == 0
+    assert [row for row, _ in store.pending_outbox()] == [1]
+    out.refuse[901] = True  # blocked for good: counts as done
+    assert await notes.deliver() == 1
+    assert store.pending_outbox() == []
+
+
+async def test_a_note_about_someone_erased_is_dropped(store: Store) -> None:
+    clock = Clock()
+    out, _, notes = services(store, clock)
+    ask(store, ANN, "contact", clock)
+    store.db.execute("delete from conversations")  # erased, but the note stayed (older data)
+    store.db.conn.commit()
+    assert await notes.deliver() == 0
+    assert out.staff == []
+    (row,) = store.db.query("select sent from outbox")
+    assert row["sent"] == SKIPPED
+
+
+async def test_handover_open_relay_reply_and_expiry(store: Store) -> None:
+    clock = Clock()
+    out, handovers, notes = services(store, clock)
+    ask(store, ANN, "human", clock)
+    assert await notes.deliver() == 1
+    assert out.staff[0][2] == StaffAction(CLOSE_HANDOVER, ANN)
+    assert out.staff[0][1].endswith("<i>answer here</i>")
+    assert handovers.is_open(ANN)
+    (row,) = store.db.query("select sent from outbox")
+    assert row["sent"] == SENT
+
+    # the prospect writes: relayed to every staff member, linked so a reply finds them
+    assert await handovers.from_prospect(ANN, "are you there?")
+    relayed = [s for s in out.staff if "are you there?" in s[1]]
+    assert len(relayed) == 2
+    assert handovers.prospect_of(900, 2 + 1) == ANN  # the relay to staff 900 was message 3
+    assert not await handovers.from_prospect(ANN, "/delete")  # erasing passes through
+    assert handovers.paused_notice(ANN) == "handover.paused@it"
+
+    # a photo: described in the transcript, the original copied as it is
+    assert await handovers.from_prospect(ANN, "", media="photo", origin=(7, 70))
+    assert [(o, to) for o, to in out.copies] == [((7, 70), 900), ((7, 70), 901)]
+    assert ("in", "[photo]") in [(r["direction"], r["text"]) for r in store.transcript(ANN)]
+
+    # a staff member answers
+    await handovers.staff_reply(900, ANN, "Hi <Ann>")
+    assert out.prospects[-1] == (ANN, "handover.from_team@it\nHi &lt;Ann&gt;")
+
+    # 29 quiet minutes: open; 30: closed, the prospect and the staff told
+    clock.advance(minutes=29)
+    assert await handovers.expire() == 0
+    clock.advance(minutes=1)
+    assert await handovers.expire() == 1
+    assert not handovers.is_open(ANN)
+    assert out.prospects[-1] == (ANN, "handover.timed_out@it")
+    assert "closed after 30 quiet minutes" in out.staff[-1][1]
+    clock.advance(hours=5)
+    assert await handovers.expire() == 0
+    (closed,) = store.events(ANN, kind="handover_closed")
+    assert closed["detail"] == "timeout"
+
+
+async def test_done_and_replies_that_cannot_arrive(store: Store) -> None:
+    clock = Clock()
+    out, handovers, notes = services(store, clock)
+    ask(store, ANN, "human", clock)
+    await notes.deliver()
+
+    out.refuse[ANN] = True
+    await handovers.staff_reply(901, ANN, "hello?")
+    assert out.staff[-1][0] == 901 and "Not delivered: they left" in out.staff[-1][1]
+    await handovers.staff_reply(900, None, "hello?")
+    assert out.staff[-1] == (900, ERASED, None)
+
+    assert not await handovers.done(900, None, "Marco")  # nobody named: told how
+    assert "/done" in out.staff[-1][1]
+    assert await handovers.done(900, ANN, "Marco")
+    assert "closed by Marco" in out.staff[-1][1]
+    assert not await handovers.done(900, ANN, "Marco")  # closed twice: told so
+    assert "No open chat" in out.staff[-1][1]
+
+    # answering a closed request reopens it
+    del out.refuse[ANN]
+    await handovers.staff_reply(900, ANN, "one more thing")
+    assert handovers.is_open(ANN)
+
+
+async def test_commands_without_a_transport(store: Store) -> None:
+    clock = Clock()
+    commands = StaffCommands(store, clock)
+    assert commands.leads_csv() is None and NO_LEADS
+    ask(store, ANN, "contact", clock, data={"projection_summary": "instagram 800→10000"})
+    ask(store, BOB, "human", clock)
+    csv_file = commands.leads_csv()
+    assert csv_file is not None and csv_file.rows == 2
+    assert csv_file.name == "leads-2026-03-01.csv" and "2 contatti" in csv_file.caption
+    assert "instagram 800→10000" in csv_file.data.decode("utf-8-sig")
+    assert "Funnel" in commands.stats() and "· 7 d" in commands.stats("7")
+    assert "Reload is not available" in (await commands.reload() or "")
+
+
+def test_the_note_text_is_the_same_for_a_stored_payload() -> None:
+    item = OutboxItem("lead", ANN, LeadRecord(name="Ann", consent=True), ("hi",), "spring")
+    assert note_html(item) == note_html(item.to_json())
+    assert "<b>Consent:</b> yes" in note_html(item)
