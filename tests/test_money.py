@@ -21,12 +21,14 @@ from bot.content.templates import Renderer, format_money
 from bot.core.engine import Engine
 from bot.core.slot_types import (
     DEFAULT_SLOT_TYPES,
+    Answer,
     Parsed,
     SlotType,
     default_slot_types,
     parse_answer,
 )
 from bot.growth.actions import budget_eur_month
+from bot.understanding.numbers import parse_money
 from tests.conftest import ROOT, Chat, build_engine
 
 GROWTH_NO_BUDGET = {
@@ -315,8 +317,8 @@ class PostcodeType(SlotType):
 
     name = "postcode"
 
-    def parse(self, text, lang, spec, labels=(), *, packs=None):  # type: ignore[no-untyped-def]
-        digits = text.replace(" ", "")
+    def parse(self, answer: Answer) -> Parsed:
+        digits = answer.text.replace(" ", "")
         return Parsed(digits if len(digits) == 5 and digits.isdigit() else None)
 
 
@@ -392,3 +394,20 @@ def test_registry_answers_what_the_content_layer_asks() -> None:
     assert "`number`" in registry.suggestion("numbr")
     assert "common.money.converted" in registry.texts()
     assert {"money_said", "money_counted"} <= registry.values()
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("1200 euro all anno", "year"),  # the apostrophe a phone keyboard skipped
+        ("1200 euro l anno", "year"),
+        ("5€ al dì", "day"),
+        ("5 euro al di", "day"),
+        ("20 euro alla giornata", "day"),
+        ("300 al mese", "month"),
+    ],
+)
+def test_periods_as_phones_type_them(text: str, period: str) -> None:
+    money = parse_money(text, "it")
+    assert money is not None
+    assert money.period == period

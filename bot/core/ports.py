@@ -79,7 +79,8 @@ class ConversationStore(Protocol):
     """Where conversations, transcripts, leads, events, the outbox and handovers are kept.
 
     Every write is atomic: a crash leaves either all of a call's changes or none. Times are
-    timezone-aware ``datetime``; rows come back as plain dicts keyed by column name.
+    timezone-aware ``datetime``. Leads and outbox items come back as typed records
+    (``bot.core.records``); transcript lines, events and handovers as dicts keyed by column.
     """
 
     # -- the engine's part ---------------------------------------------------------------------

@@ -122,6 +122,21 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """One typed answer (stripped, not empty) to the question ``spec``, in ``lang``.
+
+    ``labels`` are the option buttons' labels as the prospect saw them (choice), ``packs`` the
+    content's language packs (yes/no words; None: the built-in ones).
+    """
+
+    text: str
+    lang: str
+    spec: AskSpec
+    labels: tuple[str, ...] = ()
+    packs: Mapping[str, LanguagePack] | None = None
+
+
+@dataclass(frozen=True)
 class Parsed:
     """What a slot type made of an answer.
 
@@ -164,15 +179,7 @@ class SlotType:
         """The text said when an answer does not fit and the question names no ``retry:``."""
         return f"common.retry.{self.name}"
 
-    def parse(
-        self,
-        text: str,
-        lang: str,
-        spec: AskSpec,
-        labels: Sequence[str] = (),
-        *,
-        packs: Mapping[str, LanguagePack] | None = None,
-    ) -> Parsed:
+    def parse(self, answer: Answer) -> Parsed:
         """A typed answer (stripped, not empty) as the value to keep, or ``NOT_AN_ANSWER``."""
         raise NotImplementedError
 
@@ -189,21 +196,13 @@ class SlotType:
 class NumberType(SlotType):
     name = "number"
 
-    def parse(
-        self,
-        text: str,
-        lang: str,
-        spec: AskSpec,
-        labels: Sequence[str] = (),
-        *,
-        packs: Mapping[str, LanguagePack] | None = None,
-    ) -> Parsed:
-        if NEGATIVE.match(text):
+    def parse(self, answer: Answer) -> Parsed:
+        if NEGATIVE.match(answer.text):
             return NOT_AN_ANSWER  # a negative count is a typo, not an answer
-        value = parse_number(text, lang)
+        value = parse_number(answer.text, answer.lang)
         if value is None or value < 0:
             return NOT_AN_ANSWER
-        return Parsed(_bounded(_tidy(value), spec))
+        return Parsed(_bounded(_tidy(value), answer.spec))
 
 
 class MoneyType(SlotType):
@@ -222,22 +221,14 @@ class MoneyType(SlotType):
     texts = ("common.money.converted", "common.money.other_currency")
     values = ("money_said", "money_counted")
 
-    def parse(
-        self,
-        text: str,
-        lang: str,
-        spec: AskSpec,
-        labels: Sequence[str] = (),
-        *,
-        packs: Mapping[str, LanguagePack] | None = None,
-    ) -> Parsed:
-        if NEGATIVE.match(text):
+    def parse(self, answer: Answer) -> Parsed:
+        if NEGATIVE.match(answer.text):
             return NOT_AN_ANSWER  # a negative budget is a typo (or a joke), not an answer
-        mention = parse_money(text, lang)
+        mention = parse_money(answer.text, answer.lang)
         if mention is None or mention.amount < 0:
             return NOT_AN_ANSWER
         amount = Decimal(str(mention.amount))  # through str: 1.1 stays 1.1
-        return self.fit(Money(amount, mention.currency, mention.period), spec)
+        return self.fit(Money(amount, mention.currency, mention.period), answer.spec)
 
     def fit(self, value: Any, spec: AskSpec) -> Parsed:
         try:
@@ -270,16 +261,8 @@ class ChoiceType(SlotType):
     takes_options = True
     accepts_buttons = False
 
-    def parse(
-        self,
-        text: str,
-        lang: str,
-        spec: AskSpec,
-        labels: Sequence[str] = (),
-        *,
-        packs: Mapping[str, LanguagePack] | None = None,
-    ) -> Parsed:
-        return Parsed(match_option(spec, text, labels))
+    def parse(self, answer: Answer) -> Parsed:
+        return Parsed(match_option(answer.spec, answer.text, answer.labels))
 
     def options(self, spec: AskSpec) -> list[tuple[Any, str]]:
         return [(o.value, o.text.key) for o in spec.options]
@@ -288,17 +271,9 @@ class ChoiceType(SlotType):
 class TextType(SlotType):
     name = "text"
 
-    def parse(
-        self,
-        text: str,
-        lang: str,
-        spec: AskSpec,
-        labels: Sequence[str] = (),
-        *,
-        packs: Mapping[str, LanguagePack] | None = None,
-    ) -> Parsed:
+    def parse(self, answer: Answer) -> Parsed:
         # free text: keep it readable and bounded
-        cleaned = "".join(c for c in text if c == "\n" or unicodedata.category(c)[0] != "C")
+        cleaned = "".join(c for c in answer.text if c == "\n" or unicodedata.category(c)[0] != "C")
         cleaned = cleaned.strip()
         return Parsed(cleaned[:MAX_TEXT] if cleaned else None)
 
@@ -306,31 +281,16 @@ class TextType(SlotType):
 class EmailType(SlotType):
     name = "email"
 
-    def parse(
-        self,
-        text: str,
-        lang: str,
-        spec: AskSpec,
-        labels: Sequence[str] = (),
-        *,
-        packs: Mapping[str, LanguagePack] | None = None,
-    ) -> Parsed:
-        candidate = text.strip().strip("<>")
+    def parse(self, answer: Answer) -> Parsed:
+        candidate = answer.text.strip().strip("<>")
         return Parsed(candidate if EMAIL.match(candidate) else None)
 
 
 class PhoneType(SlotType):
     name = "phone"
 
-    def parse(
-        self,
-        text: str,
-        lang: str,
-        spec: AskSpec,
-        labels: Sequence[str] = (),
-        *,
-        packs: Mapping[str, LanguagePack] | None = None,
-    ) -> Parsed:
+    def parse(self, answer: Answer) -> Parsed:
+        text = answer.text
         if not PHONE_CHARS.match(text):
             return NOT_AN_ANSWER
         digits = re.sub(r"\D", "", text)
@@ -343,16 +303,8 @@ class YesNoType(SlotType):
     name = "yesno"
     accepts_buttons = False
 
-    def parse(
-        self,
-        text: str,
-        lang: str,
-        spec: AskSpec,
-        labels: Sequence[str] = (),
-        *,
-        packs: Mapping[str, LanguagePack] | None = None,
-    ) -> Parsed:
-        return Parsed(parse_yesno(text, lang, packs))
+    def parse(self, answer: Answer) -> Parsed:
+        return Parsed(parse_yesno(answer.text, answer.lang, answer.packs))
 
     def options(self, spec: AskSpec) -> list[tuple[Any, str]]:
         return [(True, "common.yes"), (False, "common.no")]
@@ -425,7 +377,7 @@ class SlotTypeRegistry:
         if not text:
             return NOT_AN_ANSWER
         slot_type = self._types.get(spec.type) or TextType()
-        return slot_type.parse(text, lang, spec, labels, packs=packs)
+        return slot_type.parse(Answer(text, lang, spec, tuple(labels), packs))
 
     def options(self, spec: AskSpec) -> list[tuple[Any, str]]:
         slot_type = self._types.get(spec.type)

@@ -583,9 +583,12 @@ def _period_table() -> dict[str, list[tuple[tuple[str, ...], str]]]:
         ("a settimana|alla settimana|ogni settimana|x settimana|per settimana", "week"),
         ("/ settimana|/ sett|settimanali|settimanale", "week"),
         ("a week|per week|every week|each week|/ week|/ wk|weekly", "week"),
-        ("all ' anno|l ' anno|ogni anno|x anno|per anno|/ anno|annui|annuali|annuale", "year"),
+        # phones often drop the apostrophe: "all anno", "l anno"
+        ("all ' anno|l ' anno|all anno|l anno|ogni anno|x anno|per anno|/ anno", "year"),
+        ("annui|annuali|annuale", "year"),
         ("a year|per year|per annum|every year|each year|/ year|/ yr|yearly|annually", "year"),
         ("al giorno|ogni giorno|x giorno|per giorno|/ giorno|/ gg|giornalieri|giornaliero", "day"),
+        ("al dì|al di|ogni dì|al gg|a giornata|alla giornata", "day"),
         ("a day|per day|every day|each day|/ day|daily", "day"),
     ]
     table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
