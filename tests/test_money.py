@@ -63,7 +63,7 @@ def test_currency_is_never_converted() -> None:
     ("args", "error"),
     [
         ((1, "EURO", "month"), ValueError),
-        ((1, "EUR", "fortnight"), ValueError),
+        ((1, "EUR", "fortnite"), ValueError),
         (("lots", "EUR", None), ValueError),
         ((True, "EUR", None), TypeError),
     ],
@@ -72,7 +72,7 @@ def test_invalid_money_is_refused(args: tuple[object, str, str | None], error: t
     with pytest.raises(error):
         Money(*args)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
-        Money(1, "EUR", "month").per("fortnight")
+        Money(1, "EUR", "month").per("lustrum")
 
 
 def test_amount_is_decimal_and_floats_keep_their_written_value() -> None:
@@ -259,7 +259,10 @@ async def test_a_yearly_budget_in_a_growth_question_is_said_back_too(engine: Eng
     )
     assert result.state == "ask_posts"
     assert result.slots["budget"] == Money(100, "EUR", "month")
-    assert chat.texts[0] == "€ 1.200 l'anno, cioè circa € 100 al mese."
+    # the flow's own first line, then what was understood, then the next question
+    assert chat.texts[0].startswith("Facciamo due conti")
+    assert chat.texts[1] == "€ 1.200 l'anno, cioè circa € 100 al mese."
+    assert chat.texts[2].startswith("Quanti post")
 
 
 async def test_dollars_in_a_growth_question_leave_the_budget_to_ask(engine: Engine) -> None:
@@ -411,3 +414,49 @@ def test_periods_as_phones_type_them(text: str, period: str) -> None:
     money = parse_money(text, "it")
     assert money is not None
     assert money.period == period
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "period", "monthly"),
+    [
+        ("50 x sett", "it", "week", "217"),
+        ("50 ogni sett", "it", "week", "217"),
+        ("50 per wk", "en", "week", "217"),
+        ("100 ogni 15 giorni", "it", "fortnight", "217"),
+        ("100 every two weeks", "en", "fortnight", "217"),
+        ("200 a trimestre", "it", "quarter", "67"),
+        ("600 quarterly", "en", "quarter", "200"),
+        ("600 a semestre", "it", "half_year", "100"),
+    ],
+)
+def test_shorthand_and_longer_periods_are_converted_and_said(
+    text: str, lang: str, period: str, monthly: str
+) -> None:
+    parsed = DEFAULT_SLOT_TYPES.parse(SPEC, text, lang)
+    assert isinstance(parsed.value, Money)
+    assert parsed.value.period == "month"
+    assert parsed.value.amount == Decimal(monthly)
+    assert parsed.note is not None
+    assert parsed.note.values["money_said"].period == period
+
+
+def test_zero_in_another_currency_is_zero() -> None:
+    parsed = DEFAULT_SLOT_TYPES.parse(SPEC, "£0", "en")
+    assert parsed.value == Money(0, "EUR", "month")
+    assert parsed.retry is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "said"),
+    [
+        ("200 a trimestre", "it", "€ 200 a trimestre, cioè circa € 67 al mese."),
+        ("100 every two weeks", "en", "€100 a fortnight, so about €217 a month."),
+    ],
+)
+def test_the_longer_periods_read_naturally(text: str, lang: str, said: str) -> None:
+    parsed = DEFAULT_SLOT_TYPES.parse(SPEC, text, lang)
+    assert parsed.note is not None
+    loaded = app.load_content(Path(__file__).resolve().parent.parent)
+    assert loaded.content is not None
+    entry = loaded.content.texts[lang][parsed.note.key]
+    assert Renderer().render(entry.source, dict(parsed.note.values), lang) == said

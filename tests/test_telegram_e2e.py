@@ -136,7 +136,7 @@ Starter = Callable[..., Awaitable[Harness]]
 
 @functools.cache
 def shipped_engine() -> Engine:
-    """The shipped content through the same ``make_engine`` as ``python -m bot run``."""
+    """The shipped content built by ``bot.app``, as ``python -m bot run`` builds it."""
     scratch = Path(tempfile.mkdtemp(prefix="tg-e2e-"))
     loaded = app.require_content(ROOT)
     assert loaded.content is not None

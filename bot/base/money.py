@@ -9,7 +9,8 @@ per month) so that the period and the currency said are never dropped on the way
   and converted through ``str`` (so ``1.1`` stays ``1.1``).
 - ``currency`` is an ISO 4217 code ("EUR", "USD", "GBP"). Nothing here converts between
   currencies: there are no exchange rates, and a dollar amount stays in dollars.
-- ``period`` is "day", "week", "month", "year", or None when nobody said one.
+- ``period`` is "day", "week", "fortnight", "month", "quarter", "half_year", "year", or None
+  when nobody said one.
 
 Comparing with a plain number compares the amount (``budget > 0`` in a dialog condition), and a
 ``Money`` is false when its amount is zero; two ``Money`` compare only in the same currency.
@@ -23,17 +24,20 @@ from typing import Any, Literal, get_args
 
 __all__ = ["DAYS", "PERIODS", "Money", "Period"]
 
-Period = Literal["day", "week", "month", "year"]
+Period = Literal["day", "week", "fortnight", "month", "quarter", "half_year", "year"]
 PERIODS: tuple[str, ...] = get_args(Period)
 
 # Length of each period in days, on the Julian-year convention (a year is 365.25 days, the
 # average over leap years, as in the IAU's Julian year and the usual "average month" of
-# 365.25 / 12 = 30.4375 days). A week is 7 days; a year is exactly 12 months, so yearly and
-# monthly amounts convert by 12 both ways.
+# 365.25 / 12 = 30.4375 days). A week is 7 days, a fortnight 14; a year is exactly 12 months,
+# a quarter 3 and a half-year 6, so those convert to months by whole factors both ways.
 DAYS: dict[str, Decimal] = {
     "day": Decimal(1),
     "week": Decimal(7),
+    "fortnight": Decimal(14),
     "month": Decimal("365.25") / 12,
+    "quarter": Decimal("365.25") / 4,
+    "half_year": Decimal("365.25") / 2,
     "year": Decimal("365.25"),
 }
 CENT = Decimal("0.01")

@@ -484,11 +484,29 @@ class Engine:
         conv = t.conv
         target = self._intent_answer(analysis.intent)
         t.event("intent", f"{analysis.intent} {analysis.confidence:.2f}")
+        notes: list[Note] = []
         for filler in self.slot_fillers:
             filled = filler(analysis, analysis.text, conv.slots, conv.dialog)
             if filled:
                 t.event("slots_from_text", ",".join(filled))
-                self._fit_filled(t, content, filled)
+                notes += self._fit_filled(t, content, filled)
+        before = len(t.replies)
+        try:
+            await self._answer_intent(t, machines, analysis, target)
+        finally:
+            # "€ 1.200 l'anno, cioè circa € 100 al mese" goes after the flow's first message
+            # ("Facciamo due conti…"), before its next question
+            self._say_notes_at(t, notes, min(before + 1, len(t.replies)))
+
+    async def _answer_intent(
+        self,
+        t: _Turn,
+        machines: dict[str, DialogMachine],
+        analysis: Any,
+        target: tuple[str, str] | None,
+    ) -> None:
+        content = self.content
+        conv = t.conv
         if target is None or content.state(*target) is None:
             self._say_key(t, "common.not_understood")
             self._reprompt(t, machines)
@@ -517,10 +535,11 @@ class Engine:
         self._say_key(t, "common.back_to_flow")
         self._reprompt(t, machines)
 
-    def _fit_filled(self, t: _Turn, content: Content, filled: Sequence[str]) -> None:
+    def _fit_filled(self, t: _Turn, content: Content, filled: Sequence[str]) -> list[Note]:
         """Slots a filler read from a typed question, made to fit the questions that ask for
-        them (money per month), with the same said-back line as a typed answer; a value its
+        them (money per month); the lines to say about them, as for a typed answer. A value its
         question would refuse ("$300") is dropped, so the question is asked later."""
+        notes: list[Note] = []
         asks = {
             state.ask.slot: state.ask
             for dialog in content.dialogs.values()
@@ -538,7 +557,19 @@ class Engine:
                 t.event("slot_refused", name)
                 continue
             t.conv.slots[name] = parsed.value
-            self._say_note(t, parsed.note)
+            if parsed.note is not None:
+                notes.append(parsed.note)
+        return notes
+
+    def _say_notes_at(self, t: _Turn, notes: Sequence[Note], index: int) -> None:
+        """Say ``notes`` as replies placed at ``index`` among this turn's replies."""
+        for note in notes:
+            end = len(t.replies)
+            self._say_note(t, note)
+            said = t.replies[end:]
+            del t.replies[end:]
+            t.replies[index:index] = said
+            index += len(said)
 
     def _say_note(self, t: _Turn, note: Note | None) -> None:
         """A slot type's line about an answer, with its values ("€ 1.200 l'anno, cioè…")."""

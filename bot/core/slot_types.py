@@ -237,6 +237,8 @@ class MoneyType(SlotType):
             return NOT_AN_ANSWER
         if said.amount < 0:
             return NOT_AN_ANSWER
+        if said.amount == 0:  # nothing is nothing in any currency, over any period
+            return Parsed(Money(Decimal(0), self.currency, self.period))
         if said.currency != self.currency:
             return Parsed(None, retry=Note(self.texts[1], {"money_said": said}))
         note = None

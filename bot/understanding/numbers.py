@@ -582,7 +582,19 @@ def _period_table() -> dict[str, list[tuple[tuple[str, ...], str]]]:
         ("a month|per month|every month|each month|/ month|monthly|p / m", "month"),
         ("a settimana|alla settimana|ogni settimana|x settimana|per settimana", "week"),
         ("/ settimana|/ sett|settimanali|settimanale", "week"),
-        ("a week|per week|every week|each week|/ week|/ wk|weekly", "week"),
+        ("a sett|alla sett|ogni sett|x sett|per sett", "week"),  # phone shorthand
+        ("a week|per week|every week|each week|/ week|/ wk|weekly|a wk|per wk|/ w|p / w", "week"),
+        # "bisettimanale"/"biweekly" are left out: people use them for "twice a week" too
+        ("ogni 15 giorni|ogni quindici giorni|ogni 2 settimane|ogni due settimane", "fortnight"),
+        ("ogni 14 giorni|a quindicina|alla quindicina", "fortnight"),
+        ("a fortnight|per fortnight|every fortnight|every 2 weeks|every two weeks", "fortnight"),
+        ("a trimestre|al trimestre|ogni trimestre|per trimestre|x trimestre", "quarter"),
+        ("/ trimestre|trimestrali|trimestrale|ogni 3 mesi|ogni tre mesi", "quarter"),
+        ("a quarter|per quarter|every quarter|quarterly", "quarter"),
+        ("every 3 months|every three months", "quarter"),
+        ("a semestre|al semestre|ogni semestre|per semestre|x semestre|/ semestre", "half_year"),
+        ("semestrali|semestrale|ogni 6 mesi|ogni sei mesi", "half_year"),
+        ("every 6 months|every six months|every half year|per half year|half yearly", "half_year"),
         # phones often drop the apostrophe: "all anno", "l anno"
         ("all ' anno|l ' anno|all anno|l anno|ogni anno|x anno|per anno|/ anno", "year"),
         ("annui|annuali|annuale", "year"),
@@ -614,6 +626,9 @@ _PERIOD_ADJECTIVES = {
     "yearly": "year",
     "giornaliero": "day",
     "daily": "day",
+    "trimestrale": "quarter",
+    "quarterly": "quarter",
+    "semestrale": "half_year",
 }
 _CLAUSE_END = {".", "!", "?", ";", "\n"}
 
