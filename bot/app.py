@@ -27,7 +27,8 @@ from bot.core.actions import ActionRegistry, core_actions
 from bot.core.engine import Engine, SlotFiller
 from bot.core.plugins import Plugin
 from bot.core.ports import Clock, ConversationStore, Understanding, utc_now
-from bot.core.slot_types import DEFAULT_SLOT_TYPES, SlotTypeRegistry
+from bot.core.records import LeadField
+from bot.core.slot_types import SlotTypeRegistry, default_slot_types
 from bot.growth.plugin import GROWTH
 from bot.languages import DEFAULT, LanguageRegistry
 from bot.staff.reload import Prepared
@@ -56,6 +57,10 @@ class StoreError(Exception):
     """The database cannot be used as it is; the message says why and what to do."""
 
 
+class SettingsError(Exception):
+    """A setting cannot be used as it is; the message names it and says what to write."""
+
+
 def build_actions(plugins: Sequence[Plugin] = PLUGINS) -> ActionRegistry:
     """The core actions plus every plug-in's.
 
@@ -77,6 +82,28 @@ def slot_fillers(plugins: Sequence[Plugin] = PLUGINS) -> tuple[SlotFiller, ...]:
     return tuple(f for plugin in plugins for f in plugin.slot_fillers)
 
 
+def lead_fields(plugins: Sequence[Plugin] = PLUGINS) -> tuple[LeadField, ...]:
+    """The lead answers staff see in notes and lead lists, labelled: every plug-in's, in order
+    (give them to ``TelegramBot``, ``LeadNotes``, ``StaffCommands``, ``reports.lead_rows``)."""
+    return tuple(f for plugin in plugins for f in plugin.lead_fields)
+
+
+def build_slot_types(plugins: Sequence[Plugin] = PLUGINS) -> SlotTypeRegistry:
+    """The built-in answer types plus every plug-in's, in one new registry.
+
+    Build it once and give the same registry to ``load_content`` and ``build_engine``: the
+    engine refuses content asking a type its registry lacks.
+
+    Raises:
+        ValueError: two plug-ins (or a plug-in and the built-ins) name the same type.
+    """
+    registry = default_slot_types()
+    for plugin in plugins:
+        for slot_type in plugin.slot_types:
+            registry.register(slot_type)
+    return registry
+
+
 def load_content(
     root: Path,
     *,
@@ -84,14 +111,15 @@ def load_content(
     check: bool = True,
     languages: LanguageRegistry = DEFAULT,
     packs: Mapping[str, LanguagePack] | None = None,
-    slot_types: SlotTypeRegistry = DEFAULT_SLOT_TYPES,
+    slot_types: SlotTypeRegistry | None = None,
 ) -> Loaded:
     """Read and check a content folder with this app's actions and plug-in files.
 
     ``languages`` are the languages it must have texts for (``locales/<code>/``), ``packs``
     their word packs (default: ``bot.understanding.lang.BUILTIN_PACKS``); the content keeps
     both, and an engine built on it speaks those languages. ``slot_types`` are the answer types
-    questions may have (give an engine built on it the same, see ``build_engine``).
+    questions may have (default: ``build_slot_types(plugins)``; give an engine built on it the
+    same registry, see ``build_engine``).
     Never raises on staff mistakes: they are in ``Loaded.problems``, located.
     """
     return _load_content(
@@ -101,17 +129,22 @@ def load_content(
         check=check,
         languages=languages,
         packs=packs,
-        slot_types=slot_types,
+        slot_types=slot_types if slot_types is not None else build_slot_types(plugins),
     )
 
 
-def require_content(root: Path, *, plugins: Sequence[Plugin] = PLUGINS) -> Loaded:
+def require_content(
+    root: Path,
+    *,
+    plugins: Sequence[Plugin] = PLUGINS,
+    slot_types: SlotTypeRegistry | None = None,
+) -> Loaded:
     """The loaded content (warnings in ``problems``), or ``ContentError`` when it has errors.
 
     Raises:
         ContentError: the folder has at least one error; the bot must not start on it.
     """
-    loaded = load_content(root, plugins=plugins)
+    loaded = load_content(root, plugins=plugins, slot_types=slot_types)
     if loaded.content is None:
         raise ContentError(loaded.problems)
     return loaded
@@ -164,12 +197,16 @@ def build_engine(
     files_dir: Path | None = None,
     plugins: Sequence[Plugin] = PLUGINS,
     languages: LanguageRegistry | None = None,
-    slot_types: SlotTypeRegistry = DEFAULT_SLOT_TYPES,
+    slot_types: SlotTypeRegistry | None = None,
 ) -> Engine:
     """An engine with this app's actions and slot fillers over ``content`` and ``store``.
 
     ``languages`` default to the content's (those it was loaded for); ``default_lang`` to the
-    registry's default.
+    registry's default; ``slot_types`` to ``build_slot_types(plugins)`` (pass the registry the
+    content was loaded with).
+
+    Raises:
+        ValueError: the content asks an answer type ``slot_types`` does not have.
     """
     return Engine(
         content,
@@ -181,13 +218,20 @@ def build_engine(
         actions=build_actions(plugins),
         slot_fillers=slot_fillers(plugins),
         files_dir=files_dir,
-        slot_types=slot_types,
+        slot_types=slot_types if slot_types is not None else build_slot_types(plugins),
     )
 
 
-def prepare(root: Path, plugins: Sequence[Plugin] = PLUGINS) -> Prepared:
-    """Read, check and build the understanding for ``root`` (slow: run it off the event loop)."""
-    loaded = load_content(root, plugins=plugins)
+def prepare(
+    root: Path,
+    plugins: Sequence[Plugin] = PLUGINS,
+    slot_types: SlotTypeRegistry | None = None,
+) -> Prepared:
+    """Read, check and build the understanding for ``root`` (slow: run it off the event loop).
+
+    ``slot_types``: the running engine's registry (default: ``build_slot_types(plugins)``).
+    """
+    loaded = load_content(root, plugins=plugins, slot_types=slot_types)
     report = loaded.problems.report() if loaded.problems else ""
     if loaded.content is None:
         return Prepared(None, None, report, max(len(loaded.problems.errors), 1))
@@ -210,8 +254,13 @@ class Runtime:
         return self.loaded.content
 
     def prepare(self, root: Path | None = None) -> Prepared:
-        """What a reload of the content folder would swap in (see ``bot.staff.reload``)."""
-        return prepare(root or self.settings.content_dir, self.plugins)
+        """What a reload of the content folder would swap in (see ``bot.staff.reload``),
+        checked against the answer types the engine reads."""
+        return prepare(root or self.settings.content_dir, self.plugins, self.engine.slot_types)
+
+    @property
+    def lead_fields(self) -> tuple[LeadField, ...]:
+        return lead_fields(self.plugins)
 
     def close(self) -> None:
         self.store.close()
@@ -228,9 +277,18 @@ def build_runtime(
     Charts go to ``charts/`` beside the database.
 
     Raises:
+        SettingsError: ``BOT_DEFAULT_LANG`` names a language the bot does not speak.
         ContentError: the content folder has errors (nothing was opened).
+        StoreError: the database cannot be used.
     """
-    loaded = require_content(settings.content_dir, plugins=plugins)
+    languages = DEFAULT  # the languages ``load_content`` reads the content for
+    if settings.default_lang is not None and settings.default_lang not in languages:
+        raise SettingsError(
+            f"BOT_DEFAULT_LANG={settings.default_lang} is not a language this bot speaks; "
+            f"use one of: {', '.join(languages.codes)}"
+        )
+    slot_types = build_slot_types(plugins)
+    loaded = require_content(settings.content_dir, plugins=plugins, slot_types=slot_types)
     assert loaded.content is not None
     store = open_store(settings.db_path)
     engine = build_engine(
@@ -241,11 +299,14 @@ def build_runtime(
         clock=clock,
         files_dir=Path(settings.db_path).parent / "charts",
         plugins=plugins,
+        slot_types=slot_types,
     )
     return Runtime(settings, loaded, store, engine, tuple(plugins))
 
 
-def transcript_runner(root: Path, workdir: Path) -> TranscriptRunner:
+def transcript_runner(
+    root: Path, workdir: Path, *, plugins: Sequence[Plugin] = PLUGINS
+) -> TranscriptRunner:
     """Conversation tests over ``root``: each on a fresh database in ``workdir``, clock fixed.
 
     Raises:
@@ -253,7 +314,8 @@ def transcript_runner(root: Path, workdir: Path) -> TranscriptRunner:
     """
     from bot.staff.transcripts import TranscriptRunner, fixed_clock
 
-    loaded = require_content(root)
+    slot_types = build_slot_types(plugins)
+    loaded = require_content(root, plugins=plugins, slot_types=slot_types)
     content = loaded.content
     assert content is not None
     understanding = build_understanding(content)
@@ -265,6 +327,8 @@ def transcript_runner(root: Path, workdir: Path) -> TranscriptRunner:
             understanding=understanding,
             clock=fixed_clock,
             files_dir=db.parent / "charts",
+            plugins=plugins,
+            slot_types=slot_types,
         )
 
     return TranscriptRunner(content, new_engine, workdir)

@@ -20,8 +20,8 @@ class Settings:
     content_dir: Path = Path(".")
     admin_ids: tuple[int, ...] = ()
     # the language of prospects whose phone's language the bot does not speak; None: the
-    # registry's default (``bot.languages``). Checked by the engine against its languages: an
-    # unknown code falls back to that default too (this module may not import the registry).
+    # registry's default (``bot.languages``). ``bot.app.build_runtime`` refuses a code the bot
+    # does not speak (this module may not import the registry).
     default_lang: str | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)

@@ -144,15 +144,16 @@ class LanguageRegistry:
             return codes[0]
         return codes[(codes.index(code) + 1) % len(codes)]
 
-    def fallbacks(self, code: str) -> tuple[str, ...]:
-        """Where to look for a text: ``code``, its fallback chain, the default, the rest."""
+    def fallbacks(self, code: str, default: str | None = None) -> tuple[str, ...]:
+        """Where to look for a text: ``code``, its fallback chain, the default language
+        (``default`` when registered, else the registry's), then the rest."""
         out: list[str] = []
         current: str | None = code
         while current in self._languages and current not in out:
             assert current is not None
             out.append(current)
             current = self._languages[current].fallback
-        for other in (self.default, *self._languages):
+        for other in (self.choose(default), *self._languages):
             if other not in out:
                 out.append(other)
         return tuple(out)

@@ -147,7 +147,8 @@ async def test_a_lead_note_carries_the_numbers_and_can_be_marked_handled(
     note = h.last_keyboard(ADMIN)
     text = visible(note.text)
     assert "Giulia" in text and "spring" in text
-    assert "followers now 800" in text and "target 10000" in text and "ads €/month 200" in text
+    assert "followers now 800" in text and "target 10000" in text and "ads € 200/month" in text
+    assert "EUR" not in text  # the budget is money in the prospect's language, not its repr
     assert "Projection:" in text and "instagram 800→10000" in text
 
     # a prospect forging the admin's button changes nothing

@@ -172,7 +172,7 @@ async def test_a_person_takes_over_and_hands_back(launcher: Launcher) -> None:
     assert "Can we talk tomorrow at 10?" in to_admin.text and f"tg:{ANN}" in to_admin.text
     assert len(fake.sent(ANN)) == ann_before
     assert h.state(ANN) == "human_here"
-    lines = [(r["direction"], r["text"]) for r in store.transcript(f"tg:{ANN}", 6)]
+    lines = [(r.direction, r.text) for r in store.transcript(f"tg:{ANN}", 6)]
     assert ("in", "Can we talk tomorrow at 10?") in lines
     assert any(d == "out" and "Marco" in t for d, t in lines)
 
@@ -298,7 +298,7 @@ async def test_a_quiet_handover_closes_itself(launcher: Launcher) -> None:
     assert fake.sent(ANN)[-1].text == h.engine.text("handover.timed_out", "en")
     assert store.handover(f"tg:{ANN}") is None
     (row,) = store.events(f"tg:{ANN}", kind="handover_closed")
-    assert row["detail"] == "timeout"
+    assert row.detail == "timeout"
     assert "closed after 30 quiet minutes" in fake.sent(ADMIN)[-1].text
     await h.say(ANN, "/menu")
     assert h.state(ANN) == "menu"
@@ -353,5 +353,5 @@ async def test_the_admin_hears_when_a_reply_could_not_be_delivered(launcher: Lau
     await h.handled(h.fake.reply(ADMIN, "Are you there?", request.message_id or 0))
     (note,) = h.fake.sent(ADMIN)[before:]
     assert "Not delivered" in note.text and "blocked" in note.text
-    lines = [r["text"] for r in h.engine.store.transcript(f"tg:{ANN}", 5)]
+    lines = [r.text for r in h.engine.store.transcript(f"tg:{ANN}", 5)]
     assert not any("Are you there?" in line for line in lines)  # not sent, not recorded as sent

@@ -12,12 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from bot import app
+from bot.cli import cli
 from bot.core.engine import Engine
 from bot.languages import DEFAULT, Language, LanguageRegistry
+from bot.understanding.intents import IntentSet
 from bot.understanding.lang import BUILTIN_PACKS, LanguagePack
+from bot.understanding.nlu import Understanding
 from tests.conftest import MINI, Chat, fixed_clock
 
 XX = Language("xx", "de_DE", "Madeup", "Xxisch")
@@ -75,6 +79,31 @@ async def test_a_phone_in_the_third_language_walks_the_dialog_in_it(engine: Engi
     assert chat.texts == ["XX With 300,00\xa0€ a month.", "XX Which platform?"]
     await chat.say("XX Instagram")  # a label typed instead of pressed
     assert chat.texts == ["XX 10.000 on instagram."]
+
+
+async def test_a_sentence_typed_in_the_third_language_keeps_it(tmp_path: Path) -> None:
+    # the understanding tells only Italian from English: German reads as English to it
+    understanding = Understanding(IntentSet({}))
+    said = "hallo, ich bin Anna und mein Laden ist super"
+    assert understanding.analyse(said, "xx").lang == "en"
+    assert "xx" not in understanding.languages
+    engine = xx_engine(tmp_path, xx_content(tmp_path))
+    engine.understanding = understanding
+    chat = Chat(engine, language_code="xx")
+    await chat.say("/start")
+    result = await chat.say(said)  # at the menu: not understood, but in the prospect's language
+    assert result.lang == "xx" and chat.texts == ["XX Sorry?", "XX What next?"]
+    await chat.press("XX Plan")
+    result = await chat.say("Wir haben ein kleines Restaurant in Berlin")  # not a number
+    assert result.lang == "xx" and chat.texts == ["XX A number please (1 tries left)."]
+    await chat.say("10000")
+    await chat.say("300")
+    assert chat.texts == ["XX With 300,00\xa0€ a month.", "XX Which platform?"]
+    # between the languages it does tell apart, the conversation still follows the prospect
+    other = Chat(engine, user="u2", language_code="en")
+    await other.say("/start")
+    result = await other.say("ciao, vorrei sapere quanto costa il vostro servizio")
+    assert result.lang == "it"
 
 
 async def test_yes_no_in_the_third_language_uses_its_pack(engine: Engine) -> None:
@@ -141,13 +170,57 @@ def test_a_registered_language_needs_its_locales_folder(tmp_path: Path) -> None:
     shutil.copytree(MINI, root)
     loaded = app.load_content(root, languages=LANGUAGES, packs=PACKS)
     assert loaded.content is None
-    assert "there is no `locales/xx` folder" in loaded.problems.report()
+    # said once, not once more for every text the folder would hold
+    assert loaded.problems.report() == (
+        "locales/xx:1:1: there is no `locales/xx` folder — create it with the Madeup texts"
+    )
 
 
 def test_a_language_without_a_pack_still_loads(tmp_path: Path) -> None:
     loaded = app.load_content(xx_content(tmp_path, words=None), languages=LANGUAGES)
     assert loaded.content is not None, loaded.problems.report()
     assert loaded.content.packs["xx"] == LanguagePack("xx")
+    # a warning, at the language's folder: typed words are understood less well
+    assert loaded.problems.report() == (
+        "locales/xx:1:1: warning: Madeup has no language pack, so the bot understands fewer "
+        "words typed in it (yes and no, numbers written in words) — add yes/no words in "
+        "locales/xx/words.yaml; a developer can add a pack in bot/understanding/lang/"
+    )
+    with_pack = app.load_content(xx_content(tmp_path / "2"), languages=LANGUAGES, packs=PACKS)
+    assert not with_pack.problems, with_pack.problems.report()
+
+
+async def test_a_missing_text_follows_the_languages_fallback(tmp_path: Path) -> None:
+    # xx falls back to Italian, though English is the default language
+    languages = LanguageRegistry(
+        [*DEFAULT, Language("xx", "de_DE", "Madeup", "Xxisch", fallback="it")], default="en"
+    )
+    loaded = app.load_content(xx_content(tmp_path), languages=languages, packs=PACKS)
+    assert loaded.content is not None, loaded.problems.report()
+    for key in ("common.help", "telegram.flood"):
+        del loaded.content.texts["xx"][key]  # as if a reload lost them
+    engine = app.build_engine(loaded.content, app.open_store(tmp_path / "bot.db"))
+    it_texts = loaded.content.texts["it"]
+    assert engine.text("telegram.flood", "xx") == it_texts["telegram.flood"].source
+    chat = Chat(engine, language_code="xx")
+    await chat.say("/start")
+    await chat.say("/help")
+    assert chat.texts == [it_texts["common.help"].source, "XX What next?"]
+
+
+def test_an_unknown_default_language_stops_the_bot_with_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    result = CliRunner().invoke(
+        cli,
+        ["chat", "--content", str(MINI), "--db", str(db)],
+        env={"BOT_DEFAULT_LANG": "fr"},
+        input="",
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        "BOT_DEFAULT_LANG=fr is not a language this bot speaks; use one of: it, en\n"
+    )
+    assert not db.exists()  # nothing was opened
 
 
 @pytest.mark.parametrize(

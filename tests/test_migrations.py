@@ -158,3 +158,37 @@ def test_the_command_line_explains_a_database_it_cannot_use(v1: Path, tmp_path: 
     broken = CliRunner().invoke(cli, ["stats", "--db", str(junk)])
     assert broken.exit_code == 1
     assert "cannot be opened as the bot's database" in broken.output
+
+
+def test_what_was_applied_is_logged_and_told_on_the_command_line(
+    v1: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    with caplog.at_level("INFO", logger="bot.storage"):
+        Store(v1).close()
+    (record,) = [r for r in caplog.records if r.name == "bot.storage"]
+    assert record.levelname == "INFO" and "0002_outbox_pending_index" in record.getMessage()
+    caplog.clear()
+    with caplog.at_level("INFO", logger="bot.storage"):
+        Store(v1).close()  # up to date: nothing to say
+    assert not [r for r in caplog.records if r.name == "bot.storage"]
+
+    fresh = v1.parent / "fresh.db"
+    shutil.copyfile(V1, fresh)
+    upgraded = CliRunner().invoke(cli, ["stats", "--db", str(fresh)])
+    assert upgraded.exit_code == 0, upgraded.output
+    line = f"Upgraded the database: {', '.join(migrations.names)}"
+    assert line in upgraded.stderr and line not in upgraded.stdout
+    again = CliRunner().invoke(cli, ["leads", "--db", str(fresh)])
+    assert again.exit_code == 0 and "Upgraded" not in again.output
+
+
+def test_the_migrations_table_is_the_one_record_of_the_version(v1: Path, tmp_path: Path) -> None:
+    for path in (v1, tmp_path / "new.db"):
+        Store(path).close()
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("select * from meta").fetchall() == []  # the table stays
+        assert recorded(path) == migrations.names

@@ -1,8 +1,8 @@
 """Money keeps its currency and period from the prospect's words to the projection.
 
 "1200 euro all'anno" is € 100 a month for the projection, and the bot says so; "$300" is never
-taken for euros; a made-up slot type registered in a registry is read, validated and asked
-through the same paths as the built-in ones.
+taken for euros; a made-up slot type added by a plug-in is read, validated and asked through
+the same paths as the built-in ones.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ import pytest
 from bot import app
 from bot.base.money import Money
 from bot.base.problems import Pos
+from bot.config import Settings
 from bot.content.model import AskSpec
 from bot.content.templates import Renderer, format_money
 from bot.core.engine import Engine
+from bot.core.plugins import Plugin
 from bot.core.slot_types import (
     DEFAULT_SLOT_TYPES,
     Answer,
@@ -352,31 +354,48 @@ def _add_postcode_retry(root: Path) -> None:
         path.write_text(path.read_text() + f"common:\n  retry:\n    postcode: {words}\n")
 
 
-async def test_a_registered_type_is_read_validated_and_asked(
-    mini_copy: Path, tmp_path: Path
-) -> None:
-    _add_postcode_question(mini_copy)
-    # the built-in registry does not know it: the usual message, with the registry's list
-    report = app.load_content(mini_copy).problems.report()
-    assert "unknown answer type `postcode`" in report
-    assert "use one of: number, money, choice, text, email, phone, yesno" in report
+POSTAL = Plugin("postal", slot_types=(PostcodeType(),))
+"""A plug-in that adds one answer type, as a domain package would."""
 
-    registry = default_slot_types()
-    registry.register(PostcodeType())
-    assert registry.names()[-1] == "postcode"
-    with pytest.raises(ValueError):
-        registry.register(PostcodeType())
-    # known now, but its retry text is required in every language
-    loaded = app.load_content(mini_copy, slot_types=registry)
-    assert "the text `common.retry.postcode` is missing" in loaded.problems.report()
-    assert loaded.content is None
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+async def test_a_plugins_slot_type_is_validated_and_asked(mini_copy: Path, tmp_path: Path) -> None:
+    _add_postcode_question(mini_copy)
+    main = mini_copy / "dialogs" / "main.yaml"
+    # without the plug-in: the type is unknown, named where it is written, with the types known
+    report = app.load_content(mini_copy).problems.report()
+    known = ", ".join(app.build_slot_types().names())
+    line = _line_of(main, "type: postcode")
+    assert f"dialogs/main.yaml:{line}:13: unknown answer type `postcode` — use one of: {known}" in (
+        report
+    )
+
+    plugins = (*app.PLUGINS, POSTAL)
+    assert app.build_slot_types(plugins).names() == (*default_slot_types().names(), "postcode")
+    with pytest.raises(ValueError, match="`postcode` is registered twice"):
+        app.build_slot_types((*plugins, POSTAL))
+    # with it: known, and its question has no `retry:`, so the type's retry text is needed,
+    # once per language, at the question
+    report = app.load_content(mini_copy, plugins=plugins).problems.report()
+    ask = _line_of(main, "slot: cap") - 1  # the `ask:` line
+    assert (
+        f"dialogs/main.yaml:{ask}:5: the text `common.retry.postcode` is missing in locales/en"
+        " — add `common.retry.postcode` to a file in locales/en/, or give the question its own"
+        " `retry:`"
+    ) in report
+    assert report.count("common.retry.postcode` is missing") == 2, report
 
     _add_postcode_retry(mini_copy)
-    loaded = app.load_content(mini_copy, slot_types=registry)
+    assert app.load_content(mini_copy).content is None  # still unknown without the plug-in
+    loaded = app.load_content(mini_copy, plugins=plugins)
     assert loaded.content is not None, loaded.problems.report()
-    engine = app.build_engine(
-        loaded.content, app.open_store(tmp_path / "cap.db"), slot_types=registry
-    )
+    # an engine without the plug-in refuses the content rather than read postcodes as text
+    with pytest.raises(ValueError, match=r"`main\.ask_cap` asks a `postcode` answer"):
+        app.build_engine(loaded.content, app.open_store(tmp_path / "no.db"))
+    engine = app.build_engine(loaded.content, app.open_store(tmp_path / "cap.db"), plugins=plugins)
     chat = Chat(engine, language_code="en")
     await chat.say("/start")
     await chat.press("Postcode")
@@ -387,15 +406,63 @@ async def test_a_registered_type_is_read_validated_and_asked(
     assert result.slots["cap"] == "90133" and result.state == "menu"
 
 
+def test_the_app_builds_one_registry_for_content_engine_and_reload(
+    mini_copy: Path, tmp_path: Path
+) -> None:
+    _add_postcode_question(mini_copy)
+    _add_postcode_retry(mini_copy)
+    settings = Settings(content_dir=mini_copy, db_path=tmp_path / "bot.db")
+    plugins = (*app.PLUGINS, POSTAL)
+    with pytest.raises(app.ContentError):
+        app.build_runtime(settings)
+    runtime = app.build_runtime(settings, plugins=plugins)
+    try:
+        assert runtime.engine.slot_types.get("postcode") is not None
+        prepared = runtime.prepare()  # a reload checks with the engine's own registry
+        assert prepared.content is not None and prepared.errors == 0, prepared.report
+    finally:
+        runtime.close()
+    runner = app.transcript_runner(mini_copy, tmp_path / "runs", plugins=plugins)
+    assert runner is not None
+
+
+def test_a_types_texts_are_needed_only_when_a_question_asks_it(mini_copy: Path) -> None:
+    # number is asked with its own `retry:`, phone never: neither retry text is needed
+    for lang, number, phone in (
+        ("en", "A number please.", "A phone please."),
+        ("it", "Un numero, per favore.", "Un telefono, per favore."),
+    ):
+        texts = mini_copy / "locales" / lang / "texts.yaml"
+        text = texts.read_text()
+        for line in (f"    number: {number}\n", f"    phone: {phone}\n"):
+            assert line in text
+            text = text.replace(line, "")
+        texts.write_text(text)
+    loaded = app.load_content(mini_copy, plugins=(*app.PLUGINS, POSTAL))  # postcode: unasked
+    assert loaded.content is not None, loaded.problems.report()
+    # a money question says the conversion line, so it is needed once money is asked
+    en = mini_copy / "locales" / "en" / "texts.yaml"
+    en.write_text(
+        "\n".join(line for line in en.read_text().splitlines() if "converted:" not in line)
+    )
+    ask = _line_of(mini_copy / "dialogs" / "main.yaml", "slot: budget") - 1
+    assert (
+        f"dialogs/main.yaml:{ask}:5: the text `common.money.converted` is missing in locales/en"
+        " — add `common.money.converted` to a file in locales/en/: the bot says it about money"
+        " answers"
+    ) in app.load_content(mini_copy).problems.report()
+
+
 def test_registry_answers_what_the_content_layer_asks() -> None:
     registry = default_slot_types()
-    assert registry.names() == ("number", "money", "choice", "text", "email", "phone", "yesno")
+    assert registry.names()[:2] == ("number", "money") and "postcode" not in registry.names()
     assert registry.takes_options("choice") and not registry.takes_options("yesno")
     assert not registry.accepts_buttons("choice") and not registry.accepts_buttons("yesno")
     assert registry.accepts_buttons("money")
     assert registry.retry_key("email") == "common.retry.email"
     assert "`number`" in registry.suggestion("numbr")
-    assert "common.money.converted" in registry.texts()
+    assert registry.texts("money") == ("common.money.converted", "common.money.other_currency")
+    assert registry.texts("email") == () and registry.texts("postcode") == ()
     assert {"money_said", "money_counted"} <= registry.values()
 
 
@@ -460,3 +527,29 @@ def test_the_longer_periods_read_naturally(text: str, lang: str, said: str) -> N
     assert loaded.content is not None
     entry = loaded.content.texts[lang][parsed.note.key]
     assert Renderer().render(entry.source, dict(parsed.note.values), lang) == said
+
+
+async def test_a_yearly_budget_stays_money_in_the_lead_and_the_staff_note(engine: Engine) -> None:
+    """Stored with the lead and the agency's note as money (not its text), read back as one,
+    and shown to staff in the prospect's language."""
+    from bot.staff.outbox import note_html
+
+    chat = await _at_budget_question(engine, "it", "lead-it")
+    await chat.say("1200 euro all'anno")
+    await chat.say("3")
+    await chat.press_index(3)  # leave your contacts
+    await chat.press_index(0)  # let's start
+    await chat.say("Giulia")
+    await chat.say("Pasticceria")
+    await chat.press_index(0)  # instagram
+    await chat.press_index(2)  # here on Telegram
+    await chat.press_index(0)  # consent
+    (lead,) = engine.store.leads()
+    assert lead.data["budget"] == Money(100, "EUR", "month")
+    assert isinstance(lead.data["budget"], Money)
+    ((_, item),) = engine.store.pending_outbox()
+    assert item.lead is not None and item.lead.data["budget"] == Money(100, "EUR", "month")
+    assert item.lead.lang == "it"
+    note = note_html(item, fields=app.lead_fields())
+    assert "ads € 100/month" in note
+    assert "EUR" not in note and "EUR" not in note_html(item)  # labelled or not

@@ -85,7 +85,7 @@ async def test_reload_keeps_places_and_slots_and_explains_a_vanished_state(
     assert bob.texts[0] == engine.text("common.flow_changed", "en")
     assert engine.store.load("bob").state == "menu"  # type: ignore[union-attr]
     (missing,) = engine.store.events("bob", kind="state_missing")
-    assert missing["detail"] == "main.info"
+    assert missing.detail == "main.info"
 
 
 async def test_an_invalid_reload_changes_nothing_and_reports_where(

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.base.money import Money
 from bot.core.ports import DeliveryError, MessageRef, StaffAction
-from bot.core.records import Event, LeadRecord, OutboxItem
+from bot.core.records import Event, Handover, LeadField, LeadRecord, OutboxItem, TranscriptLine
 from bot.core.state import Conversation, TurnRecord
+from bot.growth.plugin import GROWTH
 from bot.staff.commands import NO_LEADS, StaffCommands
 from bot.staff.handover import ERASED, HandoverService
 from bot.staff.outbox import CLOSE_HANDOVER, LEAD_HANDLED, SENT, SKIPPED, LeadNotes, note_html
+from bot.staff.reports import lead_rows
 from bot.storage.sqlite import Store
 
 STAFF = (900, 901)
@@ -99,7 +102,7 @@ def services(store: Store, clock: Clock) -> tuple[Outbound, HandoverService, Lea
     handovers = HandoverService(
         store, out, STAFF, texts, clock=clock, timeout=timedelta(minutes=30)
     )
-    return out, handovers, LeadNotes(store, out, STAFF, handovers)
+    return out, handovers, LeadNotes(store, out, STAFF, handovers, GROWTH.lead_fields)
 
 
 async def test_a_lead_note_reaches_every_staff_member_once(store: Store) -> None:
@@ -164,7 +167,7 @@ async def test_handover_open_relay_reply_and_expiry(store: Store) -> None:
     # a photo: described in the transcript, the original copied as it is
     assert await handovers.from_prospect(ANN, "", media="photo", origin=(7, 70))
     assert [(o, to) for o, to in out.copies] == [((7, 70), 900), ((7, 70), 901)]
-    assert ("in", "[photo]") in [(r["direction"], r["text"]) for r in store.transcript(ANN)]
+    assert ("in", "[photo]") in [(r.direction, r.text) for r in store.transcript(ANN)]
 
     # a staff member answers
     await handovers.staff_reply(900, ANN, "Hi <Ann>")
@@ -181,7 +184,7 @@ async def test_handover_open_relay_reply_and_expiry(store: Store) -> None:
     clock.advance(hours=5)
     assert await handovers.expire() == 0
     (closed,) = store.events(ANN, kind="handover_closed")
-    assert closed["detail"] == "timeout"
+    assert closed.detail == "timeout"
 
 
 async def test_done_and_replies_that_cannot_arrive(store: Store) -> None:
@@ -227,3 +230,66 @@ def test_the_note_text_is_the_same_for_a_stored_payload() -> None:
     item = OutboxItem("lead", ANN, LeadRecord(name="Ann", consent=True), ("hi",), "spring")
     assert note_html(item) == note_html(item.to_json())
     assert "<b>Consent:</b> yes" in note_html(item)
+
+
+def test_a_note_shows_the_answers_it_is_given_labels_for_else_every_one() -> None:
+    data = {
+        "current_followers": 800,
+        "budget": Money(100, "EUR", "month"),
+        "consent": True,
+        "projection_summary": "instagram 800→10000",
+    }
+    item = OutboxItem("lead", ANN, LeadRecord(name="Ann", data=data, lang="it"))
+    labelled = note_html(item, fields=GROWTH.lead_fields)
+    assert "<b>Answers:</b> followers now 800, ads € 100/month\n" in labelled
+    assert "<b>Projection:</b> instagram 800→10000" in labelled
+    assert "consent" not in labelled  # not one of the fields given
+    plain = note_html(item)
+    assert "current_followers 800, budget € 100/month, consent yes" in plain
+    assert "projection_summary instagram 800→10000" in plain
+    english = OutboxItem("lead", ANN, LeadRecord(data={"budget": Money("99.5", "USD", "year")}))
+    shown = note_html(english, fields=[LeadField("budget", "budget")])
+    assert "$99.50/year" in shown and "USD" not in shown  # never converted, never repr
+
+
+def test_money_in_a_lead_is_stored_and_read_back_as_money(store: Store) -> None:
+    clock = Clock()
+    budget = Money(100, "EUR", "month")
+    ask(store, ANN, "contact", clock, data={"budget": budget, "current_followers": 800})
+    (lead,) = store.leads()
+    assert lead.data == {"budget": budget, "current_followers": 800}
+    assert isinstance(lead.data["budget"], Money)
+    ((_, item),) = store.pending_outbox()
+    assert item.lead is not None and item.lead.data["budget"] == budget
+    assert item.lead.lang == "it"  # the prospect's, as the lead row has it
+    (row,) = lead_rows(store, GROWTH.lead_fields)
+    assert row["budget"] == "€ 100/month" and row["current_followers"] == "800"
+    assert "projection" in row and row["projection"] is None  # the column the plug-in named
+    assert "projection_summary" not in lead_rows(store)[0]  # no fields: only answers seen
+
+
+async def test_the_store_returns_typed_rows(store: Store) -> None:
+    clock = Clock()
+    _, handovers, notes = services(store, clock)
+    ask(store, ANN, "human", clock)
+    await notes.deliver()
+    opened = store.handover(ANN)
+    assert isinstance(opened, Handover) and opened.is_open and opened.user_id == ANN
+    assert opened.opened == opened.last_activity == clock.now
+    assert opened.opened.tzinfo is not None
+    assert store.open_handovers() == [opened]
+    clock.advance(minutes=5)
+    assert await handovers.from_prospect(ANN, "still there?")
+    assert store.handover(ANN) == Handover(
+        opened.id, ANN, opened.opened, clock.now, closed=None, closed_by=None
+    )
+    (line,) = store.transcript(ANN)
+    assert line == TranscriptLine(clock.now, "in", "still there?")
+    clock.advance(minutes=1)
+    closed = store.close_handover(ANN, clock.now, "admin:900")
+    assert closed is not None and closed.closed == clock.now and closed.closed_by == "admin:900"
+    assert not closed.is_open and store.handover(ANN) is None and store.open_handovers() == []
+    asked, opened_event, closed_event = store.events(ANN)
+    assert asked == Event("asked", "main", "menu", None, ANN, opened.opened)
+    assert (opened_event.kind, closed_event.kind) == ("handover_opened", "handover_closed")
+    assert closed_event.detail == "admin:900" and closed_event.at == clock.now

@@ -32,7 +32,7 @@ from bot.adapters.telegram.bot import (
     TelegramBot,
     webhook_options,
 )
-from bot.app import prepare
+from bot.app import lead_fields, prepare
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.messages import Button, Input, Media, Reply, TurnResult
@@ -98,7 +98,9 @@ class Harness:
 
 async def serve(fake: FakeBotAPI, engine: Engine, settings: Settings, **bot_kwargs: Any) -> Harness:
     """The adapter running against ``fake`` (webhook when settings have a URL, else polling),
-    with every finished update recorded so tests can wait for it."""
+    with every finished update recorded so tests can wait for it. The staff see the lead
+    answers of the shipped plug-ins, as ``python -m bot run`` shows them."""
+    bot_kwargs.setdefault("lead_fields", lead_fields())
     bot = TelegramBot(
         engine, settings, prepare=prepare, send_attempts=3, backoff=0.05, **bot_kwargs
     )
@@ -331,7 +333,7 @@ async def test_sticker_gets_a_polite_answer(start: Starter) -> None:
     assert replies[-1].buttons  # and the question it was waiting on
     assert h.state(ANN) == "menu"
     (event,) = h.engine.store.events(f"tg:{ANN}", kind="unsupported")
-    assert event["detail"] == "sticker"
+    assert event.detail == "sticker"
 
 
 async def test_other_hostile_input_is_answered_or_ignored_never_crashes(
@@ -348,7 +350,7 @@ async def test_other_hostile_input_is_answered_or_ignored_never_crashes(
         fake.message(ANN, None, document={"file_id": "D", "file_unique_id": "d"}),
     ]
     await h.handled(*media)
-    kinds = [e["detail"] for e in h.engine.store.events(f"tg:{ANN}", kind="unsupported")]
+    kinds = [e.detail for e in h.engine.store.events(f"tg:{ANN}", kind="unsupported")]
     assert kinds == ["photo", "voice", "location", "document"]
 
     before = len(fake.sent(ANN))
@@ -473,7 +475,7 @@ async def test_one_users_burst_is_processed_in_order(
     slow_turns(h, monkeypatch, lambda inp: rng.uniform(0, 0.03))
     texts = [f"burst {i:02d}" for i in range(12)]
     await h.handled(*[h.fake.message(ANN, t) for t in texts])
-    seen = [r["text"] for r in h.engine.store.transcript(f"tg:{ANN}") if r["direction"] == "in"]
+    seen = [r.text for r in h.engine.store.transcript(f"tg:{ANN}") if r.direction == "in"]
     assert seen[-len(texts) :] == texts
 
 
@@ -494,7 +496,7 @@ async def test_flood_one_warning_then_silence_until_calm(start: Starter) -> None
     await asyncio.sleep(0.2)
     warnings = [c for c in h.fake.sent(ANN) if c.text == h.engine.text("telegram.flood", "en")]
     assert len(warnings) == 1
-    handled = [r for r in h.engine.store.transcript(f"tg:{ANN}", 1000) if r["direction"] == "in"]
+    handled = [r for r in h.engine.store.transcript(f"tg:{ANN}", 1000) if r.direction == "in"]
     assert len(handled) == 20
 
     clock["now"] += 11  # calm again

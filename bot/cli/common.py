@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from bot.app import ContentError, Runtime, StoreError, build_runtime, open_store
+from bot.app import ContentError, Runtime, SettingsError, StoreError, build_runtime, open_store
 from bot.config import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -23,12 +23,13 @@ def content_failure(err: ContentError) -> NoReturn:
 
 
 def start_runtime(settings: Settings) -> Runtime:
-    """The bot built from ``settings``, warnings printed; exit 1 on content errors."""
+    """The bot built from ``settings``, warnings printed; exit 1 on content errors, a setting
+    it cannot use or a database it cannot open (one line saying which and what to do)."""
     try:
         runtime = build_runtime(settings)
     except ContentError as err:
         content_failure(err)
-    except StoreError as err:
+    except (SettingsError, StoreError) as err:
         click.echo(str(err), err=True)
         sys.exit(1)
     if runtime.loaded.problems:
@@ -53,13 +54,18 @@ content_option = click.option(
 
 
 def existing_store(db_path: Path | None) -> ConversationStore:
-    """The database the bot has been writing, or exit 1 with a plain explanation."""
+    """The database the bot has been writing, or exit 1 with a plain explanation.
+
+    Opening it applies the pending migrations; one line on stderr names them, if any."""
     path = db_path or load_settings().db_path
     if not path.exists():
         click.echo(f"No database at {path} yet: nobody has talked to the bot.", err=True)
         sys.exit(1)
     try:
-        return open_store(path)
+        store = open_store(path)
     except StoreError as err:
         click.echo(str(err), err=True)
         sys.exit(1)
+    if store.migrated:
+        click.echo(f"Upgraded the database: {', '.join(store.migrated)}", err=True)
+    return store

@@ -21,14 +21,15 @@ from bot.cli.common import db_option, existing_store
 @db_option
 def leads(csv_path: Path | None, db_path: Path | None) -> None:
     """List the prospects who left their contacts or asked for a person."""
+    from bot.app import lead_fields
     from bot.staff.reports import export, format_table, lead_rows
 
     store = existing_store(db_path)
     if csv_path is not None:
-        count = export(store, csv_path)
+        count = export(store, csv_path, lead_fields())
         click.echo(f"{count} lead(s) written to {csv_path}.")
     else:
-        click.echo(format_table(lead_rows(store)))
+        click.echo(format_table(lead_rows(store, lead_fields())))
 
 
 @click.command()

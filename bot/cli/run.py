@@ -80,7 +80,13 @@ def run(verbose: bool) -> None:
     runtime = start_runtime(settings)
     engine = runtime.engine
     # content watching and handover expiry run in the background
-    bot = TelegramBot(engine, settings, prepare=runtime.prepare, background=True)
+    bot = TelegramBot(
+        engine,
+        settings,
+        prepare=runtime.prepare,
+        background=True,
+        lead_fields=runtime.lead_fields,
+    )
     app = bot.build()
     try:
         if settings.webhook_url:

@@ -56,8 +56,9 @@ class SlotTypeCatalog(Protocol):
         """The text said when an answer does not fit and the question names no ``retry:``."""
         ...
 
-    def texts(self) -> tuple[str, ...]:
-        """Every text the types may say (retry texts, notes): needed in every language."""
+    def texts(self, name: str) -> tuple[str, ...]:
+        """The texts a question of type ``name`` may make the bot say besides its retry text
+        (notes about an answer): needed in every language once a question asks the type."""
         ...
 
     def values(self) -> set[str]:

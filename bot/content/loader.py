@@ -18,7 +18,7 @@ from bot.content.locales import load_locale
 from bot.content.model import Content, Dialog, LocaleText
 from bot.content.words import load_words
 from bot.languages import DEFAULT, LanguageRegistry
-from bot.understanding.lang import LanguagePack, pack_for
+from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for
 
 INTENTS_FILE = "intents.yaml"
 
@@ -55,8 +55,8 @@ def load_content(
     ``slot_types`` are the answer types an ``ask:`` may name (None only with ``check=False``:
     then any type name is read, and ``options:`` wherever they are written).
     ``languages`` say which ``locales/<code>/`` folders must exist; ``packs`` are their word
-    packs (default: the built-in ones; a language without one gets an empty pack), to which
-    ``locales/<code>/words.yaml`` adds staff's yes/no words.
+    packs (default: the built-in ones; a language without one gets an empty pack and a
+    warning), to which ``locales/<code>/words.yaml`` adds staff's yes/no words.
 
     Raises:
         ValueError: ``check`` is set but no ``actions`` or no ``slot_types`` were given.
@@ -97,13 +97,22 @@ def load_content(
         folder = root / "locales" / lang
         language_packs[lang] = pack_for(lang, packs)
         if not folder.is_dir():
+            # said once: its texts are not then reported missing one by one
             problems.add(
                 Pos(relpath(folder, root), 1, 1),
                 f"there is no `locales/{lang}` folder",
                 f"create it with the {language.name} texts",
             )
-            texts[lang] = {}
             continue
+        if lang not in (BUILTIN_PACKS if packs is None else packs):
+            problems.add(
+                Pos(relpath(folder, root), 1, 1),
+                f"{language.name} has no language pack, so the bot understands fewer words "
+                "typed in it (yes and no, numbers written in words)",
+                f"add yes/no words in locales/{lang}/words.yaml; "
+                "a developer can add a pack in bot/understanding/lang/",
+                severity="warning",
+            )
         texts[lang] = load_locale(folder, lang, problems, root)
         language_packs[lang] = load_words(folder, language_packs[lang], problems, root)
     intents = None

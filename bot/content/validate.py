@@ -40,7 +40,7 @@ BUILTIN_TEXTS = (
         f"telegram.commands.{c}"
         for c in ("start", "menu", "help", "lang", "restart", "privacy", "delete")
     ),
-)  # and every slot type's texts (``SlotTypeCatalog.texts``): its retry text, its notes
+)  # and, once a question asks a type, that type's texts (``_check_type_texts``)
 # Values every template may use without a state providing them.
 BUILTIN_VALUES = {"first_name", "lang", "tries_left", "source", "bot_username"}
 
@@ -54,9 +54,16 @@ def validate(
     _check_states(content, problems, actions, slot_types)
     _check_reachable(content, problems)
     provided = _slots_and_values(content, actions) | slot_types.values()
-    _check_texts(content, problems, provided, (*BUILTIN_TEXTS, *slot_types.texts()))
+    _check_texts(content, problems, provided)
+    _check_type_texts(content, problems, slot_types)
     _check_conditions(content, problems, provided)
     _check_intents(content, problems)
+
+
+def _languages(content: Content) -> tuple[str, ...]:
+    """The languages whose texts were read: one without its ``locales/<code>`` folder is
+    reported once by the loader, not once per text."""
+    return tuple(code for code in content.languages.codes if code in content.texts)
 
 
 def _all_states(content: Content) -> Iterable[tuple[str, StateSpec]]:
@@ -241,9 +248,10 @@ def _check_texts(
     content: Content, problems: Problems, provided: set[str], needed: Iterable[str] = BUILTIN_TEXTS
 ) -> None:
     renderer = Renderer(languages=content.languages)
+    languages = _languages(content)
     all_keys = set().union(*(set(t) for t in content.texts.values())) if content.texts else set()
     for ref in _refs(content):
-        for lang in content.languages.codes:
+        for lang in languages:
             if ref.key not in content.texts.get(lang, {}):
                 problems.add(
                     ref.pos,
@@ -252,7 +260,7 @@ def _check_texts(
                     or f"add `{ref.key}` to a file in locales/{lang}/",
                 )
     for key in needed:
-        for lang in content.languages.codes:
+        for lang in languages:
             if key not in content.texts.get(lang, {}):
                 problems.add(
                     Pos(f"locales/{lang}", 1, 1),
@@ -260,8 +268,8 @@ def _check_texts(
                     f"add it to a file in locales/{lang}/",
                 )
     for key in sorted(all_keys):
-        present = [lang for lang in content.languages.codes if key in content.texts.get(lang, {})]
-        for lang in content.languages.codes:
+        present = [lang for lang in languages if key in content.texts.get(lang, {})]
+        for lang in languages:
             if lang not in present and present:
                 other = content.texts[present[0]][key]
                 problems.add(
@@ -269,7 +277,7 @@ def _check_texts(
                     f"the text `{key}` exists in {present[0]} but not in {lang}",
                     f"translate it into locales/{lang}/",
                 )
-    for lang in content.languages.codes:
+    for lang in languages:
         for key, text in content.texts.get(lang, {}).items():
             try:
                 names = renderer.variables_of(text.source)
@@ -295,6 +303,32 @@ def _check_texts(
                     f"the text `{key}` uses `{{{{ {name} }}}}`, "
                     "but no question or action provides it",
                     did_you_mean(name, provided) or "ask for it with `ask: slot:` first",
+                )
+
+
+def _check_type_texts(content: Content, problems: Problems, slot_types: SlotTypeCatalog) -> None:
+    """The texts the questions' answer types say, in every language: a type's retry text when a
+    question asks it without a ``retry:`` of its own, its notes when any question asks it.
+    Each missing text is reported once per language, at the first question that needs it."""
+    needed: dict[str, tuple[Pos, str]] = {}
+    known = set(slot_types.names())
+    for _dialog, state in _all_states(content):
+        ask = state.ask
+        if ask is None or ask.type not in known:
+            continue  # an unknown type is reported where it is named
+        if ask.retry is None:
+            needed.setdefault(
+                slot_types.retry_key(ask.type), (ask.pos, ", or give the question its own `retry:`")
+            )
+        for key in slot_types.texts(ask.type):
+            needed.setdefault(key, (ask.pos, f": the bot says it about {ask.type} answers"))
+    for key, (pos, why) in needed.items():
+        for lang in _languages(content):
+            if key not in content.texts[lang]:
+                problems.add(
+                    pos,
+                    f"the text `{key}` is missing in locales/{lang}",
+                    f"add `{key}` to a file in locales/{lang}/{why}",
                 )
 
 

@@ -13,9 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.base.problems import did_you_mean
-from bot.core.records import Event, LeadRecord, OutboxItem
-
-LEAD_FIELDS = ("name", "business", "platform", "contact")
+from bot.core.records import LEAD_FIELDS, Event, LeadRecord, OutboxItem
 
 
 @dataclass

@@ -21,7 +21,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.content.machines import ADVANCE, ANSWER, GIVE_UP, PRESS, DialogMachine, build_machines
-from bot.content.model import Content, StateSpec
+from bot.content.model import Content, LocaleText, StateSpec
 from bot.content.templates import Renderer, strip_tags
 from bot.core.actions import ActionContext, ActionRegistry, core_actions
 from bot.core.messages import Button, Input, Media, Reply, TurnResult
@@ -108,6 +108,9 @@ class Engine:
         phone's language is not one of them (default: the registry's default). ``slot_types``
         read typed answers (default: the built-in types; the content must have been validated
         with the same registry).
+
+        Raises:
+            ValueError: the content asks an answer type ``slot_types`` does not have.
         """
         self.store = store
         self.slot_types = slot_types if slot_types is not None else DEFAULT_SLOT_TYPES
@@ -128,12 +131,30 @@ class Engine:
 
         ``understanding`` is swapped in the same assignment (intents live in the content);
         left out, the current one is kept.
+
+        Raises:
+            ValueError: the content asks an answer type the engine's ``slot_types`` lack.
         """
+        self._check_slot_types(content)
         machines = build_machines(content, self.renderer)
         if understanding is _KEEP:
             current = getattr(self, "_current", None)
             understanding = current[2] if current else None
         self._current: _Version = (content, machines, understanding)
+
+    def _check_slot_types(self, content: Content) -> None:
+        """Refuse content with a question this engine could not read: an unknown type would
+        otherwise take any answer as free text."""
+        for dialog in content.dialogs.values():
+            for state in dialog.states.values():
+                ask = state.ask
+                if ask is not None and self.slot_types.get(ask.type) is None:
+                    raise ValueError(
+                        f"the state `{dialog.id}.{state.name}` asks a `{ask.type}` answer, but "
+                        f"the engine's slot types are {', '.join(self.slot_types.names())}: "
+                        "build it with the registry the content was loaded with "
+                        "(bot.app.build_slot_types)"
+                    )
 
     @property
     def understanding(self) -> Understanding | None:
@@ -149,10 +170,16 @@ class Engine:
 
     def text(self, key: str, lang: str, **values: Any) -> str:
         """A locale text rendered outside a conversation (adapters' own notices)."""
-        entry = self.content.texts.get(lang, {}).get(key) or self.content.texts.get(
-            self.default_lang, {}
-        ).get(key)
+        entry = self._lookup(self.content, key, lang)
         return self.renderer.render(entry.source, values, lang) if entry else ""
+
+    def _lookup(self, content: Content, key: str, lang: str) -> LocaleText | None:
+        """The text ``key`` in ``lang``, else along its fallbacks, then the default language."""
+        for code in self.languages.fallbacks(lang, self.default_lang):
+            entry = content.texts.get(code, {}).get(key)
+            if entry is not None:
+                return entry
+        return None
 
     @property
     def content(self) -> Content:
@@ -407,9 +434,15 @@ class Engine:
 
     def _follow_language(self, t: _Turn, analysis: Any) -> None:
         """Answer in the language the prospect writes — but only for what they *say*: a name
-        or a business typed as an answer ("Pasticceria Bianchi") tells nothing about it."""
+        or a business typed as an answer ("Pasticceria Bianchi") tells nothing about it.
+
+        Only between languages the understanding can tell apart: it reads a message in any
+        other (German, say) as one of those, so a conversation in German stays in German."""
         lang = getattr(analysis, "lang", None)
         if not isinstance(lang, str) or lang not in self.languages:
+            return
+        detectable: frozenset[str] = getattr(self.understanding, "languages", frozenset())
+        if lang not in detectable or t.conv.lang not in detectable:
             return
         if lang != t.conv.lang and not t.conv.lang_locked:
             t.conv.lang = lang
@@ -636,7 +669,7 @@ class Engine:
         conv = t.conv
         if spec.do and t.recent is None:
             said = self.store.transcript(conv.user_id, 10)
-            t.recent = [r["text"] for r in said if r["direction"] == "in"]
+            t.recent = [line.text for line in said if line.direction == "in"]
         for name, _pos in spec.do:
             action = self.actions.get(name)
             if action is None:
@@ -679,12 +712,7 @@ class Engine:
         }
 
     def _text_of(self, t: _Turn, key: str) -> str:
-        content = self.content
-        entry = None
-        for lang in self.languages.fallbacks(t.conv.lang):
-            entry = content.texts.get(lang, {}).get(key)
-            if entry is not None:
-                break
+        entry = self._lookup(self.content, key, t.conv.lang)
         if entry is None:
             log.error("missing text %s", key)
             return ""

@@ -1,6 +1,6 @@
 """The seams of the engine: what it needs from the outside world, as protocols.
 
-Each port has a default implementation (``bot.storage.sqlite.SQLiteStore``,
+Each port has a default implementation (``bot.storage.sqlite.Store``,
 ``InProcessTurnLock`` below, ``bot.understanding.nlu.Understanding``, ``utc_now``) and may get a
 second one (PostgreSQL, a lock across processes, a web page for staff) without the engine or the
 staff services changing: they only ever see these protocols, in the manner of
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from bot.core.records import Funnel, LeadRecord, OutboxItem
+from bot.core.records import Event, Funnel, Handover, LeadRecord, OutboxItem, TranscriptLine
 from bot.core.state import Conversation, TurnRecord
 
 
@@ -45,6 +45,10 @@ class Analysis(Protocol):
 
 class Understanding(Protocol):
     """Free text → language, intent and entities (``bot.understanding.nlu.Understanding``)."""
+
+    languages: frozenset[str]
+    """The languages it can tell a message is in; a message in any other is read as one of
+    these, so the engine does not follow a detection to or from a language outside them."""
 
     def analyse(
         self, text: str, lang_prior: str | None = None, today: date | None = None
@@ -79,8 +83,10 @@ class ConversationStore(Protocol):
     """Where conversations, transcripts, leads, events, the outbox and handovers are kept.
 
     Every write is atomic: a crash leaves either all of a call's changes or none. Times are
-    timezone-aware ``datetime``. Leads and outbox items come back as typed records
-    (``bot.core.records``); transcript lines, events and handovers as dicts keyed by column.
+    timezone-aware ``datetime``. What comes back is typed (``bot.core.records``): leads, outbox
+    items, transcript lines, events and handovers; a ``Money`` in a lead's data or an outbox
+    item stays a ``Money``. Only ``iter_users`` yields dicts keyed by column: it is for an
+    export (CSV) that writes every column as it is; nothing in the bot reads it today.
     """
 
     # -- the engine's part ---------------------------------------------------------------------
@@ -96,18 +102,20 @@ class ConversationStore(Protocol):
         """Erase everything about one prospect (the ``/delete`` command)."""
         ...
 
-    def transcript(self, user_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    def transcript(self, user_id: str, limit: int = 50) -> list[TranscriptLine]:
         """The last ``limit`` messages to and from the prospect, oldest first."""
         ...
 
     # -- staff's part --------------------------------------------------------------------------
     def leads(self) -> list[LeadRecord]: ...
 
-    def events(
-        self, user_id: str | None = None, kind: str | None = None
-    ) -> list[dict[str, Any]]: ...
+    def events(self, user_id: str | None = None, kind: str | None = None) -> list[Event]:
+        """Events with their ``user_id`` and ``at``, oldest first."""
+        ...
 
-    def iter_users(self) -> Iterator[dict[str, Any]]: ...
+    def iter_users(self) -> Iterator[dict[str, Any]]:
+        """Rows of the prospects as dicts keyed by column, oldest first, for an export."""
+        ...
 
     def mark_lead(self, lead_id: int, status: str) -> bool: ...
 
@@ -119,9 +127,11 @@ class ConversationStore(Protocol):
         self, user_id: str, now: datetime, messages: Iterable[tuple[int, int]] = ()
     ) -> int: ...
 
-    def handover(self, user_id: str) -> dict[str, Any] | None: ...
+    def handover(self, user_id: str) -> Handover | None:
+        """The prospect's open handover, or None when the bot is answering them."""
+        ...
 
-    def open_handovers(self) -> list[dict[str, Any]]: ...
+    def open_handovers(self) -> list[Handover]: ...
 
     def handover_user(self, chat_id: int, message_id: int) -> str | None: ...
 
@@ -131,7 +141,9 @@ class ConversationStore(Protocol):
 
     def handover_message(self, user_id: str, now: datetime, direction: str, text: str) -> bool: ...
 
-    def close_handover(self, user_id: str, now: datetime, by: str) -> dict[str, Any] | None: ...
+    def close_handover(self, user_id: str, now: datetime, by: str) -> Handover | None:
+        """Close the open handover; the closed one, or None when none was open."""
+        ...
 
     def funnel(self, since: datetime | None = None, source: str | None = None) -> Funnel:
         """Figures of the prospects who started on or after ``since``, from ``source``."""

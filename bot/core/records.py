@@ -10,7 +10,10 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from bot.base.money import Money
 
 NO_SOURCE = "(direct)"
 """The campaign of prospects who came without a deep link."""
@@ -35,6 +38,44 @@ class Funnel:
 # -- what a turn hands to the store, and the store back to staff -------------------------------
 
 LEAD_FIELDS = ("name", "business", "platform", "contact")
+"""The answers a lead keeps in columns of its own; the others go to ``LeadRecord.data``."""
+
+
+class LeadField(NamedTuple):
+    """One of a lead's other answers (``LeadRecord.data``) as staff see it: the slot and its
+    label in notes ("followers now"). A plug-in lists its own (``Plugin.lead_fields``);
+    ``own_line`` puts it on a line of its own under ``label`` rather than among the numbers;
+    ``column`` names its column in lead lists (CSV), the slot's name when empty."""
+
+    slot: str
+    label: str
+    own_line: bool = False
+    column: str = ""
+
+    @property
+    def header(self) -> str:
+        return self.column or self.slot
+
+
+def money_hook(obj: dict[str, Any]) -> Any:
+    """``json.loads``' ``object_hook``: a ``Money`` stored as ``Money.to_json`` read back.
+
+    Anything else stays as it is (older rows hold plain numbers: they stay numbers)."""
+    if Money.is_json(obj):
+        try:
+            return Money.from_json(obj)
+        except ValueError:
+            return obj
+    return obj
+
+
+def revive_money(value: Any) -> Any:
+    """``money_hook`` on JSON already parsed without it (an outbox payload's lead data)."""
+    if isinstance(value, dict):
+        return money_hook({k: revive_money(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [revive_money(v) for v in value]
+    return value
 
 
 def _text(value: Any) -> str | None:
@@ -42,13 +83,33 @@ def _text(value: Any) -> str | None:
 
 
 def _data(value: Any) -> dict[str, Any]:
-    """A lead's extra answers: a dict, or the JSON text of one as stored; anything else: {}."""
+    """A lead's extra answers: a dict, or the JSON text of one as stored; anything else: {}.
+
+    A ``Money`` (a budget) comes back as one, whichever of the two it was read from."""
     if isinstance(value, str):
         try:
-            value = json.loads(value or "{}")
+            value = json.loads(value or "{}", object_hook=money_hook)
         except json.JSONDecodeError:
             return {}
-    return dict(value) if isinstance(value, Mapping) else {}
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): revive_money(v) for k, v in value.items()}
+
+
+def _when(value: Any) -> datetime | None:
+    """A stored ISO 8601 time, timezone-aware (a time stored without a zone is UTC)."""
+    if isinstance(value, datetime):
+        at = value
+    else:
+        try:
+            at = datetime.fromisoformat(str(value))
+        except (TypeError, ValueError):
+            return None
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+"""The time of a row whose time cannot be read: as old as can be."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +132,8 @@ class LeadRecord:
     status: str = "new"
 
     def to_json(self) -> dict[str, Any]:
-        """Plain JSON-able values, ``data`` a dict (the outbox payload keeps it this way)."""
+        """JSON-able values, ``data`` a dict (the outbox payload keeps it this way); a
+        ``Money`` in ``data`` is left to the store's encoder (``Money.to_json``)."""
         return {
             "kind": self.kind,
             **{f: getattr(self, f) for f in LEAD_FIELDS},
@@ -146,9 +208,70 @@ class OutboxItem:
 @dataclass(frozen=True)
 class Event:
     """Something worth counting (``enter``, ``lead_saved``, ``not_understood``…). ``dialog``
-    and ``state`` default to where the prospect is when the turn is saved."""
+    and ``state`` default to where the prospect is when the turn is saved. ``user_id`` and
+    ``at`` are the store's: set on the events it returns, ignored on those a turn saves."""
 
     kind: str
     dialog: str | None = None
     state: str | None = None
     detail: str | None = None
+    user_id: str | None = None
+    at: datetime | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Event:
+        return cls(
+            kind=str(row.get("kind") or ""),
+            dialog=_text(row.get("dialog")),
+            state=_text(row.get("state")),
+            detail=_text(row.get("detail")),
+            user_id=_text(row.get("user_id")),
+            at=_when(row.get("at")),
+        )
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    """One message to (``direction`` "out") or from ("in") a prospect, as the store kept it."""
+
+    at: datetime
+    direction: str
+    text: str
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> TranscriptLine:
+        return cls(
+            at=_when(row.get("at")) or EPOCH,
+            direction=str(row.get("direction") or ""),
+            text=str(row.get("text") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A person from the agency talking to a prospect instead of the bot; open while
+    ``closed`` is None. ``last_activity`` is the last message either way (``opened`` at
+    first); a time that cannot be read is ``EPOCH``, so the quiet-time expiry closes it."""
+
+    id: int
+    user_id: str
+    opened: datetime
+    last_activity: datetime
+    closed: datetime | None = None
+    closed_by: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed is None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Handover:
+        opened = _when(row.get("opened")) or EPOCH
+        return cls(
+            id=int(row.get("id") or 0),
+            user_id=str(row.get("user_id") or ""),
+            opened=opened,
+            last_activity=_when(row.get("last_activity")) or opened,
+            closed=None if row.get("closed") is None else _when(row.get("closed")) or EPOCH,
+            closed_by=_text(row.get("closed_by")),
+        )

@@ -109,8 +109,10 @@ def _bounded(value: float | int, spec: AskSpec) -> float | int | None:
 # One class per ``type:`` a dialog's ``ask:`` may name, collected in a ``SlotTypeRegistry`` (like
 # click's ParamType): the parser of typed answers, the buttons a question shows, the text said
 # when an answer does not fit. Adding a type is one class here and one line in
-# ``default_slot_types``; reading and validating dialogs (``bot.content``) asks the registry
-# through ``bot.content.catalog.SlotTypeCatalog``.
+# ``default_slot_types``, or one class in a plug-in and one entry in its ``Plugin.slot_types``
+# (``bot.app.build_slot_types`` makes the one registry the content and the engine share);
+# reading and validating dialogs (``bot.content``) asks the registry through
+# ``bot.content.catalog.SlotTypeCatalog``.
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,9 @@ class SlotType:
     ``takes_options``: the question lists ``options:`` in the dialog (choice).
     ``accepts_buttons``: a state asking it may also have its own ``buttons:`` (false when the
     question's own answers are the buttons). ``texts``: locale keys the type may say besides its
-    retry text, required in every language; ``values``: names its notes give those texts.
+    retry text, required in every language once a question asks the type (the retry text only
+    when such a question has no ``retry:`` of its own); ``values``: names its notes give those
+    texts.
     """
 
     name: ClassVar[str] = ""
@@ -355,11 +359,11 @@ class SlotTypeRegistry:
         slot_type = self._types.get(name)
         return slot_type.retry_key if slot_type is not None else f"common.retry.{name}"
 
-    def texts(self) -> tuple[str, ...]:
-        """Every text the types may say: each retry text, then their other texts."""
-        retry = [t.retry_key for t in self._types.values()]
-        others = [key for t in self._types.values() for key in t.texts]
-        return tuple(dict.fromkeys([*retry, *others]))
+    def texts(self, name: str) -> tuple[str, ...]:
+        """The texts a question of type ``name`` may make the bot say besides its retry text
+        (notes about an answer); none for an unknown type."""
+        slot_type = self._types.get(name)
+        return tuple(slot_type.texts) if slot_type is not None else ()
 
     def values(self) -> set[str]:
         """Template values the types' notes provide."""
@@ -374,7 +378,8 @@ class SlotTypeRegistry:
         *,
         packs: Mapping[str, LanguagePack] | None = None,
     ) -> Parsed:
-        """The answer ``text`` to the question ``spec``; an unknown type reads as free text."""
+        """The answer ``text`` to the question ``spec``; an unknown type reads as free text
+        (``parse_answer`` only: an ``Engine`` refuses content asking a type it lacks)."""
         text = text.strip()
         if not text:
             return NOT_AN_ANSWER

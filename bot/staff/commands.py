@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core.ports import Clock, ConversationStore, utc_now
+from bot.core.records import LeadField
 from bot.staff.reload import Reloader, ReloadOutcome
 from bot.staff.reports import lead_rows, write_csv
 from bot.staff.stats import compute, format_report
@@ -39,12 +41,19 @@ class CsvFile:
 
 
 class StaffCommands:
+    """``lead_fields``: the lead answers the CSV has columns for (None: every one found)."""
+
     def __init__(
-        self, store: ConversationStore, clock: Clock = utc_now, reloader: Reloader | None = None
+        self,
+        store: ConversationStore,
+        clock: Clock = utc_now,
+        reloader: Reloader | None = None,
+        lead_fields: Sequence[LeadField] | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.reloader = reloader
+        self.lead_fields = tuple(lead_fields) if lead_fields is not None else None
 
     def stats(self, args: str = "") -> str:
         """``/stats``, ``/stats 7`` (prospects of the last 7 days), ``/stats <campaign>``."""
@@ -61,7 +70,7 @@ class StaffCommands:
     def leads_csv(self) -> CsvFile | None:
         """Every lead as a CSV file for a spreadsheet; None when there is none yet."""
         buffer = io.StringIO()
-        count = write_csv(lead_rows(self.store), buffer)
+        count = write_csv(lead_rows(self.store, self.lead_fields), buffer)
         if not count:
             return None
         data = buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read accents right

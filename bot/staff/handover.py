@@ -210,13 +210,9 @@ class HandoverService:
         """Close every handover quiet for longer than the timeout; how many were closed."""
         now = self.now()
         closed = 0
-        for row in self.store.open_handovers():
-            try:
-                last = datetime.fromisoformat(row["last_activity"] or row["opened"])
-            except (TypeError, ValueError):
-                last = now - self.timeout
-            if now - last >= self.timeout and await self.close(
-                row["user_id"], "timeout", "timeout", timed_out=True
+        for handover in self.store.open_handovers():
+            if now - handover.last_activity >= self.timeout and await self.close(
+                handover.user_id, "timeout", "timeout", timed_out=True
             ):
                 closed += 1
         return closed

@@ -17,8 +17,10 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from bot.base.money import Money
+from bot.content.templates import format_money
 from bot.core.ports import ConversationStore, DeliveryError, MessageRef, OutboundSender, StaffAction
-from bot.core.records import LeadRecord, OutboxItem
+from bot.core.records import LeadField, LeadRecord, OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +36,22 @@ class HandoverOpener(Protocol):
 
 
 class LeadNotes:
+    """``lead_fields``: which of a lead's other answers the notes show, with their labels (the
+    plug-ins', ``bot.app.lead_fields``); None shows every answer by its slot name."""
+
     def __init__(
         self,
         store: ConversationStore,
         sender: OutboundSender,
         staff_ids: Sequence[int],
         handover: HandoverOpener | None = None,
+        lead_fields: Sequence[LeadField] | None = None,
     ) -> None:
         self.store = store
         self.sender = sender
         self.staff_ids = tuple(staff_ids)
         self.handover = handover
+        self.lead_fields = tuple(lead_fields) if lead_fields is not None else None
         self._lock = asyncio.Lock()  # two chats finishing together must not send a row twice
 
     async def deliver(self) -> int:
@@ -76,7 +83,7 @@ class LeadNotes:
 
     async def _to_staff(self, item: OutboxItem, row_id: int) -> bool:
         hook = self.handover if item.kind == "human" else None
-        summary = note_html(item, self.sender.prospect_link)
+        summary = note_html(item, self.sender.prospect_link, self.lead_fields)
         text = (
             f"{summary}\n\n{self.sender.reply_hint}" if hook and self.sender.reply_hint else summary
         )
@@ -121,11 +128,14 @@ _RECENT_MAX = 200  # characters per quoted message
 
 
 def note_html(
-    item: OutboxItem | Mapping[str, Any], link: Callable[[str], str] = html.escape
+    item: OutboxItem | Mapping[str, Any],
+    link: Callable[[str], str] = html.escape,
+    fields: Sequence[LeadField] | None = None,
 ) -> str:
     """A short HTML note for the agency's staff; every value the prospect typed is escaped.
 
-    ``link`` names the prospect (a front-end's link to their chat)."""
+    ``link`` names the prospect (a front-end's link to their chat); ``fields`` are the lead's
+    other answers to show, labelled (None: every one, by its slot name)."""
     if not isinstance(item, OutboxItem):
         item = OutboxItem.from_json(item)
     lead = item.lead or LeadRecord(kind="")
@@ -136,7 +146,7 @@ def note_html(
             lines.append(f"<b>{label}:</b> {html.escape(str(value))}")
     if item.lead is not None:
         lines.append(f"<b>Consent:</b> {'yes' if lead.consent else 'no'}")
-    lines.extend(_numbers(lead.data))
+    lines.extend(_answers(lead, fields))
     lines.append(f"<b>Source:</b> {html.escape(item.source) if item.source else '—'}")
     if item.user_id:
         lines.append(f"<b>Chat:</b> {link(item.user_id)}")
@@ -147,22 +157,35 @@ def note_html(
     return "\n".join(lines)
 
 
-def _numbers(data: Mapping[str, Any]) -> list[str]:
-    """The prospect's own numbers and the projection they saw, when they ran one."""
-    parts = [
-        f"{label} {data[key]}"
-        for key, label in (
-            ("current_followers", "followers now"),
-            ("target_followers", "target"),
-            ("budget", "ads €/month"),
-            ("posts_per_week", "posts/week"),
-        )
-        if data.get(key) is not None
-    ]
-    lines = [f"<b>Numbers:</b> {html.escape(', '.join(parts))}"] if parts else []
-    if data.get("projection_summary"):
-        lines.append(f"<b>Projection:</b> {html.escape(str(data['projection_summary']))}")
+def _answers(lead: LeadRecord, fields: Sequence[LeadField] | None) -> list[str]:
+    """The lead's other answers (a plug-in's numbers, its projection): those of ``fields`` on
+    one line, each after its label, and those marked ``own_line`` on lines of their own."""
+    data = lead.data
+    if fields is None:
+        fields = [LeadField(str(key), str(key)) for key in data]
+    shown = [(f, answer_text(data[f.slot], lead.lang)) for f in fields if f.slot in data]
+    shown = [(f, text) for f, text in shown if text]
+    inline = [f"{f.label} {text}" for f, text in shown if not f.own_line]
+    lines = [f"<b>Answers:</b> {html.escape(', '.join(inline))}"] if inline else []
+    lines.extend(
+        f"<b>{html.escape(f.label)}:</b> {html.escape(text)}" for f, text in shown if f.own_line
+    )
     return lines
+
+
+def answer_text(value: Any, lang: str | None) -> str:
+    """One answer as staff read it: money in the prospect's language («€ 100/month»), yes/no,
+    numbers as typed (no thousands separators), anything else as text; "" for nothing."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Money):
+        period = f"/{value.period.replace('_', ' ')}" if value.period else ""
+        return format_money(value, lang or "") + period
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def _shorten(text: str) -> str:

@@ -1,13 +1,20 @@
-"""Lead lists for the agency: a readable table in the terminal, or CSV for a spreadsheet."""
+"""Lead lists for the agency: a readable table in the terminal, or CSV for a spreadsheet.
+
+The columns are a lead's own (``LEAD_COLUMNS``) then its other answers: those of the
+plug-ins' ``lead_fields`` (``bot.app.lead_fields``), one column each (``LeadField.header``), or,
+without them, every answer any lead has, under its slot's name.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.core.ports import ConversationStore as Store
+from bot.core.records import LeadField
+from bot.staff.outbox import answer_text
 
 LEAD_COLUMNS = (
     "id",
@@ -21,24 +28,31 @@ LEAD_COLUMNS = (
     "consent",
     "lang",
     "source",
-    "projection",
 )
 
 
-def lead_rows(store: Store) -> list[dict[str, Any]]:
+def lead_rows(store: Store, fields: Sequence[LeadField] | None = None) -> list[dict[str, Any]]:
+    """One dict a lead, every one with the same keys: ``LEAD_COLUMNS`` then the answers'."""
+    leads = store.leads()
+    if fields is None:
+        fields = [
+            LeadField(str(k), str(k)) for k in dict.fromkeys(k for x in leads for k in x.data)
+        ]
+    columns = {f.header: f.slot for f in fields if f.header not in LEAD_COLUMNS}
     rows = []
-    for lead in store.leads():
-        row: dict[str, Any] = {
-            col: getattr(lead, col) for col in LEAD_COLUMNS if col != "projection"
-        }
+    for lead in leads:
+        row: dict[str, Any] = {col: getattr(lead, col) for col in LEAD_COLUMNS}
         row["consent"] = int(lead.consent)
-        row["projection"] = lead.data.get("projection_summary")
+        for header, slot in columns.items():
+            row[header] = answer_text(lead.data.get(slot), lead.lang) or None
         rows.append(row)
     return rows
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=list(LEAD_COLUMNS), extrasaction="ignore")
+    rows = list(rows)
+    fieldnames = list(rows[0]) if rows else list(LEAD_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=fieldnames, extrasaction="ignore")
     writer.writeheader()
     count = 0
     for row in rows:
@@ -65,6 +79,6 @@ def format_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def export(store: Store, path: Path) -> int:
+def export(store: Store, path: Path, fields: Sequence[LeadField] | None = None) -> int:
     with path.open("w", newline="", encoding="utf-8") as out:
-        return write_csv(lead_rows(store), out)
+        return write_csv(lead_rows(store, fields), out)

@@ -15,11 +15,15 @@ Rules for whoever adds one:
 * a database recording a migration this code does not know comes from a newer version of the
   bot: the store refuses to open it (``SchemaTooNew``) rather than write to a schema it does not
   understand.
+
+The ``migrations`` table is the one record of a file's schema version. Version 1's
+``meta.schema_version`` row (always '1') is retired by ``0004_retire_schema_version``; the
+``meta`` table itself stays, empty, for the files that have it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -257,6 +261,13 @@ def users_first_seen_index(db: sqlite_utils.Database) -> None:
     db.table("users").create_index(["first_seen"], if_not_exists=True)
 
 
+@migrations(name="0004_retire_schema_version")
+def retire_schema_version(db: sqlite_utils.Database) -> None:
+    """``meta.schema_version`` said '1' whatever was applied after: the ``migrations`` table is
+    the one record of the version, so the row goes (the ``meta`` table stays)."""
+    db.execute("delete from meta where key = 'schema_version'")
+
+
 def migrate(
     db: sqlite_utils.Database,
     now: Callable[[], datetime] | None = None,
@@ -264,7 +275,3 @@ def migrate(
 ) -> list[str]:
     """Bring ``db`` up to date; the names of the migrations applied now."""
     return (chosen or migrations).apply(db, now)
-
-
-def applied_names(db: sqlite_utils.Database) -> Sequence[str]:
-    return [name for name, _ in migrations.applied(db)]

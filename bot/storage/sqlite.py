@@ -8,6 +8,7 @@ leaves either the whole turn or none of it, so nobody loses their place and no l
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -17,14 +18,23 @@ from typing import Any
 import sqlite_utils
 
 from bot.base.money import Money
-from bot.core.records import NO_SOURCE, Funnel, LeadRecord, OutboxItem
+from bot.core.records import (
+    NO_SOURCE,
+    Event,
+    Funnel,
+    Handover,
+    LeadRecord,
+    OutboxItem,
+    TranscriptLine,
+    money_hook,
+)
 from bot.core.state import Conversation, TurnRecord
-from bot.storage.migrations import V1_TABLES, migrate
 from bot.storage.migrations import SchemaTooNew as SchemaTooNew  # what opening may raise
+from bot.storage.migrations import migrate
 
 # The schema is built and upgraded by ``bot.storage.migrations`` (ordered, named, recorded in
-# the file's ``migrations`` table); ``TABLES`` is version 1's, kept for readers of this module.
-TABLES = V1_TABLES
+# the file's ``migrations`` table, the one record of the schema's version).
+log = logging.getLogger("bot.storage")
 
 LEAD_COLUMNS = (
     "user_id",
@@ -51,20 +61,16 @@ def _int_list(raw: Any) -> list[int]:
 
 
 def _json_value(value: Any) -> Any:
-    """Slot values JSON does not know: a ``Money`` as its small dict, anything else as text."""
+    """Values JSON does not know: a ``Money`` as its small dict, anything else as text."""
     if isinstance(value, Money):
         return value.to_json()
     return str(value)
 
 
-def _slot_value(obj: dict[str, Any]) -> Any:
-    """A stored ``Money`` read back (older rows hold plain numbers: they stay numbers)."""
-    if Money.is_json(obj):
-        try:
-            return Money.from_json(obj)
-        except ValueError:
-            return obj
-    return obj
+def _dumps(value: Any) -> str:
+    """The JSON of slots, lead data and outbox payloads alike: a ``Money`` keeps its amount,
+    currency and period (read back by ``bot.core.records.money_hook``)."""
+    return json.dumps(value, ensure_ascii=False, default=_json_value)
 
 
 class Store:
@@ -89,7 +95,10 @@ class Store:
         Raises:
             SchemaTooNew: a newer version of the bot has migrated this file.
         """
+        # the migrations applied now (none: it was up to date); `bot.cli` tells staff too
         self.migrated = migrate(self.db)
+        if self.migrated:
+            log.info("database %s upgraded: %s", self.path, ", ".join(self.migrated))
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -105,7 +114,7 @@ class Store:
             return None
         row = rows[0]
         try:
-            slots = json.loads(row["slots"] or "{}", object_hook=_slot_value)
+            slots = json.loads(row["slots"] or "{}", object_hook=money_hook)
         except json.JSONDecodeError:
             slots = {}
         return Conversation(
@@ -127,7 +136,7 @@ class Store:
             LeadRecord.from_json(row) for row in self.db.query("select * from leads order by id")
         ]
 
-    def events(self, user_id: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+    def events(self, user_id: str | None = None, kind: str | None = None) -> list[Event]:
         where, args = [], []
         if user_id is not None:
             where.append("user_id = ?")
@@ -136,18 +145,20 @@ class Store:
             where.append("kind = ?")
             args.append(kind)
         sql = "select * from events" + (" where " + " and ".join(where) if where else "")
-        return list(self.db.query(sql + " order by id", args))
+        return [Event.from_row(row) for row in self.db.query(sql + " order by id", args)]
 
-    def transcript(self, user_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    def transcript(self, user_id: str, limit: int = 50) -> list[TranscriptLine]:
         rows = list(
             self.db.query(
-                "select * from transcript where user_id = ? order by id desc limit ?",
+                "select at, direction, text from transcript where user_id = ? "
+                "order by id desc limit ?",
                 [user_id, limit],
             )
         )
-        return rows[::-1]
+        return [TranscriptLine.from_row(row) for row in reversed(rows)]
 
     def iter_users(self) -> Iterator[dict[str, Any]]:
+        """Rows of ``users`` as dicts keyed by column, oldest first, for an export."""
         yield from self.db.query("select * from users order by first_seen")
 
     # -- writing -------------------------------------------------------------------------------
@@ -175,7 +186,7 @@ class Store:
                     conv.user_id,
                     conv.dialog,
                     conv.state,
-                    json.dumps(conv.slots, ensure_ascii=False, default=_json_value),
+                    _dumps(conv.slots),
                     conv.step,
                     conv.tries,
                     int(conv.lang_locked),
@@ -215,7 +226,7 @@ class Store:
                     "source": conv.source,
                     "lang": conv.lang,
                     "kind": lead.kind,
-                    "data": json.dumps(lead.data, ensure_ascii=False, default=str),
+                    "data": _dumps(lead.data),
                     "status": lead.status,
                 }
                 lead_ids[id(lead)] = int(
@@ -234,12 +245,8 @@ class Store:
                         now,
                         conv.user_id,
                         item.kind,
-                        json.dumps(
-                            # the agency's note points at its lead, so "handled" can be marked
-                            self._outbox_payload(item, lead_ids, first_lead),
-                            ensure_ascii=False,
-                            default=str,
-                        ),
+                        # the agency's note points at its lead, so "handled" can be marked
+                        _dumps(self._outbox_payload(item, lead_ids, first_lead, conv.lang)),
                     )
                     for item in turn.outbox
                 ],
@@ -247,13 +254,14 @@ class Store:
 
     @staticmethod
     def _outbox_payload(
-        item: OutboxItem, lead_ids: dict[int, int], first_lead: int | None
+        item: OutboxItem, lead_ids: dict[int, int], first_lead: int | None, lang: str | None
     ) -> dict[str, Any]:
         payload = item.to_json()
         if item.lead_id is None:
             payload["lead_id"] = lead_ids.get(id(item.lead), first_lead)
         if item.lead is not None and payload["lead"] is not None:
             payload["lead"].setdefault("id", payload["lead_id"])
+            payload["lead"].setdefault("lang", lang)  # as its row has it: money is shown in it
         return payload
 
     def forget(self, user_id: str) -> None:
@@ -336,12 +344,16 @@ class Store:
             self._link(user_id, at, messages)
         return handover_id
 
-    def handover(self, user_id: str) -> dict[str, Any] | None:
+    def handover(self, user_id: str) -> Handover | None:
         """The prospect's open handover, if a person is talking to them now."""
-        return self._open_handover(user_id)
+        row = self._open_handover(user_id)
+        return Handover.from_row(row) if row is not None else None
 
-    def open_handovers(self) -> list[dict[str, Any]]:
-        return list(self.db.query("select * from handovers where closed is null order by id"))
+    def open_handovers(self) -> list[Handover]:
+        return [
+            Handover.from_row(row)
+            for row in self.db.query("select * from handovers where closed is null order by id")
+        ]
 
     def handover_user(self, chat_id: int, message_id: int) -> str | None:
         """The prospect an admin's message is about (open handover or not)."""
@@ -374,7 +386,7 @@ class Store:
             )
         return True
 
-    def close_handover(self, user_id: str, now: datetime, by: str) -> dict[str, Any] | None:
+    def close_handover(self, user_id: str, now: datetime, by: str) -> Handover | None:
         """Close the open handover; the closed row, or None if it was not open (closed twice)."""
         at = now.isoformat()
         with self._lock, self.db.atomic():
@@ -386,7 +398,7 @@ class Store:
                 [at, by[:64], int(row["id"])],
             )
             self._event(user_id, at, "handover_closed", by[:64])
-        return {**row, "closed": at, "closed_by": by[:64]}
+        return Handover.from_row({**row, "closed": at, "closed_by": by[:64]})
 
     def _open_handover(self, user_id: str) -> dict[str, Any] | None:
         rows = list(

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.understanding.entities import Entities, extract_entities
 from bot.understanding.intents import IntentSet, Matcher
+from bot.understanding.lang import NLU_LANGUAGES
 from bot.understanding.language import detect_language
 
 
@@ -39,7 +40,12 @@ class Analysis:
 
 
 class Understanding:
-    """Language, intent and entities of free text, built once from the intents file."""
+    """Language, intent and entities of free text, built once from the intents file.
+
+    ``languages`` are those ``detect_language`` can tell apart (``NLU_LANGUAGES``).
+    """
+
+    languages: frozenset[str] = frozenset(NLU_LANGUAGES)
 
     def __init__(self, intents: IntentSet, threshold: float | None = None) -> None:
         self.intents = intents

@@ -41,6 +41,7 @@ from bot.adapters.telegram.staff import StaffDesk
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.messages import Input, Reply, TurnResult
+from bot.core.records import LeadField
 from bot.staff.commands import StaffCommands
 from bot.staff.handover import HandoverService
 from bot.staff.outbox import LeadNotes
@@ -99,7 +100,10 @@ def clean_text(text: str) -> str:
 
 
 class TelegramBot:
-    """Handlers, sending and admin delivery around one ``Engine``; ``build()`` gives the app."""
+    """Handlers, sending and admin delivery around one ``Engine``; ``build()`` gives the app.
+
+    ``lead_fields``: the lead answers the staff's notes and CSV show, labelled (the plug-ins',
+    ``bot.app.lead_fields``); None shows every answer by its slot name."""
 
     def __init__(
         self,
@@ -113,6 +117,7 @@ class TelegramBot:
         max_concurrent_updates: int = 256,
         remembered_chats: int = 10_000,
         background: bool = False,
+        lead_fields: Sequence[LeadField] | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
@@ -130,11 +135,11 @@ class TelegramBot:
         )
         self.handovers = Handovers(self.handover_service, self.outbound, self.sender)
         self.lead_notes = LeadNotes(
-            engine.store, self.outbound, settings.admin_ids, self.handover_service
+            engine.store, self.outbound, settings.admin_ids, self.handover_service, lead_fields
         )
         self.outbox = AdminOutbox(self.lead_notes, self.outbound, self.sender)
         self.staff = StaffDesk(
-            StaffCommands(engine.store, engine.clock),
+            StaffCommands(engine.store, engine.clock, lead_fields=lead_fields),
             self.sender,
             settings.admin_ids,
             self.handovers,
