@@ -42,10 +42,8 @@ from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.messages import Input, Reply, TurnResult
 from bot.core.records import LeadField
-from bot.staff.commands import StaffCommands
-from bot.staff.handover import HandoverService
-from bot.staff.outbox import LeadNotes
 from bot.staff.reload import Prepare, Reloader
+from bot.staff.services import build_staff_services
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -124,26 +122,18 @@ class TelegramBot:
         self.sender = Sender(send_attempts, backoff)
         # the staff services (bot.staff) reach people through this; PTB's Bot joins it later
         self.outbound = TelegramOutbound(self.sender)
-        self.handover_service = HandoverService(
-            engine.store,
+        services = build_staff_services(
+            engine,
             self.outbound,
-            settings.admin_ids,
-            engine.text,
-            default_lang=engine.default_lang,
-            clock=lambda: engine.clock(),  # the engine's clock, swapped or not
-            timeout=timedelta(minutes=settings.handover_timeout_minutes),
+            staff_ids=settings.admin_ids,
+            handover_timeout=timedelta(minutes=settings.handover_timeout_minutes),
+            lead_fields=lead_fields,
         )
+        self.handover_service = services.handover
         self.handovers = Handovers(self.handover_service, self.outbound, self.sender)
-        self.lead_notes = LeadNotes(
-            engine.store, self.outbound, settings.admin_ids, self.handover_service, lead_fields
-        )
+        self.lead_notes = services.notes
         self.outbox = AdminOutbox(self.lead_notes, self.outbound, self.sender)
-        self.staff = StaffDesk(
-            StaffCommands(engine.store, engine.clock, lead_fields=lead_fields),
-            self.sender,
-            settings.admin_ids,
-            self.handovers,
-        )
+        self.staff = StaffDesk(services.commands, self.sender, settings.admin_ids, self.handovers)
         self.reloader = Reloader(
             engine,
             settings.content_dir,
