@@ -25,6 +25,7 @@ from bot.content.loader import load_content as _load_content
 from bot.content.model import Content
 from bot.core.actions import ActionRegistry, core_actions
 from bot.core.engine import Engine, SlotFiller
+from bot.core.office_hours import OFFICE_HOURS
 from bot.core.plugins import Plugin
 from bot.core.ports import Clock, ConversationStore, Understanding, utc_now
 from bot.core.records import LeadField
@@ -125,7 +126,7 @@ def load_content(
     return _load_content(
         Path(root),
         actions=build_actions(plugins),
-        extra_files=content_files(plugins),
+        extra_files=(OFFICE_HOURS, *content_files(plugins)),
         check=check,
         languages=languages,
         packs=packs,

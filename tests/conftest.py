@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import app
+from bot.content.model import Content
 from bot.core.engine import Engine
 from bot.core.messages import Input, TurnResult
 from bot.core.ports import Understanding
@@ -23,20 +24,34 @@ def fixed_clock() -> datetime:
 
 
 _UNDERSTANDING: dict[Path, Understanding | None] = {}
+_CONTENT: dict[Path, Content] = {}
+PRISTINE = (ROOT, MINI)  # folders no test writes to: their content is read once per run
+
+
+def load_checked(root: Path) -> Content:
+    """The content of ``root`` through ``bot.app``, asserting it is valid; read once per run for
+    the shipped content and the fixture (about 0.4 s each time otherwise)."""
+    cached = _CONTENT.get(root)
+    if cached is not None:
+        return cached
+    loaded = app.load_content(root)
+    assert loaded.content is not None, loaded.problems.report()
+    if root in PRISTINE:
+        _CONTENT[root] = loaded.content
+    return loaded.content
 
 
 def build_engine(root: Path, db: Path, **kwargs: object) -> Engine:
     """The real engine as ``python -m bot`` builds it (``bot.app``), on a fresh SQLite file."""
-    loaded = app.load_content(root)
-    assert loaded.content is not None, loaded.problems.report()
+    content = load_checked(root)
     if "understanding" not in kwargs:
         # building the matcher loads lemma dictionaries (~1 s): once per content folder
         if root not in _UNDERSTANDING:
-            _UNDERSTANDING[root] = app.build_understanding(loaded.content)
+            _UNDERSTANDING[root] = app.build_understanding(content)
         kwargs["understanding"] = _UNDERSTANDING[root]
     kwargs.setdefault("files_dir", db.parent / "charts")
     return app.build_engine(
-        loaded.content,
+        content,
         app.open_store(db),
         clock=fixed_clock,
         **kwargs,  # type: ignore[arg-type]

@@ -92,12 +92,16 @@ async def test_stale_and_forged_buttons_show_the_current_step(mini_engine: Engin
     assert chat.last is not None and chat.last.state == "info"
     chat.last = old
     result = await chat.press("Plan")  # from the menu message, which has passed
-    assert chat.texts == ["That button is old.", "Some information."]
+    # the step is the last message, its keyboard still live: a notice for the tap, no message
+    assert chat.texts == [] and result.notice == "That button is old."
     assert result.state == "info"
-    for forged in ["999.0", "x", "", "1.99", "🙂" * 100, "9" * 70]:
+    await chat.say("hmm")  # something else is said: the step is no longer the last message
+    for i, forged in enumerate(["999.0", "x", "", "1.99", "🙂" * 100, "9" * 70]):
         result = await mini_engine.turn(Input("u1", button=forged))
         assert result.state == "info"
-        assert result.replies[0].text == "That button is old."
+        assert result.notice == "That button is old."
+        # the step shown again once, then the notice alone
+        assert [r.text for r in result.replies] == (["Some information."] if i == 0 else [])
 
 
 async def test_email_and_consent_save_one_lead(mini_engine: Engine) -> None:
@@ -142,7 +146,7 @@ async def test_global_commands(mini_engine: Engine) -> None:
     await chat.say("/lang")  # toggles back
     assert chat.texts[0] == "English it is."
     await chat.say("/nonsense")
-    assert chat.texts == ["Sorry?", "What next?"]
+    assert chat.texts == ["Sorry?"] and chat.buttons  # the menu's words are right above
     result = await chat.say("/restart")
     assert chat.texts[0] == "Starting again." and result.state == "menu"
 
@@ -151,7 +155,9 @@ async def test_media_and_empty_input_are_answered_politely(mini_engine: Engine) 
     chat = Chat(mini_engine)
     await chat.say("/start")
     result = await mini_engine.turn(Input("u1", media="sticker"))
-    assert [r.text for r in result.replies] == ["Text only, please.", "What next?"]
+    # the menu is still the last message: its buttons come under the answer, not its words
+    assert [r.text for r in result.replies] == ["Text only, please."]
+    assert [b.label for b in result.replies[0].buttons] == ["Plan", "Contact", "Info"]
     result = await mini_engine.turn(Input("u1", text="   "))
     assert [r.text for r in result.replies] == ["What next?"]
 
@@ -229,5 +235,6 @@ async def test_an_old_delete_confirmation_erases_nothing(mini_engine: Engine) ->
     await chat.say("Plan")  # the prospect moved on instead of confirming
     chat.last = confirm
     result = await chat.press("Yes, delete")
-    assert result.replies[0].text == "That button is old."
+    assert result.notice == "That button is old."
+    assert result.replies == []  # the question asked is still the last message
     assert mini_engine.store.load("u1") is not None

@@ -60,6 +60,8 @@ def test_every_state_and_every_move_is_drawn(content: Content, dialog: str, lang
     words = WORDS[lang]
 
     def node(target: Target) -> str:
+        if target.move is not None:  # "back" / "resume": one box each
+            return diagram.ids[f"@{target.move}"]
         other, state = target.resolve(dialog)
         ref = state if other == dialog else f"{other}.{state}"
         return diagram.ids[ref]
@@ -104,7 +106,7 @@ def test_labels_are_in_the_chosen_language(content: Content) -> None:
     assert "title: Dialogo main" in italian
     assert "menu · What would you like to know?" in english
     assert "menu --> growth_honest: 📈 How fast will we grow?" in english
-    assert "lead_name --> menu: gives up" in english
+    assert "lead_name --> gave_up: gives up" in english  # main.yaml's `give_up:`
     assert "What would you like" not in italian and "Cosa vuoi" not in english
 
 

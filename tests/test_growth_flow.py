@@ -62,7 +62,7 @@ async def test_lead_after_projection_carries_it_to_the_agency(
     await chat.say("/start")
     await chat.say(QUESTIONS["it"])
     await chat.say("3")
-    await chat.press(chat.buttons[3])  # leave your contacts
+    await chat.press(chat.buttons[2])  # leave your contacts
     await chat.press_index(0)
     await chat.say("Giulia")
     await chat.say("Pasticceria")

@@ -245,12 +245,12 @@ async def test_dollars_are_not_taken_as_euros(engine: Engine, lang: str) -> None
     assert result.state == "ask_posts" and result.slots["budget"] == Money(250, "EUR", "month")
 
 
-@pytest.mark.parametrize("answer", ["meno cento", "-100"])
+@pytest.mark.parametrize("answer", ["meno cento", "-100", "€ -300", "-€300"])
 async def test_negative_budget_is_refused(engine: Engine, answer: str) -> None:
     chat = await _at_budget_question(engine, "it", f"neg-{answer}")
     result = await chat.say(answer)
     assert result.state == "ask_budget" and "budget" not in result.slots
-    assert chat.texts[0].startswith("Scrivi una cifra in euro al mese")
+    assert chat.texts[0].startswith("Un budget sotto zero non esiste")  # the retry says why
 
 
 async def test_a_yearly_budget_in_a_growth_question_is_said_back_too(engine: Engine) -> None:
@@ -461,8 +461,16 @@ def test_registry_answers_what_the_content_layer_asks() -> None:
     assert registry.accepts_buttons("money")
     assert registry.retry_key("email") == "common.retry.email"
     assert "`number`" in registry.suggestion("numbr")
-    assert registry.texts("money") == ("common.money.converted", "common.money.other_currency")
-    assert registry.texts("email") == () and registry.texts("postcode") == ()
+    assert registry.texts("money") == (
+        "common.money.converted",
+        "common.money.other_currency",
+        "common.money.range",
+        "common.money.negative",
+    )
+    assert registry.takes_period("money") and registry.takes_period("number")
+    assert not registry.takes_period("choice") and not registry.takes_period("postcode")
+    assert registry.texts("text") == () and registry.texts("postcode") == ()
+    assert registry.texts("email") == ("common.which.email",)  # two addresses: which one?
     assert {"money_said", "money_counted"} <= registry.values()
 
 
@@ -537,7 +545,7 @@ async def test_a_yearly_budget_stays_money_in_the_lead_and_the_staff_note(engine
     chat = await _at_budget_question(engine, "it", "lead-it")
     await chat.say("1200 euro all'anno")
     await chat.say("3")
-    await chat.press_index(3)  # leave your contacts
+    await chat.press_index(2)  # leave your contacts
     await chat.press_index(0)  # let's start
     await chat.say("Giulia")
     await chat.say("Pasticceria")

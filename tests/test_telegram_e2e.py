@@ -307,10 +307,14 @@ async def test_stale_and_forged_buttons_are_answered_and_reshow_the_current_step
     await h.handled(stale, forged)
 
     assert h.state(ANN) == "growth_honest"
-    assert len(h.fake.calls_to("answerCallbackQuery")) == 3
+    answers = h.fake.calls_to("answerCallbackQuery")
+    assert len(answers) == 3
+    # the old taps are told so in their pop-up; the real one gets a plain answer
+    assert [bool(c.params.get("text")) for c in answers] == [False, True, True]
     assert len(h.fake.calls_to("editMessageText")) == 1  # only the real choice got its ✓
-    replies = h.fake.sent(ANN)[before:]
-    assert replies and replies[-1].buttons  # the current step, shown again with its keyboard
+    # the current step is the last message, its keyboard still live: nothing sent again
+    assert h.fake.sent(ANN)[before:] == []
+    assert h.last_keyboard(ANN).buttons
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

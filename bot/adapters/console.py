@@ -53,6 +53,9 @@ class ConsoleChat:
 
     async def send(self, line: str, echo: Callable[[str], None]) -> None:
         result = await self.engine.turn(self.to_input(line))
+        if result.notice:  # on Telegram, the pop-up of the tap
+            echo(click.style(f"({result.notice})", dim=True))
+            echo("")
         for reply in result.replies:
             echo(format_reply(reply))
             echo("")

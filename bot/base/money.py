@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal, get_args
 
-__all__ = ["DAYS", "PERIODS", "Money", "Period"]
+__all__ = ["DAYS", "PERIODS", "Money", "Period", "per_period"]
 
 Period = Literal["day", "week", "fortnight", "month", "quarter", "half_year", "year"]
 PERIODS: tuple[str, ...] = get_args(Period)
@@ -41,6 +41,20 @@ DAYS: dict[str, Decimal] = {
     "year": Decimal("365.25"),
 }
 CENT = Decimal("0.01")
+
+
+def per_period(amount: Decimal, said: str, wanted: str) -> Decimal:
+    """``amount`` per ``said`` period as an amount per ``wanted`` one, unrounded (3 a month is
+    about 0.69 a week): the one place period lengths (``DAYS``) turn into factors, for money
+    (``Money.per``) and for counts ("posts per week").
+
+    Raises:
+        ValueError: either period is not one of ``PERIODS``.
+    """
+    for period in (said, wanted):
+        if period not in DAYS:
+            raise ValueError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
+    return amount if said == wanted else amount * DAYS[wanted] / DAYS[said]
 
 
 def _decimal(value: Any) -> Decimal:
@@ -93,7 +107,7 @@ class Money:
             raise ValueError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
         if self.period is None or self.period == period:
             return self
-        amount = self.amount * DAYS[period] / DAYS[self.period]
+        amount = per_period(self.amount, self.period, period)
         return Money(amount.quantize(CENT, rounding=ROUND_HALF_UP), self.currency, period)
 
     def rounded(self, places: int = 0) -> Money:

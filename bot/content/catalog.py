@@ -47,9 +47,18 @@ class SlotTypeCatalog(Protocol):
         """Whether the question lists ``options:`` (a choice)."""
         ...
 
+    def takes_period(self, name: str) -> bool:
+        """Whether the question may say the period it counts in (``per: week``)."""
+        ...
+
     def accepts_buttons(self, name: str) -> bool:
         """Whether a state asking it may also have its own ``buttons:`` (not when the
         question's own answers are the buttons: choice, yes/no)."""
+        ...
+
+    def free_text(self, name: str) -> bool:
+        """Whether any short text fits (text, name): such a question cannot be answered along
+        with a choice (``fills:``), since every answer would fit it."""
         ...
 
     def retry_key(self, name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.base.money import PERIODS
 from bot.base.problems import Pos, Problems, did_you_mean
 from bot.base.yamlpos import Source, is_list, is_mapping
 from bot.content.catalog import SlotTypeCatalog
@@ -18,16 +19,28 @@ from bot.content.model import (
     Target,
     TextRef,
 )
+from bot.understanding.text import fold_accents
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TARGET = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
 KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
 
-DIALOG_KEYS = ("id", "start", "menu", "states", "description")
-STATE_KEYS = ("say", "buttons", "ask", "next", "when", "do", "on_give_up", "return", "note")
+DIALOG_KEYS = ("id", "start", "menu", "give_up", "states", "description")
+STATE_KEYS = (
+    "say",
+    "buttons",
+    "ask",
+    "next",
+    "when",
+    "do",
+    "forget",
+    "on_give_up",
+    "return",
+    "note",
+)
 BUTTON_KEYS = ("text", "go")
-ASK_KEYS = ("slot", "type", "retry", "tries", "options", "min", "max")
-OPTION_KEYS = ("value", "text")
+ASK_KEYS = ("slot", "type", "retry", "tries", "options", "min", "max", "per")
+OPTION_KEYS = ("value", "text", "fills", "aliases")
 BRANCH_KEYS = ("if", "go")
 
 
@@ -115,6 +128,7 @@ def read_dialog(
     if "start" not in data:
         problems.add(src.top(), "the dialog has no `start:`", "add `start: <first state>`")
     menu = r.target(data, "menu", "the dialog") if "menu" in data else None
+    give_up = r.target(data, "give_up", "the dialog") if "give_up" in data else None
     states: dict[str, StateSpec] = {}
     raw_states = data.get("states")
     if not is_mapping(raw_states) or not raw_states:
@@ -129,7 +143,7 @@ def read_dialog(
                 states[state.name] = state
     if start is None:
         return None
-    return Dialog(dialog_id, src.name, src.top(), start, menu, states)
+    return Dialog(dialog_id, src.name, src.top(), start, menu, states, give_up=give_up)
 
 
 def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | None:
@@ -232,6 +246,20 @@ def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | Non
                 actions.append((item.strip(), apos))
             else:
                 problems.add(apos, f"`do` of {what} must name an action, like `save_lead`")
+    forget: list[tuple[str, Pos]] = []
+    if "forget" in body:
+        raw = body["forget"]
+        items = list(raw) if is_list(raw) else [raw]
+        for i, item in enumerate(items):
+            fpos = src.at_item(raw, i) if is_list(raw) else src.at_value(body, "forget")
+            if isinstance(item, str) and NAME.match(item.strip()):
+                forget.append((item.strip(), fpos))
+            else:
+                problems.add(
+                    fpos,
+                    f"`forget` of {what} must name slots",
+                    "write the slot names in square brackets, like `forget: [budget, platform]`",
+                )
     if next_ and when:
         problems.add(
             src.at_key(body, "when"),
@@ -255,6 +283,7 @@ def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | Non
         when=tuple(when),
         do=tuple(actions),
         on_give_up=give_up,
+        forget=tuple(forget),
     )
 
 
@@ -316,6 +345,9 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
                 "list them as `- value: instagram` + `text: platforms.instagram`",
             )
         else:
+            taken = {
+                _folded(str(o.get("value"))): str(o.get("value")) for o in opts if is_mapping(o)
+            }
             for i, item in enumerate(opts):
                 opos = src.at_item(opts, i)
                 if not is_mapping(item) or "value" not in item or "text" not in item:
@@ -324,10 +356,23 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
                 r.check_keys(item, OPTION_KEYS, f"an option of {what}")
                 value = r.string(item, "value", "an option")
                 text = r.text_ref(item, "text", "an option")
+                fills = r.string(item, "fills", "an option") if "fills" in item else None
+                if fills is not None and not NAME.match(fills):
+                    problems.add(
+                        src.at_value(item, "fills"),
+                        f"`fills: {fills}` must name a slot",
+                        "write the slot of the question this option leads to, like `fills: email`",
+                    )
+                    fills = None
+                aliases = read_aliases(r, item, what, taken) if "aliases" in item else ()
                 if value and text:
-                    options.append(Option(value, text, opos))
+                    fpos = src.at_value(item, "fills") if fills else None
+                    options.append(
+                        Option(value, text, opos, fills=fills, fills_pos=fpos, aliases=aliases)
+                    )
     elif "options" in raw:
         problems.add(src.at_key(raw, "options"), "`options` only make sense with `type: choice`")
+    per = read_per(r, raw, kind, what) if "per" in raw else None
     if slot is None or kind is None:
         return None
     return AskSpec(
@@ -339,4 +384,65 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
         options=tuple(options),
         minimum=bounds["min"],
         maximum=bounds["max"],
+        per=per,
     )
+
+
+def _folded(word: str) -> str:
+    return " ".join(fold_accents(word.strip().lower()).split())
+
+
+def read_aliases(r: _Reader, item: Any, what: str, taken: dict[str, str]) -> tuple[str, ...]:
+    """An option's ``aliases:`` (a word or a list of words); ``taken`` maps the words already
+    answering an option of the same question (values, earlier aliases) to that option."""
+    src, problems = r.src, r.problems
+    raw = item["aliases"]
+    value = str(item.get("value"))
+    items = list(raw) if is_list(raw) else [raw]
+    found: list[str] = []
+    for i, alias in enumerate(items):
+        pos = src.at_item(raw, i) if is_list(raw) else src.at_value(item, "aliases")
+        if isinstance(alias, bool) or not isinstance(alias, (str, int)) or not str(alias).strip():
+            problems.add(
+                pos,
+                f"every alias of the option `{value}` in {what} must be a word",
+                "list them in square brackets, like `aliases: [ig, insta]`",
+            )
+            continue
+        key = _folded(str(alias))
+        owner = taken.get(key)
+        if owner is not None and owner != value:
+            problems.add(
+                pos,
+                f"`{alias}` would answer two options of {what}: `{owner}` and `{value}`",
+                f"keep it under one option only (it already means `{owner}`)",
+            )
+            continue
+        taken[key] = value
+        found.append(str(alias).strip())
+    return tuple(found)
+
+
+def read_per(r: _Reader, raw: Any, kind: str | None, what: str) -> str | None:
+    """``per:``, the period a number or money question counts in; one of ``PERIODS``."""
+    src, problems = r.src, r.problems
+    per = raw["per"]
+    pos = src.at_value(raw, "per")
+    types = r.slot_types
+    if kind is not None and types is not None and not types.takes_period(kind):
+        problems.add(
+            src.at_key(raw, "per"),
+            f"`per` in {what} only makes sense for a number or an amount of money",
+            f"remove `per:`, or ask `type: number` or `type: money` instead of `{kind}`",
+        )
+        return None
+    if not isinstance(per, str) or per.strip() not in PERIODS:
+        allowed = ", ".join(PERIODS)
+        hint = did_you_mean(str(per), PERIODS) if isinstance(per, str) else None
+        problems.add(
+            pos,
+            f"`per: {per}` in {what} is not a period",
+            (hint + "; " if hint else "") + f"use one of: {allowed}",
+        )
+        return None
+    return per.strip()

@@ -39,6 +39,9 @@ class DialogMachine:
         external: set[str] = set()
 
         def dest(target: Target) -> str:
+            if target.move is not None:  # "back"/"resume": a placeholder the engine follows
+                external.add(target.move)
+                return target.move
             other, state = target.resolve(dialog.id)
             if other == dialog.id:
                 return state

@@ -17,12 +17,26 @@ class TextRef:
     pos: Pos
 
 
+BACK = "back"
+RESUME = "resume"
+MOVES = (BACK, RESUME)
+"""Targets that are places in the prospect's own conversation rather than states: ``back``, the
+question asked before the current one; ``resume``, the question left unfinished. A button that
+leads to one is shown only when there is somewhere to go."""
+
+
 @dataclass(frozen=True)
 class Target:
-    """Where a move leads: a state of the same dialog, or ``dialog.state`` in another one."""
+    """Where a move leads: a state of the same dialog, or ``dialog.state`` in another one, or
+    one of ``MOVES``."""
 
     ref: str
     pos: Pos
+
+    @property
+    def move(self) -> str | None:
+        """``back`` or ``resume`` when the target is one of ``MOVES``, else None."""
+        return self.ref if self.ref in MOVES else None
 
     def resolve(self, dialog: str) -> tuple[str, str]:
         if "." in self.ref:
@@ -45,6 +59,12 @@ class Option:
     value: str
     text: TextRef
     pos: Pos
+    # other words a prospect may type for it ("ig", "insta"), compared folded
+    aliases: tuple[str, ...] = ()
+    # the slot a typed answer may fill along with this option: "mario@x.it" typed at "email,
+    # phone or Telegram?" is the option `email` and the answer to the question asking `email`
+    fills: str | None = None
+    fills_pos: Pos | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +77,9 @@ class AskSpec:
     options: tuple[Option, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    # the period a number or money question counts in ("week": posts a week); an answer said
+    # per another period is converted (money: per month when unsaid)
+    per: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +105,8 @@ class StateSpec:
     # reached by a typed question mid-flow: go back to the earlier step (True) or stay (False);
     # None lets the shape decide (a question or an action stays, a plain answer returns)
     returns: bool | None = None
+    # slots forgotten on entering, before ``do`` ("start the projection afresh")
+    forget: tuple[tuple[str, Pos], ...] = ()
 
     @property
     def waits(self) -> bool:
@@ -105,6 +130,8 @@ class Dialog:
     start: Target
     menu: Target | None
     states: dict[str, StateSpec] = field(default_factory=dict)
+    # where a question given up on leads when it has no ``on_give_up`` (main dialog; else menu)
+    give_up: Target | None = None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from jinja2 import TemplateSyntaxError
 
 from bot.base.problems import Pos, Problems, did_you_mean
 from bot.content.catalog import ActionCatalog, SlotTypeCatalog
-from bot.content.model import Content, StateSpec, Target, TextRef
+from bot.content.model import MOVES, Content, StateSpec, Target, TextRef
 from bot.content.templates import Renderer
 
 # Texts the engine itself says; every language must have them.
@@ -33,6 +33,11 @@ BUILTIN_TEXTS = (
     "common.deleted",
     "common.delete_cancelled",
     "common.flow_changed",
+    "common.ack.thanks",
+    "common.ack.ok",
+    "common.left",
+    "common.no_back",
+    "common.you_said",
     *(f"handover.{k}" for k in ("from_team", "closed", "timed_out", "paused")),
     "telegram.group_notice",
     "telegram.flood",
@@ -42,7 +47,7 @@ BUILTIN_TEXTS = (
     ),
 )  # and, once a question asks a type, that type's texts (``_check_type_texts``)
 # Values every template may use without a state providing them.
-BUILTIN_VALUES = {"first_name", "lang", "tries_left", "source", "bot_username"}
+BUILTIN_VALUES = {"first_name", "lang", "tries_left", "source", "bot_username", "previous"}
 
 
 def validate(
@@ -52,6 +57,7 @@ def validate(
     ``slot_types`` the answer types questions may have."""
     _check_targets(content, problems)
     _check_states(content, problems, actions, slot_types)
+    _check_option_fills(content, problems, slot_types)
     _check_reachable(content, problems)
     provided = _slots_and_values(content, actions) | slot_types.values()
     _check_texts(content, problems, provided)
@@ -75,6 +81,8 @@ def _all_states(content: Content) -> Iterable[tuple[str, StateSpec]]:
 def _resolve(
     content: Content, dialog: str, target: Target, problems: Problems, what: str
 ) -> tuple[str, str] | None:
+    if target.move is not None:  # "back" / "resume": a place in the prospect's conversation
+        return None
     other, state = target.resolve(dialog)
     if other not in content.dialogs:
         problems.add(
@@ -96,9 +104,33 @@ def _resolve(
 
 def _check_targets(content: Content, problems: Problems) -> None:
     for dialog in content.dialogs.values():
-        _resolve(content, dialog.id, dialog.start, problems, "`start`")
-        if dialog.menu is not None:
-            _resolve(content, dialog.id, dialog.menu, problems, "`menu`")
+        for key, fixed in (
+            ("start", dialog.start),
+            ("menu", dialog.menu),
+            ("give_up", dialog.give_up),
+        ):
+            if fixed is None:
+                continue
+            if fixed.move is not None:
+                problems.add(
+                    fixed.pos,
+                    f"`{key}` of the dialog cannot be `{fixed.ref}`",
+                    f"name a state; `{fixed.ref}` is only for buttons and moves inside states",
+                )
+                continue
+            _resolve(content, dialog.id, fixed, problems, f"`{key}`")
+        for name in dialog.states:
+            if name in MOVES:
+                problems.add(
+                    dialog.states[name].pos,
+                    f"`{name}` cannot be a state name: `go: {name}` means "
+                    + (
+                        "the previous question"
+                        if name == "back"
+                        else "the question left unfinished"
+                    ),
+                    f"call the state something else, like `{name}_step`",
+                )
         for state in dialog.states.values():
             for button in state.buttons:
                 _resolve(content, dialog.id, button.go, problems, "a button")
@@ -114,6 +146,7 @@ def _check_states(
     content: Content, problems: Problems, actions: ActionCatalog, slot_types: SlotTypeCatalog
 ) -> None:
     asked_as: dict[str, tuple[str, Pos]] = {}
+    asked = {s.ask.slot for _d, s in _all_states(content) if s.ask is not None}
     for _dialog, state in _all_states(content):
         where = f"state `{state.name}`"
         if not state.waits and state.next is None and not state.when:
@@ -166,6 +199,14 @@ def _check_states(
         for name, pos in state.do:
             if actions.get(name) is None:
                 problems.add(pos, f"unknown action `{name}`", actions.suggestion(name))
+        for name, pos in state.forget:
+            if name not in asked:
+                problems.add(
+                    pos,
+                    f"`forget` of {where} names `{name}`, which no question asks",
+                    did_you_mean(name, asked) or "name a slot that an `ask:` fills",
+                    severity="warning",
+                )
         if state.ask is not None:
             seen: dict[str, Pos] = {}
             for option in state.ask.options:
@@ -187,6 +228,39 @@ def _check_states(
             asked_as.setdefault(state.ask.slot, (state.ask.type, state.ask.pos))
 
 
+def _check_option_fills(content: Content, problems: Problems, slot_types: SlotTypeCatalog) -> None:
+    """``fills:`` of a choice's option names a slot a question of the same dialog asks, and one
+    whose answers are recognisable (an email, a phone number, a number), not free text."""
+    for dialog in content.dialogs.values():
+        asks = {s.ask.slot: s for s in dialog.states.values() if s.ask is not None}
+        for state in dialog.states.values():
+            for option in state.ask.options if state.ask is not None else ():
+                if option.fills is None or option.fills_pos is None:
+                    continue
+                asking = asks.get(option.fills)
+                if asking is None or asking.ask is None:
+                    problems.add(
+                        option.fills_pos,
+                        f"`fills: {option.fills}`: no question in dialog `{dialog.id}` asks "
+                        f"the slot `{option.fills}`",
+                        did_you_mean(option.fills, asks)
+                        or "name the `slot:` of the question this option leads to",
+                    )
+                    continue
+                kind = asking.ask.type
+                if (
+                    slot_types.free_text(kind)
+                    or slot_types.takes_options(kind)
+                    or not slot_types.accepts_buttons(kind)
+                ):
+                    problems.add(
+                        option.fills_pos,
+                        f"`fills: {option.fills}`: the state `{asking.name}` asks it as "
+                        f"{kind}, and a {kind} answer can't be told apart from other answers",
+                        "use `fills:` only for slots asked as email, phone, number or money",
+                    )
+
+
 def _check_reachable(content: Content, problems: Problems) -> None:
     if "main" not in content.dialogs:
         return
@@ -194,8 +268,9 @@ def _check_reachable(content: Content, problems: Problems) -> None:
     main = content.dialogs["main"]
     roots.append(main.start.resolve("main"))
     for dialog in content.dialogs.values():
-        if dialog.menu is not None:
-            roots.append(dialog.menu.resolve(dialog.id))
+        for fixed in (dialog.menu, dialog.give_up):
+            if fixed is not None and fixed.move is None:
+                roots.append(fixed.resolve(dialog.id))
     intents = content.intents
     for ref in getattr(intents, "answer_refs", lambda: [])():
         if "." in ref:

@@ -3,6 +3,9 @@
 ```yaml
 yes: [certo certo, "sì dai"]
 no: [nah, manco per sogno]
+back: [torna su]               # "the previous question, please"
+cancel: [lascia cadere]        # "never mind": leave the question for the menu
+resume: [rieccomi]             # back to a question left unfinished
 ```
 
 They are added to the language pack's words (``bot.understanding.lang``) for this content only,
@@ -15,10 +18,10 @@ from pathlib import Path
 
 from bot.base.problems import Problems, did_you_mean, relpath
 from bot.base.yamlpos import is_list, is_mapping, load_yaml
-from bot.understanding.lang import LanguagePack, with_words
+from bot.understanding.lang import MOVE_WORDS, LanguagePack, with_move_words, with_words
 
 WORDS_FILE = "words.yaml"
-KEYS = ("yes", "no")
+KEYS = ("yes", "no", *MOVE_WORDS)
 
 
 def load_words(folder: Path, pack: LanguagePack, problems: Problems, root: Path) -> LanguagePack:
@@ -31,7 +34,11 @@ def load_words(folder: Path, pack: LanguagePack, problems: Problems, root: Path)
     if src is None or src.data is None:
         return pack
     if not is_mapping(src.data):
-        problems.add(src.top(), "words.yaml has two lists, `yes:` and `no:`", "yes: [certo, ok]")
+        problems.add(
+            src.top(),
+            "words.yaml holds lists of words: " + ", ".join(f"`{k}:`" for k in KEYS),
+            "yes: [certo, ok]",
+        )
         return pack
     found: dict[str, list[str]] = {key: [] for key in KEYS}
     before = len(problems.errors)
@@ -39,7 +46,7 @@ def load_words(folder: Path, pack: LanguagePack, problems: Problems, root: Path)
         if key not in KEYS:
             problems.add(
                 src.at_key(src.data, key),
-                f"words.yaml knows only `yes:` and `no:`, not `{key}`",
+                f"words.yaml knows only {', '.join(f'`{k}:`' for k in KEYS)}, not `{key}`",
                 did_you_mean(str(key), KEYS),
             )
             continue
@@ -61,4 +68,5 @@ def load_words(folder: Path, pack: LanguagePack, problems: Problems, root: Path)
             found[key].append(word)
     if len(problems.errors) > before:
         return pack
-    return with_words(pack, yes=found["yes"], no=found["no"])
+    pack = with_words(pack, yes=found["yes"], no=found["no"])
+    return with_move_words(pack, {key: found[key] for key in MOVE_WORDS})

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.base.problems import did_you_mean
-from bot.core.records import LEAD_FIELDS, Event, LeadRecord, OutboxItem
+from bot.core.office_hours import WAITING_VALUES, waiting_values
+from bot.core.records import CONTACT_SLOTS, LEAD_FIELDS, LEAD_SOURCES, Event, LeadRecord, OutboxItem
 
 
 @dataclass
@@ -97,7 +98,11 @@ class ActionRegistry:
 
 
 def _lead_summary(ctx: ActionContext, kind: str) -> LeadRecord:
-    lead = {f: ctx.slots.get(f) for f in LEAD_FIELDS}
+    lead = {
+        f: next((ctx.slots[s] for s in LEAD_SOURCES.get(f, (f,)) if ctx.slots.get(s)), None)
+        for f in LEAD_FIELDS
+    }
+    in_columns = set(LEAD_FIELDS).union(*LEAD_SOURCES.values())
     if not lead["name"]:
         lead["name"] = ctx.first_name
     if not lead["contact"]:
@@ -111,7 +116,7 @@ def _lead_summary(ctx: ActionContext, kind: str) -> LeadRecord:
         platform=text["platform"],
         contact=text["contact"],
         consent=bool(ctx.slots.get("consent")),
-        data={k: v for k, v in ctx.slots.items() if k not in LEAD_FIELDS},
+        data={k: v for k, v in ctx.slots.items() if k not in in_columns},
     )
 
 
@@ -142,11 +147,13 @@ def save_lead(ctx: ActionContext) -> None:
 
 def request_human(ctx: ActionContext) -> None:
     ctx.values["human_requested"] = True
+    # when the team will answer (dialogs/office_hours.yaml), for the texts that say so
+    ctx.values.update(waiting_values(ctx.content, ctx.now, ctx.lang))
     _tell_agency(ctx, lead_kind="human", note_kind="human", event="human_requested")
 
 
 def forget_contacts(ctx: ActionContext) -> None:
-    for slot in (*LEAD_FIELDS, "email", "phone", "contact_via", "consent"):
+    for slot in (*CONTACT_SLOTS, "contact_via", "consent"):
         ctx.slots.pop(slot, None)
 
 
@@ -160,13 +167,13 @@ def register_core_actions(registry: ActionRegistry) -> None:
         "save_lead",
         save_lead,
         provides=("lead_saved",),
-        needs=("name", "business", "platform", "contact", "consent"),
+        needs=("name", "business", "business_platform", "contact", "consent"),
         description="Keep the prospect's contacts for the agency, only with consent.",
     )
     registry.add(
         "request_human",
         request_human,
-        provides=("human_requested",),
+        provides=("human_requested", *WAITING_VALUES),
         description="Tell the agency that this prospect wants to talk to a person.",
     )
     registry.add(

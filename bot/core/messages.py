@@ -59,3 +59,7 @@ class TurnResult:
     slots: dict[str, Any] = field(default_factory=dict)
     duplicate: bool = False
     outbox: list[OutboxItem] = field(default_factory=list)
+    notice: str | None = None
+    """A short word for the prospect that is not a message: the answer to a tap on an old
+    keyboard (Telegram shows it as the tap's pop-up, ``answerCallbackQuery``; the console
+    prints it as a line). Plain text."""

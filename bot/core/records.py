@@ -40,6 +40,15 @@ class Funnel:
 LEAD_FIELDS = ("name", "business", "platform", "contact")
 """The answers a lead keeps in columns of its own; the others go to ``LeadRecord.data``."""
 
+LEAD_SOURCES: Mapping[str, tuple[str, ...]] = {"platform": ("business_platform", "platform")}
+"""The slots a lead column is read from when it is not the slot of the same name, the first
+filled one winning: the platform named in the lead form (``business_platform``), else the one the
+projection was made for (``platform``; the two are separate slots, so neither overwrites the
+other, and the projection's stays in its summary)."""
+
+CONTACT_SLOTS = ("name", "business", "business_platform", "contact", "email", "phone")
+"""The contact details ``forget_contacts`` drops when the prospect says no to consent."""
+
 
 class LeadField(NamedTuple):
     """One of a lead's other answers (``LeadRecord.data``) as staff see it: the slot and its

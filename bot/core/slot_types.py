@@ -12,22 +12,26 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, ClassVar
 
 from rapidfuzz import fuzz, process
 
-from bot.base.money import Money
+from bot.base.money import Money, per_period
 from bot.base.problems import did_you_mean
 from bot.content.model import AskSpec
 from bot.content.templates import strip_tags
+from bot.understanding.contacts import extract_name, find_emails, find_phones
+from bot.understanding.entities import PLATFORM_NAMES, find_platforms
+from bot.understanding.labels import match_label
 from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for
-from bot.understanding.numbers import parse_money, parse_number
+from bot.understanding.numbers import Amount, read_count, read_money
 from bot.understanding.text import fold_accents
+from bot.understanding.yesno import read_yesno
 
 EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,255}\.[A-Za-z]{2,24}$")
 PHONE_CHARS = re.compile(r"^\+?[\d\s().\-/]{6,24}$")
 MAX_TEXT = 300
+WORD = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:
@@ -36,29 +40,17 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" .!?,;:")
 
 
-@lru_cache(maxsize=64)
-def _folded(words: frozenset[str]) -> frozenset[str]:
-    """A pack's words folded once, not on every answer."""
-    return frozenset(fold(w) for w in words)
-
-
 def parse_yesno(
     text: str, lang: str, packs: Mapping[str, LanguagePack] | None = None
 ) -> bool | None:
     """True or False for a yes/no answer, None when it is neither.
 
-    The words are the language packs' (``bot.understanding.lang``, plus staff's ``words.yaml``
-    when ``packs`` are the content's): the conversation's language first, then every other
-    pack, since a prospect may answer "ok" or "si" in any language.
+    Read as people say it ("sì, va bene", "non adesso", "no problem"; see
+    ``bot.understanding.yesno``) with the language packs' words (plus staff's ``words.yaml``
+    when ``packs`` are the content's), in the conversation's language and the others, since a
+    prospect may answer "ok" or "sure" in any language.
     """
-    folded = fold(text)
-    table = BUILTIN_PACKS if packs is None else packs
-    for pack in (pack_for(lang, table), *(p for code, p in table.items() if code != lang)):
-        if folded in _folded(pack.yes):
-            return True
-        if folded in _folded(pack.no):
-            return False
-    return None
+    return read_yesno(text, lang, packs)
 
 
 def parse_answer(
@@ -76,8 +68,15 @@ def parse_answer(
     return DEFAULT_SLOT_TYPES.parse(spec, text, lang, option_labels, packs=packs).value
 
 
-def match_option(spec: AskSpec, text: str, labels: Sequence[str]) -> str | None:
-    """A choice typed rather than pressed: by number, by value, by label, or nearly so."""
+def match_option(
+    spec: AskSpec,
+    text: str,
+    labels: Sequence[str],
+    lang: str | None = None,
+    packs: Mapping[str, LanguagePack] | None = None,
+) -> str | None:
+    """A choice typed rather than pressed: by number, by value, by label, by the label's words
+    ("telefono" for «Per telefono», with ``lang``), or nearly so."""
     folded = fold(text)
     values = [o.value for o in spec.options]
     if folded.isdigit() and 1 <= int(folded) <= len(values):
@@ -85,12 +84,46 @@ def match_option(spec: AskSpec, text: str, labels: Sequence[str]) -> str | None:
     candidates: dict[str, str] = {}
     for value, label in zip(values, list(labels) + [""] * len(values), strict=False):
         candidates[fold(value)] = value
+        for alias in next((o.aliases for o in spec.options if o.value == value), ()):
+            candidates[fold(alias)] = value
         if label:
             candidates[fold(strip_tags(label))] = value
     if folded in candidates:
         return candidates[folded]
+    if lang is not None and labels:
+        index = match_label(text, [strip_tags(label) for label in labels], lang, packs)
+        if index is not None and index < len(values):
+            return values[index]
     best = process.extractOne(folded, list(candidates), scorer=fuzz.WRatio, score_cutoff=86)
     return candidates[best[0]] if best else None
+
+
+def options_named(spec: AskSpec, text: str) -> list[str]:
+    """The options a sentence names, in the order it names them: by value or alias as whole
+    words ("su insta e fb"), and platforms by any of their names ("IG", "tik tok")."""
+    folded = " " + " ".join(WORD.findall(fold(text))) + " "
+    first: dict[str, int] = {}
+    for option in spec.options:
+        for word in (option.value, *option.aliases):
+            words = " ".join(WORD.findall(fold(str(word))))
+            at = folded.find(f" {words} ") if words else -1
+            if at >= 0:
+                first[option.value] = min(at, first.get(option.value, at))
+    values = {o.value for o in spec.options}
+    for m_index, platform in enumerate(find_platforms(text)):
+        if platform in values:
+            first.setdefault(platform, len(folded) + m_index)
+    return sorted(first, key=lambda v: first[v])
+
+
+def not_offered(spec: AskSpec, text: str) -> str | None:
+    """The name of a platform the answer names that is not among the options, when the
+    options are platforms ("YouTube" where Instagram, Facebook… are offered); else None."""
+    values = {o.value for o in spec.options}
+    if not values & set(PLATFORM_NAMES):
+        return None
+    others = [p for p in find_platforms(text) if p not in values]
+    return PLATFORM_NAMES.get(others[0], others[0]) if others else None
 
 
 def _tidy(value: float) -> float | int:
@@ -153,12 +186,6 @@ class Parsed:
 
 
 NOT_AN_ANSWER = Parsed(None)
-# "-100", "− 5", "meno cento", "minus 300": refused, not read as 100 ("meno di 100" is vague,
-# not negative, and goes to the number reader like any other answer)
-NEGATIVE = re.compile(
-    r"^\s*(?:[-\u2212\u2013]\s*\d|(?:meno|minus|negative|negativo)\b(?!\s+(?:di|than)\b))",
-    re.IGNORECASE,
-)
 
 
 class SlotType:
@@ -166,15 +193,18 @@ class SlotType:
 
     ``takes_options``: the question lists ``options:`` in the dialog (choice).
     ``accepts_buttons``: a state asking it may also have its own ``buttons:`` (false when the
-    question's own answers are the buttons). ``texts``: locale keys the type may say besides its
-    retry text, required in every language once a question asks the type (the retry text only
-    when such a question has no ``retry:`` of its own); ``values``: names its notes give those
-    texts.
+    question's own answers are the buttons). ``free_text``: any short text fits (text, name), so
+    a question typed there is answered rather than kept. ``texts``: locale keys the type may
+    say besides its retry text, required in every language once a question asks the type (the
+    retry text only when such a question has no ``retry:`` of its own); ``values``: names its
+    notes give those texts.
     """
 
     name: ClassVar[str] = ""
     takes_options: ClassVar[bool] = False
     accepts_buttons: ClassVar[bool] = True
+    free_text: ClassVar[bool] = False
+    takes_period: ClassVar[bool] = False
     texts: ClassVar[tuple[str, ...]] = ()
     values: ClassVar[tuple[str, ...]] = ()
 
@@ -197,16 +227,68 @@ class SlotType:
         return []
 
 
+def _tidy_count(value: Decimal) -> float | int:
+    """A converted count as people say it: whole from 10 up, else one decimal (two when one
+    would round it away: once a year is 0.02 a week)."""
+    if value == value.to_integral_value() or abs(value) >= 10:
+        return int(value.to_integral_value())
+    places = 1 if round(value, 1) else 2
+    return float(round(value, places))
+
+
 class NumberType(SlotType):
+    """A count. A question with ``per:`` (``per: week`` for posts) takes a count said per
+    another period and converts it ("ogni giorno" -> 7 a week), saying so in one line
+    (``common.number.converted``); a range takes its middle and says so
+    (``common.number.range``); a negative count is refused with its reason
+    (``common.number.negative``). Without ``per:`` a count said per a period is refused."""
+
     name = "number"
+    takes_period = True
+    texts = ("common.number.converted", "common.number.range", "common.number.negative")
+    values = (
+        "number_said",
+        "number_said_per",
+        "number_counted",
+        "number_per",
+        "number_about",
+        "number_low",
+        "number_high",
+    )
 
     def parse(self, answer: Answer) -> Parsed:
-        if NEGATIVE.match(answer.text):
-            return NOT_AN_ANSWER  # a negative count is a typo, not an answer
-        value = parse_number(answer.text, answer.lang)
-        if value is None or value < 0:
+        amount = read_count(answer.text, answer.lang)
+        if amount is None:
             return NOT_AN_ANSWER
-        return Parsed(_bounded(_tidy(value), answer.spec))
+        if amount.negative:
+            return Parsed(None, retry=Note(self.texts[2]))
+        return self.counted(amount, answer.spec)
+
+    def counted(self, amount: Amount, spec: AskSpec) -> Parsed:
+        """``amount`` in the question's terms, with the line that says how it was read."""
+        per = spec.per
+        if amount.period is not None and per is None:
+            return NOT_AN_ANSWER  # "3 al mese" where a plain count was asked
+        said_per = amount.period or per
+        exact = Decimal(str(amount.value))
+        counted = per_period(exact, said_per, per) if said_per and per else exact
+        value = _tidy_count(counted)
+        if _bounded(value, spec) is None:
+            return NOT_AN_ANSWER
+        values = {
+            "number_said": _tidy(amount.value),
+            "number_said_per": said_per,
+            "number_counted": value,
+            "number_per": per,
+            "number_about": Decimal(str(value)) != counted,
+            "number_low": amount.low,
+            "number_high": amount.high,
+        }
+        if amount.is_range:
+            return Parsed(value, note=Note(self.texts[1], values))
+        if said_per != per:
+            return Parsed(value, note=Note(self.texts[0], values))
+        return Parsed(value)
 
 
 class MoneyType(SlotType):
@@ -221,18 +303,35 @@ class MoneyType(SlotType):
 
     name = "money"
     currency = "EUR"  # the benchmarks and the agency's numbers are in euro
-    period = "month"  # what the money questions ask
-    texts = ("common.money.converted", "common.money.other_currency")
-    values = ("money_said", "money_counted")
+    period = "month"  # what the money questions ask unless they say ``per:``
+    takes_period = True
+    texts = (
+        "common.money.converted",
+        "common.money.other_currency",
+        "common.money.range",
+        "common.money.negative",
+    )
+    values = ("money_said", "money_counted", "money_low", "money_high")
 
     def parse(self, answer: Answer) -> Parsed:
-        if NEGATIVE.match(answer.text):
-            return NOT_AN_ANSWER  # a negative budget is a typo (or a joke), not an answer
-        mention = parse_money(answer.text, answer.lang)
-        if mention is None or mention.amount < 0:
+        said = read_money(answer.text, answer.lang)
+        if said is None:
             return NOT_AN_ANSWER
-        amount = Decimal(str(mention.amount))  # through str: 1.1 stays 1.1
-        return self.fit(Money(amount, mention.currency, mention.period), answer.spec)
+        if said.negative:  # "meno cento" is refused with its reason, never read as 100
+            return Parsed(None, retry=Note(self.texts[3]))
+        currency = said.currency or self.currency
+        amount = Decimal(str(said.value))  # through str: 1.1 stays 1.1
+        parsed = self.fit(Money(amount, currency, said.period), answer.spec)
+        if not said.is_range or parsed.value is None:
+            return parsed
+        period = said.period or answer.spec.per or self.period
+        values = {
+            "money_said": Money(amount, currency, period),
+            "money_counted": parsed.value,
+            "money_low": Money(Decimal(str(said.low)), currency, period),
+            "money_high": Money(Decimal(str(said.high)), currency, period),
+        }
+        return Parsed(parsed.value, note=Note(self.texts[2], values))
 
     def fit(self, value: Any, spec: AskSpec) -> Parsed:
         try:
@@ -241,15 +340,16 @@ class MoneyType(SlotType):
             return NOT_AN_ANSWER
         if said.amount < 0:
             return NOT_AN_ANSWER
+        per = spec.per or self.period
         if said.amount == 0:  # nothing is nothing in any currency, over any period
-            return Parsed(Money(Decimal(0), self.currency, self.period))
+            return Parsed(Money(Decimal(0), self.currency, per))
         if said.currency != self.currency:
             return Parsed(None, retry=Note(self.texts[1], {"money_said": said}))
         note = None
         if said.period is None:
-            counted = Money(said.amount, said.currency, self.period)
+            counted = Money(said.amount, said.currency, per)
         else:
-            counted = said.per(self.period)
+            counted = said.per(per)
             if counted.period != said.period:
                 # "about": whole units, unless that would round a small amount away
                 counted = counted.rounded(0 if counted.amount >= 10 else 2)
@@ -267,8 +367,25 @@ class ChoiceType(SlotType):
     takes_options = True
     accepts_buttons = False
 
+    texts = ("common.choice.which_first", "common.choice.not_offered")
+    values = ("choice_named", "choice_said")
+
     def parse(self, answer: Answer) -> Parsed:
-        return Parsed(match_option(answer.spec, answer.text, answer.labels))
+        spec = answer.spec
+        named = options_named(spec, answer.text)
+        if len(named) > 1:  # "instagram e facebook": which one first?
+            labels = dict(zip((o.value for o in spec.options), answer.labels, strict=False))
+            shown = [strip_tags(labels.get(v) or v) for v in named]
+            return Parsed(None, retry=Note(self.texts[0], {"choice_named": shown}))
+        value = match_option(spec, answer.text, answer.labels, answer.lang, answer.packs)
+        if value is not None:
+            return Parsed(value)
+        if named:
+            return Parsed(named[0])
+        other = not_offered(spec, answer.text)
+        if other is not None:  # "youtube" where we offer Instagram, Facebook…
+            return Parsed(None, retry=Note(self.texts[1], {"choice_said": other}))
+        return NOT_AN_ANSWER
 
     def options(self, spec: AskSpec) -> list[tuple[Any, str]]:
         return [(o.value, o.text.key) for o in spec.options]
@@ -276,6 +393,7 @@ class ChoiceType(SlotType):
 
 class TextType(SlotType):
     name = "text"
+    free_text = True
 
     def parse(self, answer: Answer) -> Parsed:
         # free text: keep it readable and bounded
@@ -284,25 +402,62 @@ class TextType(SlotType):
         return Parsed(cleaned[:MAX_TEXT] if cleaned else None)
 
 
+class NameType(SlotType):
+    """A person's name, also when given in a sentence: "mi chiamo Giuseppe Russo", "Giuseppe,
+    piacere", "hi, I'm Sarah" keep only the name (``bot.understanding.contacts``; the framing
+    phrases are the language packs', the conversation's language first), tidied ("giuseppe
+    russo" -> "Giuseppe Russo")."""
+
+    name = "name"
+    free_text = True
+
+    def parse(self, answer: Answer) -> Parsed:
+        table = BUILTIN_PACKS if answer.packs is None else answer.packs
+        own = pack_for(answer.lang, table)
+        packs = (own, *(p for code, p in table.items() if code != own.code))
+        return Parsed(extract_name(answer.text, packs))
+
+
+def _one_of(found: Sequence[str], which: str) -> Parsed:
+    """The one value found in a sentence; two different ones are asked about (``which``)."""
+    if len(found) == 1:
+        return Parsed(found[0])
+    if len(found) > 1:
+        return Parsed(None, retry=Note(which, {"found": list(found[:2])}))
+    return NOT_AN_ANSWER
+
+
 class EmailType(SlotType):
+    """An email address, alone or in a sentence ("la mia mail è mario@gmail.com"); two
+    different ones: the bot asks which (``common.which.email``)."""
+
     name = "email"
+    texts = ("common.which.email",)
+    values = ("found",)
 
     def parse(self, answer: Answer) -> Parsed:
         candidate = answer.text.strip().strip("<>")
-        return Parsed(candidate if EMAIL.match(candidate) else None)
+        if EMAIL.match(candidate):
+            return Parsed(candidate)
+        return _one_of(find_emails(answer.text), self.texts[0])
 
 
 class PhoneType(SlotType):
+    """A phone number, alone or in a sentence ("chiamami al 333 123 4567 dopo le 18"); two
+    different ones: the bot asks which (``common.which.phone``)."""
+
     name = "phone"
+    texts = ("common.which.phone",)
+    values = ("found",)
 
     def parse(self, answer: Answer) -> Parsed:
         text = answer.text
-        if not PHONE_CHARS.match(text):
-            return NOT_AN_ANSWER
-        digits = re.sub(r"\D", "", text)
-        if not 6 <= len(digits) <= 15:
-            return NOT_AN_ANSWER
-        return Parsed(("+" if text.startswith("+") else "") + digits)
+        if PHONE_CHARS.match(text):
+            digits = re.sub(r"\D", "", text)
+            if not 6 <= len(digits) <= 15:
+                return NOT_AN_ANSWER
+            return Parsed(("+" if text.startswith("+") else "") + digits)
+        return _one_of(find_phones(text), self.texts[0])
 
 
 class YesNoType(SlotType):
@@ -355,6 +510,15 @@ class SlotTypeRegistry:
         slot_type = self._types.get(name)
         return slot_type is None or slot_type.accepts_buttons
 
+    def takes_period(self, name: str) -> bool:
+        """Whether a question of type ``name`` may say ``per:`` (number, money)."""
+        slot_type = self._types.get(name)
+        return slot_type is not None and slot_type.takes_period
+
+    def free_text(self, name: str) -> bool:
+        slot_type = self._types.get(name)
+        return slot_type is not None and slot_type.free_text
+
     def retry_key(self, name: str) -> str:
         slot_type = self._types.get(name)
         return slot_type.retry_key if slot_type is not None else f"common.retry.{name}"
@@ -399,6 +563,7 @@ def default_slot_types() -> SlotTypeRegistry:
             MoneyType(),
             ChoiceType(),
             TextType(),
+            NameType(),
             EmailType(),
             PhoneType(),
             YesNoType(),

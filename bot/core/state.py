@@ -29,6 +29,15 @@ class Conversation:
     first_name: str | None = None
     source: str | None = None
     is_new: bool = False
+    # the questions asked, oldest first, as "dialog.state" (the last few), for "back"
+    history: list[str] = field(default_factory=list)
+    # the question left unfinished (given up on, or left with "never mind"), for "resume"
+    resume: str | None = None
+    # what the engine remembers between turns about what it said (``bot.core.engine``):
+    # "sent" the texts of the last turn's replies, "buttons" the last reply's button data,
+    # "stale_step" the step whose stale taps were already answered with a re-prompt,
+    # "human_requested" when (ISO) a person was asked for and staff have not answered yet
+    memory: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

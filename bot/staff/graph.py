@@ -210,6 +210,11 @@ class _Builder:
         return name
 
     def _id(self, target: Target) -> str:
+        if target.move is not None:  # "back" / "resume": a place in the prospect's conversation
+            ref = f"@{target.move}"
+            if ref not in self.diagram.ids:
+                self._node(ref, ("⬅ " if target.move == "back" else "↩ ") + target.move)
+            return self.diagram.ids[ref]
         other, state = target.resolve(self.dialog.id)
         ref = state if other == self.dialog.id else f"{other}.{state}"
         if ref in self.diagram.ids:
@@ -269,8 +274,17 @@ class _Builder:
             self._edge(
                 "advance", spec.name, branch.go, f"{answer}, {condition}" if answer else condition
             )
-        if spec.on_give_up is not None:
-            self._edge("give_up", spec.name, spec.on_give_up, w["give_up"])
+        give_up = spec.on_give_up
+        main = self.content.dialogs.get(self.content.main)
+        if give_up is None and spec.ask is not None and main is not None:
+            # no `on_give_up`: the main dialog's `give_up:` state (else its menu)
+            fallback = main.give_up or main.menu
+            if fallback is not None:
+                other, state = fallback.resolve(main.id)
+                ref = state if other == self.dialog.id else f"{other}.{state}"
+                give_up = Target(ref, fallback.pos)
+        if give_up is not None:
+            self._edge("give_up", spec.name, give_up, w["give_up"])
 
     def _intents(self) -> None:
         """Typed questions, from one pseudo-state to the states that answer them: all of them in

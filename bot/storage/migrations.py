@@ -268,6 +268,28 @@ def retire_schema_version(db: sqlite_utils.Database) -> None:
     db.execute("delete from meta where key = 'schema_version'")
 
 
+@migrations(name="0005_conversation_history")
+def conversation_history(db: sqlite_utils.Database) -> None:
+    """Where a prospect can go back to: ``history``, the questions asked (a JSON list of
+    "dialog.state", the last few), for "back"; ``resume``, the question left unfinished (given up
+    on, or left with "never mind"), for "resume"."""
+    columns = {row[1] for row in db.execute("pragma table_info(conversations)").fetchall()}
+    if "history" not in columns:
+        db.execute("alter table conversations add column history text")
+    if "resume" not in columns:
+        db.execute("alter table conversations add column resume text")
+
+
+@migrations(name="0006_conversation_memory")
+def conversation_memory(db: sqlite_utils.Database) -> None:
+    """``memory``: what the engine remembers about what it said (a JSON object: the last texts
+    sent, so the same text never goes out twice in a row; stale taps already answered; a
+    pending request for a person)."""
+    columns = {row[1] for row in db.execute("pragma table_info(conversations)").fetchall()}
+    if "memory" not in columns:
+        db.execute("alter table conversations add column memory text")
+
+
 def migrate(
     db: sqlite_utils.Database,
     now: Callable[[], datetime] | None = None,

@@ -60,6 +60,22 @@ def _int_list(raw: Any) -> list[int]:
     return [v for v in value if isinstance(v, int)] if isinstance(value, list) else []
 
 
+def _str_list(raw: Any) -> list[str]:
+    try:
+        value = json.loads(raw or "[]")
+    except (TypeError, json.JSONDecodeError):
+        return []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _dict(raw: Any) -> dict[str, Any]:
+    try:
+        value = json.loads(raw or "{}")
+    except (TypeError, json.JSONDecodeError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def _json_value(value: Any) -> Any:
     """Values JSON does not know: a ``Money`` as its small dict, anything else as text."""
     if isinstance(value, Money):
@@ -127,6 +143,9 @@ class Store:
             tries=row["tries"] or 0,
             lang_locked=bool(row["lang_locked"]),
             recent_inputs=_int_list(row.get("recent_inputs")),
+            history=_str_list(row.get("history")),
+            resume=row.get("resume") or None,
+            memory=_dict(row.get("memory")),
             first_name=row["first_name"],
             source=row["source"],
         )
@@ -181,7 +200,8 @@ class Store:
             )
             run(
                 "insert or replace into conversations (user_id, dialog, state, slots, step, "
-                "tries, lang_locked, recent_inputs, updated) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "tries, lang_locked, recent_inputs, history, resume, memory, updated) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     conv.user_id,
                     conv.dialog,
@@ -191,6 +211,9 @@ class Store:
                     conv.tries,
                     int(conv.lang_locked),
                     json.dumps(conv.recent_inputs),
+                    json.dumps(conv.history),
+                    conv.resume,
+                    json.dumps(conv.memory),
                     now,
                 ],
             )

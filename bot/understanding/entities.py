@@ -23,9 +23,11 @@ from bot.understanding.numbers import (
     half_after,
     is_percent,
     money_from_tokens,
+    money_ranges,
 )
 
 __all__ = [
+    "PLATFORM_NAMES",
     "Entities",
     "TimeSpan",
     "extract_entities",
@@ -84,7 +86,22 @@ _PLATFORM_PATTERNS: dict[str, str] = {
     "linkedin": r"linked[\s\-]?in\w*|linkdin\w*|linkedln",
     "youtube": r"you[\s\-]?tube\w*|yt",
     "x": r"twitter\w*|x\.com",
+    "pinterest": r"pinterest\w*",
+    "snapchat": r"snapchat\w*|snap",
+    "twitch": r"twitch",
 }
+PLATFORM_NAMES: dict[str, str] = {
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "tiktok": "TikTok",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "x": "X (Twitter)",
+    "pinterest": "Pinterest",
+    "snapchat": "Snapchat",
+    "twitch": "Twitch",
+}
+"""Each platform's name as the platform itself writes it (a brand, the same in every language)."""
 _PLATFORMS = re.compile(
     r"(?<![^\W_])(?:"
     + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PLATFORM_PATTERNS.items())
@@ -416,8 +433,9 @@ def find_time_spans(
 def extract_entities(
     text: str, lang: str | None = None, today: datetime.date | None = None
 ) -> Entities:
-    """Everything at once, from a single analysis of the text; never raises on odd input."""
-    toks = analyse(text, lang)
+    """Everything at once, from a single analysis of the text; never raises on odd input.
+    A range of money ("200-300 euro al mese") is one amount, its middle."""
+    toks = money_ranges(analyse(text, lang))
     money = money_from_tokens(text, toks)
     spans, used = spans_from_tokens(text, toks, today)
     in_money = [(m.start, m.end) for m in money]

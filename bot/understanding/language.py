@@ -15,12 +15,15 @@ import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.understanding.contacts import without_contacts
 from bot.understanding.lang import BUILTIN_PACKS
 from bot.understanding.text import LANGS, fold_accents, is_number, words, wordset
 
 STRONG = 2.0
 WEAK = 1.0
 SWITCH_MARGIN = 2.0  # evidence the other language needs before we leave the prior
+SENTENCE_WORDS = 4  # a "full sentence": at least this many words...
+SENTENCE_MARKERS = 2  # ...with at least this many of the language's own function words
 
 # Frequent words that (in a chat) belong to one language only (accents folded), and those that
 # are weak on their own ("ciao" and "hey" are said in both): the packs' ``markers`` and
@@ -68,9 +71,10 @@ def _word_evidence(word: str) -> tuple[float, float]:
 
 
 def evidence(text: str) -> tuple[float, float]:
-    """Total (Italian, English) evidence in a message."""
+    """Total (Italian, English) evidence in a message (an email address in it is no evidence:
+    "a@b.it" holds no English "a")."""
     it = en = 0.0
-    for word in words(text):
+    for word in words(without_contacts(text)):
         word_it, word_en = _word_evidence(word)
         it += word_it
         en += word_en
@@ -95,3 +99,29 @@ def detect_language(text: str, prior: str | None = None) -> tuple[str | None, fl
     if prior and best != prior and margin < SWITCH_MARGIN:
         return prior, 0.5
     return best, confidence
+
+
+def strong_markers(text: str) -> dict[str, int]:
+    """How many of each language's strong markers (function words, chat spellings) a message
+    has. Dictionary words do not count: "brand awareness", "coffee shop", "personal trainer"
+    are English words Italians type every day, and say nothing about the language they speak."""
+    counts = dict.fromkeys(LANGS, 0)
+    for word in words(text):
+        folded = fold_accents(word)
+        if folded in _NEUTRAL:
+            continue
+        for lang in LANGS:
+            if folded in _MARKERS[lang] and folded not in _WEAK_MARKERS[lang]:
+                counts[lang] += 1
+    return counts
+
+
+def is_sentence_in(text: str, lang: str) -> bool:
+    """Whether ``text`` is a full sentence clearly in ``lang``: several words, more than one of
+    its function words, none of another language's ("Hi, how much does it cost to manage our
+    Instagram?" is English; "mario at gmail" or "quant cost?" is not a sentence in anything)."""
+    if lang not in LANGS or len(words(text)) < SENTENCE_WORDS:
+        return False
+    counts = strong_markers(text)
+    others = sum(n for code, n in counts.items() if code != lang)
+    return counts[lang] >= SENTENCE_MARKERS and others == 0

@@ -13,7 +13,7 @@ from typing import Any
 from bot.understanding.entities import Entities, extract_entities
 from bot.understanding.intents import IntentSet, Matcher
 from bot.understanding.lang import NLU_LANGUAGES
-from bot.understanding.language import detect_language
+from bot.understanding.language import detect_language, is_sentence_in, strong_markers
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,10 @@ class Analysis:
     confidence: float
     example: str | None
     entities: Entities
+    lang_markers: int = 0
+    """How many function words of ``lang`` the message has (``language.strong_markers``)."""
+    lang_sentence: bool = False
+    """The message is a full sentence clearly in ``lang`` (``language.is_sentence_in``)."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``python -m bot nlu --json`` line for this message."""
@@ -66,4 +70,6 @@ class Understanding:
             confidence=match.confidence,
             example=match.example,
             entities=entities,
+            lang_markers=strong_markers(text).get(lang, 0) if lang else 0,
+            lang_sentence=bool(lang) and is_sentence_in(text, lang or ""),
         )

@@ -21,6 +21,7 @@ from bot.understanding.lang import BUILTIN_PACKS, pack_for
 
 __all__ = [
     "TIME_UNITS",
+    "Amount",
     "MoneyMention",
     "NumberMention",
     "Tok",
@@ -30,8 +31,11 @@ __all__ = [
     "half_after",
     "is_percent",
     "money_from_tokens",
+    "money_ranges",
     "parse_money",
     "parse_number",
+    "read_count",
+    "read_money",
 ]
 
 
@@ -75,6 +79,7 @@ class Tok(NamedTuple):
 _LEX = re.compile(
     r"""
     (?P<num>(?<![\w.,])(?:[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3}(?![0-9]))+(?:[.,][0-9]+)?
+                          |[0-9]{1,3}(?:['\u2019][0-9]{3}(?![0-9]))+(?:[.,][0-9]+)?
                           |[0-9]+(?:[.,][0-9]+)*))
     |(?P<word>[^\W\d_]+)
     |(?P<junk>\w+)
@@ -212,6 +217,7 @@ def _langs(lang: str | None) -> tuple[str, ...]:
 def _digits_value(raw: str) -> Decimal | None:
     """Three digits after one separator mean thousands ("10.000", "10,000"), else a decimal."""
     s = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    s = s.replace("'", "").replace("\u2019", "")  # Swiss thousands: "1'200"
     seps = [c for c in s if c in ".,"]
     try:
         if not seps:
@@ -480,7 +486,23 @@ def find_numbers(text: str, lang: str | None = None) -> list[NumberMention]:
 
 _PERCENT_WORDS = {"percent", "percento", "%"}
 _YEAR_PREPS = {"nel", "dal", "del", "dall", "nell", "since", "in", "from", "il", "entro", "by"}
-_ZERO_WORDS = {"zero", "niente", "nulla", "nothing", "none", "nessuno", "nada"}
+
+
+def _pack_map(name: str) -> dict[str, float]:
+    """One word list of every language pack, merged: prospects mix languages."""
+    merged: dict[str, float] = {}
+    for pack in BUILTIN_PACKS.values():
+        merged.update(getattr(pack, name))
+    return merged
+
+
+def _pack_set(name: str) -> frozenset[str]:
+    return frozenset(w for pack in BUILTIN_PACKS.values() for w in getattr(pack, name))
+
+
+_ZERO_WORDS = {"zero", "niente", "nulla", "nothing", "none", "nessuno", "nada"} | _pack_set(
+    "zero_words"
+)
 _NOT_A_COUNT_AFTER = set(TIME_UNITS) | {"volte", "times", "ore", "hours", "minuti", "am", "pm"}
 _RANGE_LINKS = {"-", "–", "o", "or", "a", "to", "e", "and", "/"}
 # Nouns that say a bare number is a count of something, so not a budget.
@@ -579,11 +601,13 @@ def _period_table() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """Period phrases as token sequences, indexed by first token so a lookup costs one dict hit."""
     rows: list[tuple[str, str]] = [
         ("al mese|a mese|ogni mese|x mese|per mese|/ mese|mensili|mensile|/ m|/ mo|/ mth", "month"),
-        ("a month|per month|every month|each month|/ month|monthly|p / m", "month"),
+        ("a month|per month|every month|each month|/ month|monthly|p / m|pm|pcm", "month"),
+        ("tutti i mesi", "month"),
         ("a settimana|alla settimana|ogni settimana|x settimana|per settimana", "week"),
         ("/ settimana|/ sett|settimanali|settimanale", "week"),
         ("a sett|alla sett|ogni sett|x sett|per sett", "week"),  # phone shorthand
         ("a week|per week|every week|each week|/ week|/ wk|weekly|a wk|per wk|/ w|p / w", "week"),
+        ("tutte le settimane|pw", "week"),
         # "bisettimanale"/"biweekly" are left out: people use them for "twice a week" too
         ("ogni 15 giorni|ogni quindici giorni|ogni 2 settimane|ogni due settimane", "fortnight"),
         ("ogni 14 giorni|a quindicina|alla quindicina", "fortnight"),
@@ -599,9 +623,11 @@ def _period_table() -> dict[str, list[tuple[tuple[str, ...], str]]]:
         ("all ' anno|l ' anno|all anno|l anno|ogni anno|x anno|per anno|/ anno", "year"),
         ("annui|annuali|annuale", "year"),
         ("a year|per year|per annum|every year|each year|/ year|/ yr|yearly|annually", "year"),
+        ("tutti gli anni|p / a|pa", "year"),
         ("al giorno|ogni giorno|x giorno|per giorno|/ giorno|/ gg|giornalieri|giornaliero", "day"),
         ("al dì|al di|ogni dì|al gg|a giornata|alla giornata", "day"),
         ("a day|per day|every day|each day|/ day|daily", "day"),
+        ("tutti i giorni|tutti i santi giorni|giornalmente|quotidianamente", "day"),
     ]
     table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for alternatives, period in rows:
@@ -697,7 +723,10 @@ _NO_BUDGET = re.compile(r"\b(?:no|non ho(?: un)?|nessun|zero|senza)\s+budget\b",
 
 def parse_money(text: str, lang: str | None = None) -> MoneyMention | None:
     """The budget a typed answer gives: a bare "300" is euro, "niente" is 0; None if unclear."""
-    toks = analyse(text, lang)
+    return _money_in(text, analyse(text, lang))
+
+
+def _money_in(text: str, toks: list[Tok]) -> MoneyMention | None:
     money = money_from_tokens(text, toks)
     in_money = [(m.start, m.end) for m in money]
     loose = [
@@ -723,3 +752,292 @@ def parse_money(text: str, lang: str | None = None) -> MoneyMention | None:
     if zero is not None:
         return MoneyMention(0.0, "EUR", None, zero.start, zero.end, text[zero.start : zero.end])
     return None
+
+
+# --- answers: a quantity in the question's own terms -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A quantity typed as the answer to a question: ``value`` per ``period``.
+
+    ``period`` is one of ``bot.base.money.PERIODS`` or None when unsaid; ``currency`` is set for
+    money (EUR when unsaid). A range ("2-3", "tra 200 e 300") gives its middle as ``value`` and
+    its ends as ``low``/``high``. ``negative``: the prospect wrote a negative amount ("-100",
+    "meno cento"); ``value`` is then below zero, never the same amount made positive.
+    """
+
+    value: float
+    period: str | None = None
+    currency: str | None = None
+    low: float | None = None
+    high: float | None = None
+    negative: bool = False
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None and self.high is not None
+
+
+_COUNT_WORDS = _pack_map("count_words")
+_FREQUENCY_WORDS = _pack_map("frequency_words")
+_AMOUNT_WORDS = _pack_map("amount_words")
+_TIMES_WORDS = _pack_set("times_words")
+_MINUS_WORDS = _pack_set("minus_words")
+_ONE_WORDS = {"un", "uno", "una", "one"}  # demoted by ``_filter`` when alone; a count here
+_ARTICLES = {"a", "an", "un", "uno", "una"}
+_OF_WORDS = {"di", "of"}
+_BARE_SCALES = {"hundred", "thousand", "cento", "mille", "mila"}
+_PLURAL_SCALES = {"centinaia": 100.0, "hundreds": 100.0, "migliaia": 1e3, "thousands": 1e3}
+_SIGNS = {"-", "\u2212", "\u2013"}
+_RANGE_DASHES = {"-", "\u2013", "\u2014", "/"}
+_RANGE_OPENERS = {"tra", "fra", "between", "da", "from"}
+
+
+def _count_tok(first: Tok, last: Tok, value: float) -> Tok:
+    low = first.low if first is last else f"{first.low} {last.low}"
+    return Tok("num", first.start, last.end, low, float(value), 1.0, True, 9)
+
+
+def _answer_words(toks: list[Tok]) -> list[Tok]:
+    """The words that are amounts only in an answer, read as numbers: "a couple hundred",
+    "twice", "uno al giorno", "3 centoni", "a grand"; "volte"/"times" after a count dropped.
+
+    Only answers to a question get this (``read_count``, ``read_money``): in a free-text
+    question "once I have 1000 followers" must not count a 1.
+    """
+    out: list[Tok] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        nxt = toks[i + 1] if i + 1 < n else None
+        if t.kind == "word" and t.low in _TIMES_WORDS and out and out[-1].kind == "num":
+            i += 1  # "3 volte a settimana" reads as "3 a settimana"
+            continue
+        if t.kind == "word" and t.low in _COUNT_WORDS:
+            first = out.pop() if out and out[-1].kind == "word" and out[-1].low in _ARTICLES else t
+            value, last, j = _COUNT_WORDS[t.low], t, i + 1
+            k = j + 1 if j < n and toks[j].low in _OF_WORDS else j
+            if k < n and (
+                (toks[k].kind == "num" and toks[k].low in _BARE_SCALES)
+                or toks[k].low in _PLURAL_SCALES
+            ):  # "a couple hundred", "un paio di centinaia"
+                scale = toks[k].value if toks[k].kind == "num" else _PLURAL_SCALES[toks[k].low]
+                value, last, j = value * scale, toks[k], k + 1
+            out.append(_count_tok(first, last, value))
+            i = j
+            continue
+        if t.kind == "word" and t.low in _AMOUNT_WORDS:
+            value = _AMOUNT_WORDS[t.low]
+            if out and out[-1].kind == "num":  # "3 centoni", "2 grand"
+                prev = out.pop()
+                out.append(_count_tok(prev, t, prev.value * value))
+            else:  # "un centone", "a grand"
+                first = out.pop() if out and out[-1].low in _ARTICLES else t
+                out.append(_count_tok(first, t, value))
+            i += 1
+            continue
+        if t.kind == "word" and t.low in _FREQUENCY_WORDS:
+            out.append(_count_tok(t, t, _FREQUENCY_WORDS[t.low]))
+            i += 1
+            continue
+        if t.kind == "word" and t.low in _ONE_WORDS and nxt is not None:
+            after = toks[i + 2] if i + 2 < n else None
+            if (
+                nxt.low in _TIMES_WORDS
+                or _period_at(toks, i + 1) is not None
+                or (nxt.low in _RANGE_WORDS and after is not None and after.kind == "num")
+                or (nxt.kind == "word" and _period_at(toks, i + 2) is not None)
+            ):  # "una volta al mese", "one a day", "uno o due", "un post al giorno"
+                out.append(_count_tok(t, t, 1.0))
+                i += 1
+                continue
+        out.append(t)
+        i += 1
+    return out
+
+
+_RANGE_WORDS = {"o", "or", "a", "to", "e", "and"}
+
+
+def _range_link(opener: str, link: Tok) -> bool:
+    """Whether ``link`` joins the two ends of a range opened by ``opener`` (a word or "")."""
+    if link.kind == "punct":
+        return link.low in _RANGE_DASHES
+    if link.low in ("o", "or", "to"):
+        return True
+    if link.low == "a":
+        return opener in ("da", "from")
+    if link.low in ("e", "and"):
+        return opener in ("tra", "fra", "between")
+    return False
+
+
+def _ranges(toks: list[Tok]) -> tuple[list[Tok], dict[int, tuple[float, float]]]:
+    """Ranges ("2-3", "tra 2 e 3", "2 o 3", "between 200 and 300") made one number, their
+    middle; the ends by the new token's start. A scale on the high end applies to a bare low
+    end ("10-20k")."""
+    out: list[Tok] = []
+    ends: dict[int, tuple[float, float]] = {}
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        if t.kind == "num":
+            opener = out[-1].low if out and out[-1].low in _RANGE_OPENERS else ""
+            j = i + 1
+            if j + 1 < n and toks[j].low in _CURRENCY_AFTER and toks[j].kind != "num":
+                j += 1  # "200€ - 300€"
+            if j + 1 < n and toks[j + 1].kind == "num" and _range_link(opener, toks[j]):
+                high = toks[j + 1]
+                lo, hi = t.value, high.value
+                if high.scale > 1 and t.scale == 1 and lo * high.scale <= hi:
+                    lo *= high.scale
+                if opener in ("tra", "fra", "between") and lo > hi:
+                    lo, hi = hi, lo
+                if 0 <= lo < hi:
+                    middle = round((lo + hi) / 2, 6)
+                    low = f"{t.low}-{high.low}"
+                    merged = Tok("num", t.start, high.end, low, middle, 1, True, 9)
+                    ends[merged.start] = (lo, hi)
+                    out.append(merged)
+                    i = j + 2
+                    continue
+        out.append(t)
+        i += 1
+    return out, ends
+
+
+def money_ranges(toks: list[Tok]) -> list[Tok]:
+    """Ranges of money ("200-300 euro al mese", "€200-300") made one amount, their middle, so
+    a typed question keeps both ends' meaning; other ranges are left alone: "da 800 a 10000
+    follower" is two numbers, where the prospect is and where they want to be."""
+    merged, ends = _ranges(toks)
+    if not ends:
+        return toks
+    out: list[Tok] = []
+    for k, t in enumerate(merged):
+        if t.start in ends and t.kind == "num":
+            before = merged[k - 1] if k > 0 else None
+            after = merged[k + 1] if k + 1 < len(merged) else None
+            money = (
+                (after is not None and after.low in _CURRENCY_AFTER and after.kind != "num")
+                or _period_at(merged, k + 1) is not None
+                or (before is not None and before.low in _CURRENCY_BEFORE and before.kind != "num")
+            )
+            if not money:
+                out.extend(x for x in toks if t.start <= x.start and x.end <= t.end)
+                continue
+        out.append(t)
+    return out
+
+
+def _negative(toks: list[Tok]) -> Tok | None:
+    """The first number written as negative: "-100", "€ -300", "-€300", "meno cento"."""
+    for i, t in enumerate(toks):
+        if t.kind != "num":
+            continue
+        back = [i - 1]
+        if i > 0 and toks[i - 1].low in _CURRENCY_BEFORE and toks[i - 1].kind != "num":
+            back.append(i - 2)
+        for k in back:
+            if k < 0:
+                continue
+            sign = toks[k]
+            if sign.kind == "word" and sign.low in _MINUS_WORDS:
+                return t
+            if sign.kind == "punct" and sign.low in _SIGNS:
+                before = toks[k - 1] if k > 0 else None
+                after_number = before is not None and (
+                    before.kind == "num"
+                    or (before.low in _CURRENCY_AFTER and k > 1 and toks[k - 2].kind == "num")
+                )
+                if not after_number:
+                    return t
+    return None
+
+
+def _period_after(toks: list[Tok], i: int) -> str | None:
+    """The period said after the count at ``i``, a word or two apart at most ("3 post a
+    settimana"); None when something else (a unit of time, a clause end) comes first."""
+    j = i + 1
+    for _skip in range(3):
+        if j >= len(toks):
+            return None
+        found = _period_at(toks, j)
+        if found is not None:
+            return found[0]
+        t = toks[j]
+        if t.kind != "word" or t.low in _NOT_A_COUNT_AFTER or t.low in _CURRENCY_AFTER:
+            return None
+        j += 1
+    return None
+
+
+def _amount(tok: Tok, ends: dict[int, tuple[float, float]], **kw: object) -> Amount:
+    low, high = ends.get(tok.start, (None, None))
+    return Amount(tok.value, low=low, high=high, **kw)  # type: ignore[arg-type]
+
+
+def read_count(text: str, lang: str | None = None) -> Amount | None:
+    """A count typed as an answer, with the period it is per when one was said.
+
+    "3" -> 3; "3 a settimana", "twice a week" -> 2 per week; "ogni giorno", "daily" -> 1 per
+    day; "2-3" -> 2.5 (a range); "-2" -> negative; None when absent or ambiguous ("2 or 5 a
+    week, 3 a month").
+    """
+    toks = _answer_words(analyse(text, lang))
+    negative = _negative(toks)
+    if negative is not None:
+        return Amount(-negative.value, negative=True)
+    toks, ends = _ranges(toks)
+    rated: dict[tuple[float, str], Tok] = {}
+    for i, t in enumerate(toks):
+        if t.kind != "num" or is_percent(toks, i) or _followed_by(toks, i, set(_CURRENCY_AFTER)):
+            continue
+        period = _period_after(toks, i)
+        if period is not None:
+            rated.setdefault((t.value, period), t)
+    if rated:
+        if len(rated) != 1:
+            return None
+        (((_value, period), tok),) = rated.items()
+        return _amount(tok, ends, period=period)
+    best = _single(_count_candidates(text, toks))
+    if best is not None:
+        return _amount(best, ends)
+    periods: set[str] = set()
+    i = 0
+    while i < len(toks):  # "ogni giorno", "weekly": once per period, when no number is said
+        found = _period_at(toks, i)
+        if found is not None:
+            periods.add(found[0])
+            i = found[1]
+            continue
+        if toks[i].kind == "num":
+            return None
+        i += 1
+    if len(periods) == 1:
+        return Amount(1.0, period=periods.pop())
+    if not periods and _zero_answer(toks) is not None:
+        return Amount(0.0)
+    return None
+
+
+def read_money(text: str, lang: str | None = None) -> Amount | None:
+    """An amount of money typed as an answer: ``parse_money``, plus what only answers say
+    ("3 centoni al mese", "a grand a year", "a couple hundred", "zilch"), ranges ("200-300 al
+    mese" -> 250 a month) and negative amounts (refused by the caller, never made positive)."""
+    toks = _answer_words(analyse(text, lang))
+    negative = _negative(toks)
+    if negative is not None:
+        return Amount(-negative.value, currency="EUR", negative=True)
+    toks, ends = _ranges(toks)
+    mention = _money_in(text, toks)
+    if mention is None:
+        return None
+    low, high = next(
+        (v for start, v in ends.items() if mention.start <= start < mention.end), (None, None)
+    )
+    return Amount(mention.amount, mention.period, mention.currency, low, high)

@@ -31,9 +31,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.telegram.format import media_kind, pressed_label, with_choice
+from bot.adapters.telegram.format import media_kind, pressed_label, visible, with_choice
 from bot.adapters.telegram.guard import FloodGuard, PerChatProcessor, install_redaction
-from bot.adapters.telegram.handover import DONE_PREFIX, Handovers
+from bot.adapters.telegram.handover import DONE_PREFIX, TOAST_MAX, Handovers
 from bot.adapters.telegram.notes import HANDLED_PREFIX, AdminOutbox
 from bot.adapters.telegram.outbound import TelegramOutbound
 from bot.adapters.telegram.send import Sender
@@ -265,19 +265,26 @@ class TelegramBot:
             return
         if await self.handovers.prospect_pressed(query, user_key(user.id)):
             return
-        await self.sender.quietly("answerCallbackQuery", query.answer)
         message = query.message
         if message is None or message.chat.type != ChatType.PRIVATE:
+            await self.sender.quietly("answerCallbackQuery", query.answer)
             return
-        await self._close_keyboard(context.bot, query)
-        inp = Input(
-            user_key(user.id),
-            button=clean_text(query.data or "")[:64],
-            language_code=user.language_code,
-            first_name=clean_text(user.first_name or ""),
-            input_id=update.update_id,
-        )
-        await self.turn(context.bot, message.chat.id, inp, update.update_id)
+        notice: str | None = None
+        try:
+            await self._close_keyboard(context.bot, query)
+            inp = Input(
+                user_key(user.id),
+                button=clean_text(query.data or "")[:64],
+                language_code=user.language_code,
+                first_name=clean_text(user.first_name or ""),
+                input_id=update.update_id,
+            )
+            result = await self.turn(context.bot, message.chat.id, inp, update.update_id)
+            notice = result.notice if result is not None else None
+        finally:
+            # the tap's own answer: the engine's notice (an old keyboard) as its pop-up
+            toast = visible(notice)[:TOAST_MAX] if notice else None
+            await self.sender.quietly("answerCallbackQuery", lambda: query.answer(toast or None))
 
     async def on_edited(self, update: Update, context: Context) -> None:
         """An edit would answer the same question twice: the original was already handled."""
@@ -343,7 +350,10 @@ class TelegramBot:
 
     # -- one turn ------------------------------------------------------------------------------
 
-    async def turn(self, bot: Any, chat_id: int, inp: Input, update_id: int | None) -> None:
+    async def turn(
+        self, bot: Any, chat_id: int, inp: Input, update_id: int | None
+    ) -> TurnResult | None:
+        """One turn of the engine and its replies sent; the result (None: a redelivery)."""
         await self.sender.quietly(
             "sendChatAction", lambda: bot.send_chat_action(chat_id, ChatAction.TYPING)
         )
@@ -360,10 +370,11 @@ class TelegramBot:
             " duplicate" if result.duplicate else "",
         )
         if result.duplicate:
-            return
+            return None
         await self.send_replies(bot, chat_id, result)
         if result.outbox:
             await self.outbox.deliver(bot)
+        return result
 
     async def send_replies(
         self, bot: Any, chat_id: int, result: TurnResult | Sequence[Reply]

@@ -20,13 +20,21 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from bot.understanding.lang import en, it
-from bot.understanding.lang.pack import LanguagePack, with_words, wordset
+from bot.understanding.lang.pack import (
+    MOVE_WORDS,
+    LanguagePack,
+    with_move_words,
+    with_words,
+    wordset,
+)
 
 __all__ = [
     "BUILTIN_PACKS",
+    "MOVE_WORDS",
     "NLU_LANGUAGES",
     "LanguagePack",
     "pack_for",
+    "with_move_words",
     "with_words",
     "wordset",
 ]

@@ -19,9 +19,19 @@ class LanguagePack:
     code: str
     """The language's code in ``bot.languages``."""
     yes: frozenset[str] = frozenset()
-    """Answers that mean yes to a yes/no question ("sì", "va bene"); compared folded."""
+    """Words and phrases that say yes to a yes/no question ("sì", "va bene", "non c'è
+    problema"), found anywhere in the answer (``bot.understanding.yesno``); compared folded."""
     no: frozenset[str] = frozenset()
-    """Answers that mean no to a yes/no question ("no grazie"); compared folded."""
+    """Words and phrases that say no to a yes/no question ("no", "nope", "no grazie")."""
+    unsure: frozenset[str] = frozenset()
+    """Words and phrases that answer neither yes nor no ("forse", "dipende", "non so"): the
+    question is asked again."""
+    clause_breaks: frozenset[str] = frozenset()
+    """Words that start a new clause, as a comma does ("ma", "but"): a negation stops there."""
+    thanks: frozenset[str] = frozenset()
+    """A thank-you said on its own ("grazie", "thanks"), answered with a short "you're welcome"."""
+    okays: frozenset[str] = frozenset()
+    """An acknowledgement said on its own ("ok", "perfetto", "great", "👍")."""
     markers: frozenset[str] = frozenset()
     """Frequent words (accents folded) that, in a chat, belong to this language only: language
     detection counts them."""
@@ -35,8 +45,47 @@ class LanguagePack:
     """Chat spellings and what they stand for in this language ("nn" -> "non")."""
     number_language: str | None = None
     """The language text2num reads spelled numbers in ("diecimila"), None when it has none."""
+    count_words: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    """Words typed as a count in an answer ("paio" 2, "couple" 2, "dozen" 12); "a couple
+    hundred" is 200."""
+    frequency_words: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    """How many times, in one word ("twice" 2): "twice a week" is 2 a week."""
+    times_words: frozenset[str] = frozenset()
+    """"Times" after a count ("3 volte a settimana", "3 times a week"): skipped when reading it."""
+    amount_words: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    """Slang for an amount of money, with its value ("centone" 100, "grand" 1000)."""
+    zero_words: frozenset[str] = frozenset()
+    """A whole answer meaning zero ("niente", "zilch")."""
+    minus_words: frozenset[str] = frozenset()
+    """Words right before a number that make it negative ("meno", "minus")."""
+    name_intros: frozenset[str] = frozenset()
+    """Phrases that introduce a name given in a sentence ("mi chiamo", "my name is", "ciao"):
+    dropped from the start of an answer to a name question."""
+    name_outros: frozenset[str] = frozenset()
+    """Courtesies said after a name ("piacere", "nice to meet you"): dropped from its end."""
+    name_breaks: frozenset[str] = frozenset()
+    """Words that start a new clause after a name ("e", "and", "from"): the name ends there."""
+    negations: frozenset[str] = frozenset()
+    """Words that turn what follows around ("non", "not", "never"): a message with one is not
+    read as a button's words ("non voglio parlare con una persona")."""
+    back: frozenset[str] = frozenset()
+    """Messages that ask for the previous question again ("indietro", "go back")."""
+    cancel: frozenset[str] = frozenset()
+    """Messages that leave the current question for the menu ("lascia perdere", "never mind")."""
+    resume: frozenset[str] = frozenset()
+    """Messages that go back to a question left unfinished ("riprendi", "continue")."""
+
+
+MOVE_WORDS = ("back", "cancel", "resume")
+"""The pack's word lists that move the conversation (the engine reads them whole-message)."""
 
 
 def with_words(pack: LanguagePack, yes: Iterable[str] = (), no: Iterable[str] = ()) -> LanguagePack:
     """``pack`` with more yes/no words (staff's ``words.yaml``)."""
     return replace(pack, yes=pack.yes | frozenset(yes), no=pack.no | frozenset(no))
+
+
+def with_move_words(pack: LanguagePack, words: Mapping[str, Iterable[str]]) -> LanguagePack:
+    """``pack`` with more words in its ``MOVE_WORDS`` lists (staff's ``words.yaml``)."""
+    extra = {name: getattr(pack, name) | frozenset(words.get(name, ())) for name in MOVE_WORDS}
+    return replace(pack, **extra)
