@@ -33,7 +33,7 @@ class Conversation:
     history: list[str] = field(default_factory=list)
     # the question left unfinished (given up on, or left with "never mind"), for "resume"
     resume: str | None = None
-    # what the engine remembers between turns about what it said (``bot.core.engine``):
+    # what the engine remembers between turns about what it said (``bot.core.repetition``):
     # "sent" the texts of the last turn's replies, "buttons" the last reply's button data,
     # "stale_step" the step whose stale taps were already answered with a re-prompt,
     # "human_requested" when (ISO) a person was asked for and staff have not answered yet

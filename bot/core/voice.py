@@ -1,0 +1,112 @@
+"""How the bot says things: locale texts rendered for one turn, and the buttons under them.
+
+A ``Voice`` is one content version seen through the engine's renderer, languages and slot types.
+The engine makes one per content version (``Engine.load``); every part of a turn that speaks
+takes it, rather than the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot.base.money import Money
+from bot.content.model import Content, LocaleText, StateSpec
+from bot.content.templates import Renderer, format_money, format_number, strip_tags
+from bot.core.messages import Button, Reply
+from bot.core.navigation import button_available
+from bot.core.slot_types import Note, SlotTypeRegistry
+from bot.core.turn import Turn, render_values
+from bot.languages import LanguageRegistry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Texts of ``content`` rendered in a conversation's language, with ``languages``'
+    fallbacks down to ``default_lang``; answer options as ``slot_types`` offer them."""
+
+    content: Content
+    renderer: Renderer
+    languages: LanguageRegistry
+    default_lang: str
+    slot_types: SlotTypeRegistry
+
+    def lookup(self, key: str, lang: str) -> LocaleText | None:
+        """The text ``key`` in ``lang``, else along its fallbacks, then the default language."""
+        for code in self.languages.fallbacks(lang, self.default_lang):
+            entry = self.content.texts.get(code, {}).get(key)
+            if entry is not None:
+                return entry
+        return None
+
+    def text(self, t: Turn, key: str) -> str:
+        """The text ``key`` rendered for the turn (its language and values); "" when missing
+        (logged as an error)."""
+        entry = self.lookup(key, t.conv.lang)
+        if entry is None:
+            log.error("missing text %s", key)
+            return ""
+        return self.renderer.render(entry.source, render_values(t), t.conv.lang)
+
+    def label(self, t: Turn, key: str) -> str:
+        """The text ``key`` as a button's label: rendered, without markup."""
+        return strip_tags(self.text(t, key))
+
+    def say(self, t: Turn, key: str, buttons: tuple[Button, ...] = ()) -> None:
+        """Add the text ``key`` to the turn's replies, with ``buttons`` under it; nothing when
+        the text is empty and there are no buttons ("…" when only the text is)."""
+        text = self.text(t, key)
+        if text or buttons:
+            t.replies.append(Reply(text or "…", buttons))
+
+    def say_note(self, t: Turn, note: Note | None) -> None:
+        """A slot type's line about an answer, with its values ("€ 1.200 l'anno, cioè…")."""
+        if note is None:
+            return
+        t.values.update(note.values)
+        self.say(t, note.key)
+
+    def options(self, spec: StateSpec) -> list[tuple[Any, str]]:
+        """(value, label key) of the buttons a question shows: its options, or yes/no."""
+        if spec.ask is None:
+            return []
+        return self.slot_types.options(spec.ask)
+
+    def option_labels(self, t: Turn, spec: StateSpec) -> list[str]:
+        """The labels of the question's options, as shown on its buttons."""
+        return [self.label(t, key) for _, key in self.options(spec)]
+
+    def available(self, t: Turn, spec: StateSpec, index: int) -> bool:
+        """The state's button ``index`` is shown (a ``back``/``resume`` one only when there is
+        somewhere to go)."""
+        return button_available(t.conv, self.content, spec, index)
+
+    def buttons_for(self, t: Turn, spec: StateSpec) -> tuple[Button, ...]:
+        """The keyboard of a state: its buttons (those available), else its question's options;
+        data ``"<step>.<index>"``."""
+        step = t.conv.step
+        if spec.buttons:
+            return tuple(
+                Button(self.label(t, b.text.key), f"{step}.{i}")
+                for i, b in enumerate(spec.buttons)
+                if self.available(t, spec, i)
+            )
+        return tuple(
+            Button(self.label(t, key), f"{step}.{i}")
+            for i, (_value, key) in enumerate(self.options(spec))
+        )
+
+    def shown(self, t: Turn, spec: StateSpec, value: Any) -> str:
+        """An answer as the prospect would read it: a button's label, «€ 200», «10.000»."""
+        for option, key in self.options(spec):
+            if option == value:
+                return self.label(t, key)
+        lang = t.conv.lang
+        if isinstance(value, Money):
+            return format_money(value, lang, languages=self.languages)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return format_number(value, lang, 2, languages=self.languages)
+        return str(value)
