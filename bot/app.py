@@ -218,6 +218,7 @@ def build_engine(
         understanding=understanding,
         actions=build_actions(plugins),
         slot_fillers=slot_fillers(plugins),
+        forget_hooks=tuple(h for plugin in plugins for h in plugin.forget_hooks),
         files_dir=files_dir,
         slot_types=slot_types if slot_types is not None else build_slot_types(plugins),
     )

@@ -59,7 +59,7 @@ BACK = {
     "en": ["back", "Go back", "previous"],
 }
 CANCEL = {
-    "it": ["lascia perdere", "Annulla", "basta", "lascia stare"],
+    "it": ["lascia perdere", "Annulla", "lascia stare", "esci"],  # «basta» is a goodbye
     "en": ["never mind", "cancel", "stop", "Forget it"],
 }
 RESUME = {"it": "riprendi", "en": "continue"}
@@ -298,7 +298,7 @@ def _problems(tmp_path: Path, edit: tuple[str, str, str]) -> str:
         (
             ("locales/it/words.yaml", "", "bakc: [torna su]\n"),
             "locales/it/words.yaml:1:1: words.yaml knows only `yes:`, `no:`, `back:`, `cancel:`, "
-            "`resume:`, not `bakc`",
+            "`resume:`, `slots:`, not `bakc`",
         ),
     ],
 )

@@ -278,9 +278,9 @@ async def _to_lead(chat: Chat, lang: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "said", "echo"),
     [
-        ("it", "mi chiamo Giuseppe Russo", "Piacere, Giuseppe Russo!"),
+        ("it", "mi chiamo Giuseppe Russo", "Piacere, Giuseppe!"),  # called by the first name
         ("it", "Giuseppe, piacere", "Piacere, Giuseppe!"),
-        ("en", "my name is Sarah Jones", "Nice to meet you, Sarah Jones!"),
+        ("en", "my name is Sarah Jones", "Nice to meet you, Sarah!"),
         ("en", "I'm Sarah, nice to meet you", "Nice to meet you, Sarah!"),
     ],
 )

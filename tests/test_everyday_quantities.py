@@ -244,6 +244,7 @@ def test_a_plain_count_question_refuses_a_rate() -> None:
             "number_about": False,
             "number_low": 800,
             "number_high": 1000,
+            "number_text": "",
         },
     )
 
@@ -444,22 +445,22 @@ async def _at(engine: Engine, lang: str, user: str, question: str, state: str) -
     [
         ("it", "3 a settimana", 3, None),
         ("it", "4 a settimana", 4, None),
-        ("it", "ogni giorno", 7, "1 al giorno, cioè 7 a settimana."),
-        ("it", "tutti i giorni", 7, "1 al giorno, cioè 7 a settimana."),
-        ("it", "uno al giorno", 7, "1 al giorno, cioè 7 a settimana."),
-        ("it", "una volta al mese", 0.2, "1 al mese, cioè circa 0,2 a settimana."),
+        ("it", "ogni giorno", 7, "Ogni giorno, cioè 7 a settimana."),
+        ("it", "tutti i giorni", 7, "Tutti i giorni, cioè 7 a settimana."),
+        ("it", "uno al giorno", 7, "Uno al giorno, cioè 7 a settimana."),
+        ("it", "una volta al mese", 0.2, "Una volta al mese, cioè circa 0,2 a settimana."),
         ("it", "3 al mese", 0.7, "3 al mese, cioè circa 0,7 a settimana."),
-        ("it", "2-3", 2.5, "Facciamo 2,5 a settimana."),
-        ("it", "tra 2 e 3", 2.5, "Facciamo 2,5 a settimana."),
-        ("it", "2 o 3", 2.5, "Facciamo 2,5 a settimana."),
+        ("it", "2-3", 2.5, "Diciamo tra 2 e 3 a settimana: nei conti usiamo 2,5."),
+        ("it", "tra 2 e 3", 2.5, "Diciamo tra 2 e 3 a settimana: nei conti usiamo 2,5."),
+        ("it", "2 o 3", 2.5, "Diciamo tra 2 e 3 a settimana: nei conti usiamo 2,5."),
         ("en", "2 a week", 2, None),
         ("en", "2 per week", 2, None),
         ("en", "twice a week", 2, None),
-        ("en", "every day", 7, "1 a day, so 7 a week."),
-        ("en", "one a day", 7, "1 a day, so 7 a week."),
-        ("en", "3 a month", 0.7, "3 a month, so about 0.7 a week."),
-        ("en", "2-3", 2.5, "Let's call it 2.5 a week."),
-        ("en", "between 2 and 3", 2.5, "Let's call it 2.5 a week."),
+        ("en", "every day", 7, "Every day — so 7 a week."),
+        ("en", "one a day", 7, "One a day — so 7 a week."),
+        ("en", "3 a month", 0.7, "3 a month — so about 0.7 a week."),
+        ("en", "2-3", 2.5, "Let's say 2 to 3 a week — I'll use 2.5 in the sums."),
+        ("en", "between 2 and 3", 2.5, "Let's say 2 to 3 a week — I'll use 2.5 in the sums."),
     ],
 )
 async def test_posts_per_week_in_everyday_words(
@@ -469,7 +470,7 @@ async def test_posts_per_week_in_everyday_words(
     result = await chat.say(answer)
     assert result.state == "offer" and result.slots["posts_per_week"] == posts
     if line is None:
-        assert not any("Facciamo" in t or "Let's call it" in t for t in chat.texts)
+        assert not any("Diciamo" in t or "Let's say" in t for t in chat.texts)
     else:
         assert chat.texts[0] == line
     shown = {"it": f"{posts:g} post a settimana".replace(".", ","), "en": f"{posts:g} posts a week"}
@@ -509,16 +510,31 @@ async def test_negative_posts_are_refused_with_the_reason(
     [
         ("it", "3 centoni al mese", 300, None),
         ("it", "un centone a settimana", 435, "€ 100 a settimana, cioè circa € 435 al mese."),
-        ("it", "1'200 all'anno", 100, "€ 1.200 l'anno, cioè circa € 100 al mese."),
-        ("it", "200-300 al mese", 250, "Facciamo € 250 al mese."),
-        ("it", "tra 200 e 300", 250, "Facciamo € 250 al mese."),
+        ("it", "1'200 all'anno", 100, "€ 1.200 l'anno, cioè € 100 al mese."),
+        (
+            "it",
+            "200-300 al mese",
+            250,
+            "Diciamo tra € 200 e € 300 al mese: nei conti usiamo € 250.",
+        ),
+        ("it", "tra 200 e 300", 250, "Diciamo tra € 200 e € 300 al mese: nei conti usiamo € 250."),
         ("en", "a fiver a day", 152, "€5 a day, so about €152 a month."),
         ("en", "a grand a year", 83, "€1,000 a year, so about €83 a month."),
         ("en", "a couple hundred", 200, None),
         ("en", "300 pm", 300, None),
         ("en", "zilch", 0, None),
-        ("en", "between 200 and 300", 250, "Let's call it €250 a month."),
-        ("en", "200-300 a week", 1087, "Let's call it €250 a week, so about €1,087 a month."),
+        (
+            "en",
+            "between 200 and 300",
+            250,
+            "Let's say €200 to €300 a month — I'll use €250 in the sums.",
+        ),
+        (
+            "en",
+            "200-300 a week",
+            1087,
+            "Let's say €200 to €300 a week — I'll use about €1,087 a month in the sums.",
+        ),
     ],
 )
 async def test_budgets_in_everyday_words(

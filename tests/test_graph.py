@@ -16,9 +16,9 @@ from tests.conftest import ROOT
 
 WORDS = {
     "it": {"answer": "risposta: {}", "if": "se {}", "else": "altrimenti", "next": "poi",
-           "give_up": "rinuncia"},
+           "give_up": "rinuncia", "updates": "✏️ valore nuovo: {}", "which": "✏️ quale?"},
     "en": {"answer": "answer: {}", "if": "if {}", "else": "otherwise", "next": "next",
-           "give_up": "gives up"},
+           "give_up": "gives up", "updates": "✏️ new value: {}", "which": "✏️ which one?"},
 }  # fmt: skip
 NODE = re.compile(r'^\s*state "(?P<label>[^"]*)" as (?P<id>\S+)$')
 EDGE = re.compile(r"^\s*(?P<src>\S+) --> (?P<dst>\S+): (?P<label>.*)$")
@@ -90,6 +90,11 @@ def test_every_state_and_every_move_is_drawn(content: Content, dialog: str, lang
             expected.append((node(branch.go), f"{answer}, {condition}" if answer else condition))
         if state.on_give_up is not None:
             expected.append((node(state.on_give_up), words["give_up"]))
+        if state.updates is not None:
+            slots = ", ".join(state.updates.slots)
+            expected.append((node(state.updates.then), words["updates"].format(slots)))
+            if state.updates.which is not None:
+                expected.append((node(state.updates.which), words["which"]))
         for dst, label in expected:
             assert (src, dst) in edges, f"{state.name} -> {dst} missing"
             assert label in edges[(src, dst)].split(" | "), (state.name, label, edges[(src, dst)])

@@ -27,6 +27,7 @@ SHIPPED_ANSWERS = {
     "buy_followers": "main.buy_followers",
     "results_complaint": "main.results_complaint",
     "talk_to_human": "main.human",
+    "leave_contacts": "main.lead_intro",
     "privacy": "main.privacy",
 }
 

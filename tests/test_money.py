@@ -201,7 +201,7 @@ async def test_yearly_budget_reaches_the_projection_per_month_and_is_said_back(
 ) -> None:
     chat = await _at_budget_question(engine, "it", "year-it")
     result = await chat.say("1200 euro all'anno")
-    assert chat.texts[0] == "€ 1.200 l'anno, cioè circa € 100 al mese."
+    assert chat.texts[0] == "€ 1.200 l'anno, cioè € 100 al mese."
     assert result.state == "ask_posts"
     assert result.slots["budget"] == Money(100, "EUR", "month")
     await chat.say("3")
@@ -263,7 +263,7 @@ async def test_a_yearly_budget_in_a_growth_question_is_said_back_too(engine: Eng
     assert result.slots["budget"] == Money(100, "EUR", "month")
     # the flow's own first line, then what was understood, then the next question
     assert chat.texts[0].startswith("Facciamo due conti")
-    assert chat.texts[1] == "€ 1.200 l'anno, cioè circa € 100 al mese."
+    assert chat.texts[1] == "€ 1.200 l'anno, cioè € 100 al mese."
     assert chat.texts[2].startswith("Quanti post")
 
 

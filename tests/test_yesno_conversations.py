@@ -14,7 +14,7 @@ LEAD = {
     "it": ("✍️ Lascia i tuoi contatti", "Iniziamo", "Instagram", "Qui su Telegram"),
     "en": ("✍️ Leave your details", "Let's go", "Instagram", "Here on Telegram"),
 }
-NOT_UNDERSTOOD = {"it": "Scusa, questa ci è sfuggita", "en": "Sorry, that one got past us"}
+NOT_UNDERSTOOD = {"it": "Scusa, questa ci è sfuggita", "en": "Sorry, I didn't quite catch that"}
 ACK = {
     "it": {
         "thanks": ("Figurati! 😊", "Di niente, è un piacere."),

@@ -61,8 +61,18 @@ class SlotTypeCatalog(Protocol):
         with a choice (``fills:``), since every answer would fit it."""
         ...
 
+    def spots(self, name: str) -> bool:
+        """Whether a value of type ``name`` can be picked out of a message about anything (an
+        email, a phone number, a name introduced as one): only such slots may be captured."""
+        ...
+
     def retry_key(self, name: str) -> str:
         """The text said when an answer does not fit and the question names no ``retry:``."""
+        ...
+
+    def suggests(self, name: str) -> bool:
+        """Whether a question of type ``name`` may offer a value to a prospect who does not
+        know (``suggest:``: number, money)."""
         ...
 
     def texts(self, name: str) -> tuple[str, ...]:

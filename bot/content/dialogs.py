@@ -10,14 +10,17 @@ from bot.base.problems import Pos, Problems, did_you_mean
 from bot.base.yamlpos import Source, is_list, is_mapping
 from bot.content.catalog import SlotTypeCatalog
 from bot.content.model import (
+    YES_NO,
     AskSpec,
     Branch,
     ButtonSpec,
+    CaptureSpec,
     Dialog,
     Option,
     StateSpec,
     Target,
     TextRef,
+    UpdateSpec,
 )
 from bot.understanding.text import fold_accents
 
@@ -25,7 +28,9 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TARGET = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
 KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
 
-DIALOG_KEYS = ("id", "start", "menu", "give_up", "states", "description")
+DIALOG_KEYS = ("id", "start", "menu", "give_up", "capture", "states", "description")
+CAPTURE_KEYS = ("slots", "then")
+UPDATES_KEYS = ("slots", "then", "which")
 STATE_KEYS = (
     "say",
     "buttons",
@@ -37,9 +42,10 @@ STATE_KEYS = (
     "on_give_up",
     "return",
     "note",
+    "updates",
 )
-BUTTON_KEYS = ("text", "go")
-ASK_KEYS = ("slot", "type", "retry", "tries", "options", "min", "max", "per")
+BUTTON_KEYS = ("text", "go", "means")
+ASK_KEYS = ("slot", "type", "retry", "tries", "options", "min", "max", "per", "unsure", "suggest")
 OPTION_KEYS = ("value", "text", "fills", "aliases")
 BRANCH_KEYS = ("if", "go")
 
@@ -141,9 +147,77 @@ def read_dialog(
             state = read_state(r, raw_states, str(name), body)
             if state is not None:
                 states[state.name] = state
+    capture = read_capture(r, data) if "capture" in data else None
     if start is None:
         return None
-    return Dialog(dialog_id, src.name, src.top(), start, menu, states, give_up=give_up)
+    return Dialog(
+        dialog_id, src.name, src.top(), start, menu, states, give_up=give_up, capture=capture
+    )
+
+
+def _slot_names(r: _Reader, body: Any, what: str) -> list[tuple[str, Pos]]:
+    """``slots:`` of ``what``: a list of slot names (a single name is a list of one)."""
+    src, problems = r.src, r.problems
+    raw = body.get("slots")
+    items = list(raw) if is_list(raw) else [raw]
+    found: list[tuple[str, Pos]] = []
+    for i, item in enumerate(items):
+        pos = src.at_item(raw, i) if is_list(raw) else src.at_value(body, "slots")
+        if isinstance(item, str) and NAME.match(item.strip()):
+            if item.strip() not in (name for name, _ in found):
+                found.append((item.strip(), pos))
+        else:
+            problems.add(
+                pos,
+                f"`slots` of {what} must name slots",
+                "write the slot names in square brackets, like `slots: [email, phone]`",
+            )
+    return found
+
+
+def read_capture(r: _Reader, data: Any) -> CaptureSpec | None:
+    """The dialog's ``capture:``: ``slots:`` kept from any step, ``then:`` the state offered."""
+    src, problems = r.src, r.problems
+    raw = data["capture"]
+    pos = src.at_key(data, "capture")
+    what = "`capture`"
+    if not is_mapping(raw) or "slots" not in raw or "then" not in raw:
+        problems.add(
+            pos,
+            f"{what} needs `slots:` and `then:`",
+            "write `slots: [email, phone, name]` and `then: <state offering the form>`",
+        )
+        return None
+    r.check_keys(raw, CAPTURE_KEYS, what)
+    slots = _slot_names(r, raw, what)
+    then = r.target(raw, "then", what)
+    if not slots or then is None:
+        return None
+    return CaptureSpec(tuple(slots), then, pos)
+
+
+def read_updates(r: _Reader, body: Any, what: str) -> UpdateSpec | None:
+    """A state's ``updates:``: the ``slots:`` a typed value may change, ``then:`` where to go
+    after, ``which:`` (optional) where to ask which one."""
+    src, problems = r.src, r.problems
+    raw = body["updates"]
+    pos = src.at_key(body, "updates")
+    if not is_mapping(raw) or "slots" not in raw or "then" not in raw:
+        problems.add(
+            pos,
+            f"`updates` of {what} needs `slots:` and `then:`",
+            "write `slots: [budget, platform]` and `then: <state that uses them>`",
+        )
+        return None
+    r.check_keys(raw, UPDATES_KEYS, f"`updates` of {what}")
+    slots = _slot_names(r, raw, f"`updates` of {what}")
+    then = r.target(raw, "then", f"`updates` of {what}")
+    which = r.target(raw, "which", f"`updates` of {what}") if "which" in raw else None
+    if not slots or then is None:
+        return None
+    return UpdateSpec(
+        tuple(name for name, _ in slots), then, pos, which, tuple(p for _, p in slots)
+    )
 
 
 def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | None:
@@ -209,8 +283,9 @@ def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | Non
                         f"button {i + 1} of {what} has no `go:`",
                         "add `go: <state>` to say where the button leads",
                     )
+                means = read_means(r, item, what) if "means" in item else None
                 if text and go:
-                    buttons.append(ButtonSpec(text, go, bpos))
+                    buttons.append(ButtonSpec(text, go, bpos, means=means))
     ask = read_ask(r, body, what) if "ask" in body else None
     next_ = r.target(body, "next", what) if "next" in body else None
     give_up = r.target(body, "on_give_up", what) if "on_give_up" in body else None
@@ -266,6 +341,25 @@ def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | Non
             f"{what} has both `next` and `when`",
             "keep one: `next` always goes to one state, `when` chooses by condition",
         )
+    updates = read_updates(r, body, what) if "updates" in body else None
+    if updates is not None and not buttons:
+        problems.add(
+            updates.pos,
+            f"`updates` of {what} needs a state with `buttons:`",
+            "put `updates:` under the step that shows the result and its buttons",
+        )
+        updates = None
+    seen_means: dict[str, int] = {}
+    for index, button in enumerate(buttons):
+        if button.means is None:
+            continue
+        if button.means in seen_means:
+            problems.add(
+                button.pos,
+                f"two buttons of {what} say `means: {button.means}`",
+                f"keep it on one button only (button {seen_means[button.means] + 1} has it)",
+            )
+        seen_means.setdefault(button.means, index)
     returns: bool | None = None
     if "return" in body:
         if not isinstance(body["return"], bool):
@@ -284,7 +378,23 @@ def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | Non
         do=tuple(actions),
         on_give_up=give_up,
         forget=tuple(forget),
+        updates=updates,
     )
+
+
+def read_means(r: _Reader, item: Any, what: str) -> str | None:
+    """A button's ``means:``: ``yes`` or ``no``, the typed answer that presses it."""
+    raw = item["means"]
+    # YAML reads a bare yes / no as true / false
+    value = {True: "yes", False: "no"}.get(raw, raw) if isinstance(raw, bool) else raw
+    if not isinstance(value, str) or value.strip().lower() not in YES_NO:
+        r.problems.add(
+            r.src.at_value(item, "means"),
+            f"`means: {raw}` of a button of {what} must be `yes` or `no`",
+            "write `means: yes` on the go-ahead button, `means: no` on the not-now one",
+        )
+        return None
+    return value.strip().lower()
 
 
 def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
@@ -373,6 +483,8 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
     elif "options" in raw:
         problems.add(src.at_key(raw, "options"), "`options` only make sense with `type: choice`")
     per = read_per(r, raw, kind, what) if "per" in raw else None
+    unsure = r.text_ref(raw, "unsure", "`unsure`") if "unsure" in raw else None
+    suggest = read_suggest(r, raw, kind, what) if "suggest" in raw else None
     if slot is None or kind is None:
         return None
     return AskSpec(
@@ -385,7 +497,37 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
         minimum=bounds["min"],
         maximum=bounds["max"],
         per=per,
+        unsure=unsure,
+        suggest=suggest,
+        suggest_pos=src.at_value(raw, "suggest") if suggest is not None else None,
     )
+
+
+def read_suggest(r: _Reader, raw: Any, kind: str | None, what: str) -> str | None:
+    """``suggest:``, the value offered to a prospect who does not know: a number, or an
+    expression of the slots (``current_followers * 2``, checked with the texts' values)."""
+    src, problems = r.src, r.problems
+    value = raw["suggest"]
+    types = r.slot_types
+    if kind is not None and types is not None and not types.suggests(kind):
+        problems.add(
+            src.at_key(raw, "suggest"),
+            f"`suggest` in {what} only makes sense for a number or an amount of money",
+            f"remove `suggest:`, or ask `type: number` or `type: money` instead of `{kind}`",
+        )
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, str))
+        or not str(value).strip()
+    ):
+        problems.add(
+            src.at_value(raw, "suggest"),
+            f"`suggest` in {what} must be a number or an expression",
+            "write it like `suggest: 3` or `suggest: current_followers * 2`",
+        )
+        return None
+    return str(value).strip()
 
 
 def _folded(word: str) -> str:

@@ -45,11 +45,18 @@ class Target:
         return dialog, self.ref
 
 
+YES_NO = ("yes", "no")
+"""What a typed yes or no may mean at a step with buttons (``means:`` of a button)."""
+
+
 @dataclass(frozen=True)
 class ButtonSpec:
     text: TextRef
     go: Target
     pos: Pos
+    # the typed answer this button stands for: "yes" (a go-ahead: "ok", "sì", "sure") or "no"
+    # (a not-now: "no", "non ora"); None: only its label, its words or its number press it
+    means: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,12 @@ class AskSpec:
     # the period a number or money question counts in ("week": posts a week); an answer said
     # per another period is converted (money: per month when unsaid)
     per: str | None = None
+    # said instead of ``retry`` when the prospect does not know ("boh", "no idea")
+    unsure: TextRef | None = None
+    # a value to offer an unsure prospect, as a button: a number or an expression of the slots
+    # ("current_followers * 2"); ``suggest_pos`` is where it is written
+    suggest: str | None = None
+    suggest_pos: Pos | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,32 @@ class Branch:
 
     condition: str | None
     go: Target
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class UpdateSpec:
+    """``updates:`` of a state with buttons: a value typed there for one of ``slots`` (the
+    answer of the question asking it) replaces it and leads to ``then``; a value that could be
+    more than one of them, or the name of one without a value, leads to ``which`` (a state whose
+    buttons lead to the questions), the value kept for the question picked."""
+
+    slots: tuple[str, ...]
+    then: Target
+    pos: Pos
+    which: Target | None = None
+    slot_pos: tuple[Pos, ...] = ()  # where each of ``slots`` is written
+
+
+@dataclass(frozen=True)
+class CaptureSpec:
+    """``capture:`` of a dialog: details given at any step where no question asks for them
+    (an email, a phone number, a name introduced as one) are kept in ``slots`` (each the slot of
+    a question somewhere), said back in one line, and ``then`` is offered (from a step with
+    buttons; at a question, the question is asked again)."""
+
+    slots: tuple[tuple[str, Pos], ...]
+    then: Target
     pos: Pos
 
 
@@ -107,6 +146,8 @@ class StateSpec:
     returns: bool | None = None
     # slots forgotten on entering, before ``do`` ("start the projection afresh")
     forget: tuple[tuple[str, Pos], ...] = ()
+    # a value typed at this step may change an answer (see ``UpdateSpec``)
+    updates: UpdateSpec | None = None
 
     @property
     def waits(self) -> bool:
@@ -119,6 +160,10 @@ class StateSpec:
             out.append(self.next)
         if self.on_give_up is not None:
             out.append(self.on_give_up)
+        if self.updates is not None:
+            out.append(self.updates.then)
+            if self.updates.which is not None:
+                out.append(self.updates.which)
         return out
 
 
@@ -132,6 +177,8 @@ class Dialog:
     states: dict[str, StateSpec] = field(default_factory=dict)
     # where a question given up on leads when it has no ``on_give_up`` (main dialog; else menu)
     give_up: Target | None = None
+    # details kept from any step of any dialog (see ``CaptureSpec``)
+    capture: CaptureSpec | None = None
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,7 @@ class Renderer:
         env.filters["compact"] = _ctx_filter(format_compact, languages)
         env.filters["percent"] = _ctx_filter(format_pct, languages)
         env.filters["duration"] = _ctx_filter(format_duration, languages)
+        env.filters["forename"] = forename
         return env
 
     def render(self, source: str, variables: Mapping[str, Any], lang: str) -> str:
@@ -172,6 +173,15 @@ class Renderer:
         except Exception:  # a condition that cannot be evaluated is simply not true
             return False
 
+    def value(self, expression: str, variables: Mapping[str, Any]) -> Any:
+        """The value of an expression (``suggest: current_followers * 2``); None when it cannot
+        be worked out (a slot not answered yet, a number times a word)."""
+        try:
+            compiled = self.lenient.compile_expression(expression, undefined_to_none=True)
+            return compiled(**variables)
+        except Exception:
+            return None
+
     def nested_loops(self, source: str) -> bool:
         """A loop inside a loop: never needed for a chat message, and a way to hang the bot."""
         for loop in self.env.parse(source).find_all(nodes.For):
@@ -186,6 +196,13 @@ class Renderer:
     def expression_variables(self, expression: str) -> set[str]:
         parsed = self.env.parse("{{ " + expression + " }}")
         return {n.name for n in parsed.find_all(nodes.Name) if n.ctx == "load"}
+
+
+def forename(name: Any) -> str:
+    """The first name of a full name, as people are thanked: "Rosaria La Rosa" -> "Rosaria"
+    (``{{ name|forename }}``); "" for none."""
+    words = str(name or "").split()
+    return words[0] if words else ""
 
 
 def _ctx_filter(func: Any, languages: LanguageRegistry) -> Any:

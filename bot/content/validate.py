@@ -38,7 +38,7 @@ BUILTIN_TEXTS = (
     "common.left",
     "common.no_back",
     "common.you_said",
-    *(f"handover.{k}" for k in ("from_team", "closed", "timed_out", "paused")),
+    *(f"handover.{k}" for k in ("from_team", "closed", "timed_out", "left")),
     "telegram.group_notice",
     "telegram.flood",
     *(
@@ -48,6 +48,15 @@ BUILTIN_TEXTS = (
 )  # and, once a question asks a type, that type's texts (``_check_type_texts``)
 # Values every template may use without a state providing them.
 BUILTIN_VALUES = {"first_name", "lang", "tries_left", "source", "bot_username", "previous"}
+# set by the engine for `human.waiting` when a person has taken over the chat (core.relay)
+BUILTIN_VALUES |= {"relayed"}
+# Texts a declaration makes the bot say: ``capture:`` the details it kept (``{{ captured }}``),
+# ``updates:`` with ``which:`` a value that could change several answers (``{{ update_value }}``)
+CAPTURE_TEXT, UPDATE_WHICH_TEXT = "common.captured", "common.update_which"
+BUILTIN_VALUES |= {"captured", "update_value"}
+# set by the engine for some texts: the greeting the prospect opened with ("morning"…), the
+# value a question suggests to an unsure prospect, and whether the prospect is at the menu
+BUILTIN_VALUES |= {"greeting_said", "suggested", "at_menu"}
 
 
 def validate(
@@ -58,11 +67,13 @@ def validate(
     _check_targets(content, problems)
     _check_states(content, problems, actions, slot_types)
     _check_option_fills(content, problems, slot_types)
+    _check_capture(content, problems, slot_types)
     _check_reachable(content, problems)
     provided = _slots_and_values(content, actions) | slot_types.values()
     _check_texts(content, problems, provided)
     _check_type_texts(content, problems, slot_types)
     _check_conditions(content, problems, provided)
+    _check_suggestions(content, problems, provided)
     _check_intents(content, problems)
 
 
@@ -140,6 +151,12 @@ def _check_targets(content: Content, problems: Problems) -> None:
                 _resolve(content, dialog.id, state.next, problems, "`next`")
             if state.on_give_up is not None:
                 _resolve(content, dialog.id, state.on_give_up, problems, "`on_give_up`")
+            if state.updates is not None:
+                _resolve(content, dialog.id, state.updates.then, problems, "`updates: then:`")
+                if state.updates.which is not None:
+                    _resolve(content, dialog.id, state.updates.which, problems, "`updates: which:`")
+        if dialog.capture is not None:
+            _resolve(content, dialog.id, dialog.capture.then, problems, "`capture: then:`")
 
 
 def _check_states(
@@ -261,6 +278,78 @@ def _check_option_fills(content: Content, problems: Problems, slot_types: SlotTy
                     )
 
 
+def _check_capture(content: Content, problems: Problems, slot_types: SlotTypeCatalog) -> None:
+    """``capture:`` names slots some question asks, as a type whose values can be picked out of
+    any message (email, phone, a name introduced as one), each slot in one dialog only; a
+    state's ``updates:`` names slots some question asks."""
+    asks = {s.ask.slot: s.ask for _d, s in _all_states(content) if s.ask is not None}
+    spotted = [n for n in slot_types.names() if slot_types.spots(n)]
+    captured: dict[str, str] = {}
+    reported: set[tuple[str, str]] = set()
+    for dialog in content.dialogs.values():
+        if dialog.capture is None:
+            continue
+        for name, pos in dialog.capture.slots:
+            ask = asks.get(name)
+            if ask is None:
+                problems.add(
+                    pos,
+                    f"`capture` names `{name}`, which no question asks",
+                    did_you_mean(name, asks) or "name the `slot:` of a question, like `email`",
+                )
+                continue
+            if not slot_types.spots(ask.type):
+                problems.add(
+                    pos,
+                    f"`capture` names `{name}`, asked as {ask.type}: a {ask.type} answer can't "
+                    "be picked out of a message about something else",
+                    "capture only slots asked as " + ", ".join(spotted),
+                )
+                continue
+            if name in captured and captured[name] != dialog.id:
+                problems.add(
+                    pos,
+                    f"`{name}` is captured by the dialogs `{captured[name]}` and `{dialog.id}`",
+                    "keep it in one `capture:` only",
+                )
+            captured.setdefault(name, dialog.id)
+        _need_text(content, problems, CAPTURE_TEXT, dialog.capture.pos, "`capture:`", reported)
+    for _dialog, state in _all_states(content):
+        if state.updates is None:
+            continue
+        if state.updates.which is not None:
+            why = "`updates: which:`"
+            _need_text(content, problems, UPDATE_WHICH_TEXT, state.updates.pos, why, reported)
+        positions = state.updates.slot_pos or (state.updates.pos,) * len(state.updates.slots)
+        for name, pos in zip(state.updates.slots, positions, strict=False):
+            if name not in asks:
+                problems.add(
+                    pos,
+                    f"`updates` of state `{state.name}` names `{name}`, which no question asks",
+                    did_you_mean(name, asks) or "name the `slot:` of a question, like `budget`",
+                )
+
+
+def _need_text(
+    content: Content,
+    problems: Problems,
+    key: str,
+    pos: Pos,
+    why: str,
+    reported: set[tuple[str, str]],
+) -> None:
+    """``key`` is said because of ``why`` (written at ``pos``): missing in a language is an
+    error there, once per text and language (``reported``)."""
+    for lang in _languages(content):
+        if key not in content.texts[lang] and (key, lang) not in reported:
+            problems.add(
+                pos,
+                f"the text `{key}` is missing in locales/{lang}",
+                f"add `{key}` to a file in locales/{lang}/: the bot says it because of {why}",
+            )
+            reported.add((key, lang))
+
+
 def _check_reachable(content: Content, problems: Problems) -> None:
     if "main" not in content.dialogs:
         return
@@ -271,6 +360,8 @@ def _check_reachable(content: Content, problems: Problems) -> None:
         for fixed in (dialog.menu, dialog.give_up):
             if fixed is not None and fixed.move is None:
                 roots.append(fixed.resolve(dialog.id))
+        if dialog.capture is not None and dialog.capture.then.move is None:
+            roots.append(dialog.capture.then.resolve(dialog.id))
     intents = content.intents
     for ref in getattr(intents, "answer_refs", lambda: [])():
         if "." in ref:
@@ -315,6 +406,8 @@ def _refs(content: Content) -> Iterable[TextRef]:
         if state.ask is not None:
             if state.ask.retry is not None:
                 yield state.ask.retry
+            if state.ask.unsure is not None:
+                yield state.ask.unsure
             for option in state.ask.options:
                 yield option.text
 
@@ -405,6 +498,31 @@ def _check_type_texts(content: Content, problems: Problems, slot_types: SlotType
                     f"the text `{key}` is missing in locales/{lang}",
                     f"add `{key}` to a file in locales/{lang}/{why}",
                 )
+
+
+def _check_suggestions(content: Content, problems: Problems, provided: set[str]) -> None:
+    """``suggest:`` is a number or an expression of values some question or action provides."""
+    renderer = Renderer(languages=content.languages)
+    for _dialog, state in _all_states(content):
+        ask = state.ask
+        if ask is None or ask.suggest is None:
+            continue
+        pos = ask.suggest_pos or ask.pos
+        try:
+            names = renderer.expression_variables(ask.suggest)
+        except TemplateSyntaxError as err:
+            problems.add(
+                pos,
+                f"`suggest: {ask.suggest}` cannot be read: {err.message}",
+                "write a number, or an expression like `current_followers * 2`",
+            )
+            continue
+        for name in sorted(names - provided):
+            problems.add(
+                pos,
+                f"`suggest` uses `{name}`, which no question provides",
+                did_you_mean(name, provided) or "ask for it with `ask: slot:` first",
+            )
 
 
 def _check_conditions(content: Content, problems: Problems, provided: set[str]) -> None:

@@ -6,6 +6,8 @@ no: [nah, manco per sogno]
 back: [torna su]               # "the previous question, please"
 cancel: [lascia cadere]        # "never mind": leave the question for the menu
 resume: [rieccomi]             # back to a question left unfinished
+slots:                         # other names of an answer, by slot: "cambia la piattaforma"
+  platform: [piattaforma, canale]
 ```
 
 They are added to the language pack's words (``bot.understanding.lang``) for this content only,
@@ -15,13 +17,20 @@ so staff can teach the bot a yes or a no without touching the code.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from bot.base.problems import Problems, did_you_mean, relpath
 from bot.base.yamlpos import is_list, is_mapping, load_yaml
-from bot.understanding.lang import MOVE_WORDS, LanguagePack, with_move_words, with_words
+from bot.understanding.lang import (
+    MOVE_WORDS,
+    LanguagePack,
+    with_move_words,
+    with_slot_words,
+    with_words,
+)
 
 WORDS_FILE = "words.yaml"
-KEYS = ("yes", "no", *MOVE_WORDS)
+KEYS = ("yes", "no", *MOVE_WORDS, "slots")
 
 
 def load_words(folder: Path, pack: LanguagePack, problems: Problems, root: Path) -> LanguagePack:
@@ -41,8 +50,12 @@ def load_words(folder: Path, pack: LanguagePack, problems: Problems, root: Path)
         )
         return pack
     found: dict[str, list[str]] = {key: [] for key in KEYS}
+    slots: dict[str, list[str]] = {}
     before = len(problems.errors)
     for key, value in src.data.items():
+        if key == "slots":
+            _read_slots(src, value, problems, slots)
+            continue
         if key not in KEYS:
             problems.add(
                 src.at_key(src.data, key),
@@ -69,4 +82,33 @@ def load_words(folder: Path, pack: LanguagePack, problems: Problems, root: Path)
     if len(problems.errors) > before:
         return pack
     pack = with_words(pack, yes=found["yes"], no=found["no"])
+    pack = with_slot_words(pack, slots)
     return with_move_words(pack, {key: found[key] for key in MOVE_WORDS})
+
+
+def _read_slots(src: Any, value: Any, problems: Problems, slots: dict[str, list[str]]) -> None:
+    """``slots:``: for each slot name, a list of other names of that answer."""
+    if not is_mapping(value):
+        problems.add(
+            src.at_value(src.data, "slots"),
+            "`slots:` lists, for each slot, other names of that answer",
+            "slots:\n  platform: [piattaforma, canale]",
+        )
+        return
+    for slot, names in value.items():
+        if not is_list(names):
+            problems.add(
+                src.at_value(value, slot),
+                f"`{slot}:` under `slots:` must be a list of words",
+                f"{slot}: [word, other word]",
+            )
+            continue
+        for index, word in enumerate(names):
+            if not isinstance(word, str) or not word.strip():
+                problems.add(
+                    src.at_item(names, index),
+                    f"every name of `{slot}` must be text",
+                    'put it in quotes, e.g. "1"',
+                )
+                continue
+            slots.setdefault(str(slot), []).append(word)

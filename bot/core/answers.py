@@ -17,7 +17,7 @@ from bot.core.slot_types import Note, fold
 from bot.core.turn import Turn
 from bot.core.voice import Voice
 from bot.understanding.labels import match_label
-from bot.understanding.yesno import read_acknowledgement
+from bot.understanding.yesno import read_acknowledgement, read_yesno
 
 
 def match_button(t: Turn, spec: StateSpec, voice: Voice, text: str) -> int | None:
@@ -38,6 +38,22 @@ def match_button(t: Turn, spec: StateSpec, voice: Voice, text: str) -> int | Non
         return shown[by_words]
     best = process.extractOne(folded, labels, scorer=fuzz.ratio, score_cutoff=85)
     return shown[best[2]] if best else None
+
+
+def button_meant(t: Turn, spec: StateSpec, voice: Voice, text: str) -> int | None:
+    """The index of the button a typed yes or no stands for (``means: yes`` / ``means: no``):
+    "ok", "va bene", "sure" press the go-ahead, "no", "non ora" the not-now; None when the
+    state marks no such button, the message is neither, or the button is not shown."""
+    if not any(b.means for b in spec.buttons):
+        return None
+    said = read_yesno(text, t.conv.lang, voice.content.packs)
+    if said is None:
+        return None
+    meant = "yes" if said else "no"
+    for index, button in enumerate(spec.buttons):
+        if button.means == meant and voice.available(t, spec, index):
+            return index
+    return None
 
 
 def only_thanks(t: Turn, spec: StateSpec, voice: Voice, text: str) -> bool:

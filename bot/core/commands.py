@@ -146,6 +146,7 @@ def run_command(
         reprompt(t, spec, voice)
         return None
     t.event("unknown_command", name)
-    voice.say(t, "common.not_understood")
+    t.values["at_menu"] = (conv.dialog, conv.state) == menu_target(voice.content)
+    voice.say_one(t, "common.not_understood")
     reprompt(t, spec, voice)
     return None

@@ -65,7 +65,8 @@ def answer_intent(
     conv = t.conv
     answer = content.state(*target) if target is not None else None
     if target is None or answer is None:
-        voice.say(t, "common.not_understood")
+        t.values["at_menu"] = (conv.dialog, conv.state) == menu_target(content)
+        voice.say_one(t, "common.not_understood")
         reprompt(t, spec, voice)
         return None
     moves = {m.resolve(target[0]) for m in answer.moves()}
@@ -86,8 +87,19 @@ def answer_intent(
         return target
     for ref in answer.say:
         voice.say(t, ref.key)
+    if (
+        spec is not None
+        and spec.ask is None
+        and voice.buttons_for(t, spec)
+        and on_screen(t, spec, voice)
+    ):
+        # a step (not a question) still in view: its buttons come under the answer, with no
+        # "Ma torniamo a noi…" followed by buttons alone
+        reprompt(t, spec, voice)
+        return None
+    # "Ma torniamo a noi…", then the question itself
     voice.say(t, "common.back_to_flow")
-    reprompt(t, spec, voice)
+    reprompt(t, spec, voice, full=True)
     return None
 
 

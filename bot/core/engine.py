@@ -10,7 +10,8 @@ memory (``turn``), rendering (``voice``), commands and confirmations (``commands
 resume and the way out (``navigation``), not repeating itself (``repetition``), reading a typed
 message against the current state (``answers``), thanks and okays (``acknowledgements``),
 questions asked mid-conversation (``digressions``), following the prospect's language
-(``language_follow``) and a prospect waiting for a person (``waiting``).
+(``language_follow``), a prospect waiting for a person (``waiting``), one whose chat a person
+took over (``relay``) and taps written by their labels (``taps``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import timedelta
 from pathlib import Path
@@ -30,19 +31,31 @@ from bot.content.templates import Renderer
 from bot.core.acknowledgements import acknowledge
 from bot.core.actions import ActionContext, ActionRegistry, core_actions
 from bot.core.answers import (
+    button_meant,
     choice_with_value,
     closed_answer,
     is_free_text,
     match_button,
     only_thanks,
 )
+from bot.core.capture import capture, say_captured
 from bot.core.commands import confirm_delete, read_command, run_command, typed_confirmation
 from bot.core.digressions import (
     SlotFiller,
     answer_intent,
     fill_from_question,
     intent_answer,
+    is_small_talk,
     say_notes_at,
+)
+from bot.core.everyday import (
+    forget_misses,
+    goodbye,
+    greet_in_kind,
+    not_understood,
+    suggestion_taken,
+    suggestion_tapped,
+    unsure_help,
 )
 from bot.core.language_follow import follow_language
 from bot.core.messages import Input, Media, Reply, TurnResult
@@ -56,6 +69,7 @@ from bot.core.navigation import (
     remember_question,
     start_target,
 )
+from bot.core.office_hours import waiting_values
 from bot.core.ports import (
     Clock,
     ConversationStore,
@@ -64,10 +78,13 @@ from bot.core.ports import (
     Understanding,
     utc_now,
 )
+from bot.core.relay import acknowledge_now, leave, open_handover, rejoin, relaying
 from bot.core.repetition import drop_repeats, reprompt, stale_tap
 from bot.core.slot_types import DEFAULT_SLOT_TYPES, Note, SlotTypeRegistry
 from bot.core.state import Conversation
-from bot.core.turn import Turn, current_spec, describe_input, render_values
+from bot.core.taps import note_tap, tap_label
+from bot.core.turn import Turn, current_spec, describe_input, move_replies, render_values
+from bot.core.updates import PENDING, UPDATE_VALUE, named_question, read_update
 from bot.core.voice import Voice
 from bot.core.waiting import (
     HUMAN_WAIT,
@@ -79,7 +96,11 @@ from bot.core.waiting import (
 )
 from bot.languages import LanguageRegistry
 
-__all__ = ["Engine", "SlotFiller"]
+__all__ = ["Engine", "ForgetHook", "SlotFiller"]
+
+ForgetHook = Callable[[str, Path | None], None]
+"""Erases what a plug-in keeps about a prospect outside the store (``(user_id, files_dir)``:
+the growth plug-in's chart), when they confirm /delete."""
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +140,7 @@ class Engine:
         languages: LanguageRegistry | None = None,
         slot_types: SlotTypeRegistry | None = None,
         human_wait: timedelta = HUMAN_WAIT,
+        forget_hooks: Sequence[ForgetHook] = (),
     ) -> None:
         """An engine over valid ``content`` (see ``bot.app.build_runtime`` for the usual wiring).
 
@@ -131,12 +153,14 @@ class Engine:
         read typed answers (default: the built-in types; the content must have been validated
         with the same registry). ``human_wait``: how long a request for a person counts as
         pending when no staff member closes it (then "talk to a person" is offered again).
+        ``forget_hooks`` erase the plug-ins' own files about a prospect who confirms /delete.
 
         Raises:
             ValueError: the content asks an answer type ``slot_types`` does not have.
         """
         self.store = store
         self.human_wait = human_wait
+        self.forget_hooks: list[ForgetHook] = list(forget_hooks)
         self.slot_types = slot_types if slot_types is not None else DEFAULT_SLOT_TYPES
         self.slot_fillers: list[SlotFiller] = list(slot_fillers)
         self.files_dir = files_dir
@@ -244,17 +268,29 @@ class Engine:
             fresh = True
         text = (inp.text or "")[:MAX_INPUT]
         t.typed = inp.button is None and inp.media is None and bool(text.strip())
-        t.rec.transcript.append(("in", describe_input(inp, text)))
+        greet_in_kind(t, self._voice, text if t.typed else "")
+        line = ("in", describe_input(inp, text))
+        t.rec.transcript.append(line)
+        relayed = False
         if fresh and not text.startswith("/start"):
             t.event("started")
             await self._enter(t, machines, conv.dialog, conv.state)
             if text.strip() and not inp.button:
                 await self._text(t, machines, text)
         else:
-            await self._dispatch(t, machines, inp, text)
+            handover = open_handover(self.store, conv.user_id)
+            in_relay = relaying(t, handover)
+            label = tap_label(t, machines, self._voice, inp) if inp.button is not None else None
+            relayed = await self._dispatch(t, machines, inp, text, in_relay)
+            if inp.button is not None:
+                note_tap(t, line, label)
+            if handover is not None and not relayed and not t.forget:
+                self._around_relay(t, in_relay)
         if t.forget:
             self.store.forget(conv.user_id)
+            self._forget_files(conv.user_id)
             return TurnResult(t.replies, conv.lang, conv.dialog, conv.state, {})
+        forget_misses(t)
         drop_repeats(t)
         for reply in t.replies:
             t.rec.transcript.append(("out", reply.text))
@@ -267,7 +303,15 @@ class Engine:
             dict(conv.slots),
             outbox=list(t.rec.outbox),
             notice=t.notice,
+            relay=relayed,
         )
+
+    def _forget_files(self, user_id: str) -> None:
+        for hook in self.forget_hooks:
+            try:
+                hook(user_id, self.files_dir)
+            except Exception:  # the store is erased already; a file left over is logged
+                log.exception("erasing a file of %s failed", user_id)
 
     def _new_conversation(self, content: Content, inp: Input) -> Conversation:
         lang = self.languages.match(inp.language_code) or self.default_lang
@@ -283,19 +327,24 @@ class Engine:
 
     # -- dispatching ---------------------------------------------------------------------------
 
-    async def _dispatch(self, t: Turn, machines: Machines, inp: Input, text: str) -> None:
+    async def _dispatch(
+        self, t: Turn, machines: Machines, inp: Input, text: str, in_relay: bool = False
+    ) -> bool:
+        """Handle the input; True when it goes to the team instead (``bot.core.relay``)."""
         voice = self._voice
         if inp.media is not None:
+            if in_relay and self._relay(t, machines):
+                return True
             t.event("unsupported", inp.media[:32])
             voice.say(t, "common.unsupported")
             self._reprompt(t, machines)
-            return
+            return False
         data = inp.button or typed_confirmation(t, voice, text) or ""
         if confirm_delete(t, current_spec(machines, t.conv), voice, data):
-            return
+            return False
         if inp.button is not None:
             await self._button(t, machines, inp.button)
-            return
+            return False
         command = read_command(text)
         if command is not None:
             name, args = command
@@ -303,16 +352,55 @@ class Engine:
             target = run_command(t, spec, voice, self.languages, name, args)
             if target is not None:
                 await self._enter(t, machines, *target)
-            return
+            return False
+        if in_relay and text.strip() and self._relay(t, machines):
+            return True
         if not text.strip():
             self._reprompt(t, machines)
-            return
+            return False
         await self._text(t, machines, text)
+        return False
+
+    # -- a person has taken over (``bot.core.relay``) ------------------------------------------
+
+    def _relay(self, t: Turn, machines: Machines) -> bool:
+        """The prospect's message goes to the team: kept in the handover (its quiet time starts
+        again), and once per quiet period they hear the team has it and when it answers.
+        False when the handover closed meanwhile: the bot answers."""
+        conv = t.conv
+        line = t.rec.transcript[0]
+        if not self.store.handover_message(conv.user_id, t.now, "in", line[1]):
+            return False
+        del t.rec.transcript[0]
+        t.event("relayed")
+        if acknowledge_now(t, self.store):
+            t.values.update(waiting_values(self.content, t.now, conv.lang), relayed=True)
+            spec = current_spec(machines, conv)
+            buttons = self._voice.buttons_for(t, spec) if spec and spec.ask is None else ()
+            self._voice.say(t, "human.waiting", buttons=buttons)
+        return True
+
+    def _around_relay(self, t: Turn, in_relay: bool) -> None:
+        """A handover is open and the bot handled the input: a move in the bot leaves the relay
+        (said once, before the rest); asking for a person again goes back to it."""
+        if in_relay and t.entered:
+            leave(t)
+            t.values.update(waiting_values(self.content, t.now, t.conv.lang))
+            before = len(t.replies)
+            self._voice.say(t, "handover.left")
+            move_replies(t, before, 0)
+        elif not in_relay and any(e.kind == "human_waiting" for e in t.rec.events):
+            rejoin(t)
 
     async def _button(self, t: Turn, machines: Machines, data: str) -> None:
         conv = t.conv
         voice = self._voice
         spec = current_spec(machines, conv)
+        suggested = suggestion_tapped(t, spec, voice, data)
+        if suggested is not None and spec is not None:  # the value a question suggested
+            t.keyboard_used = True
+            await self._accept(t, machines, spec, suggested)
+            return
         match = BUTTON.fullmatch(data or "")
         if match is None or spec is None or int(match.group(1)) != conv.step:
             stale_tap(t, spec, voice, data)
@@ -359,6 +447,8 @@ class Engine:
             typed_move = False  # "not now" to a yes/no question is its answer: no
         if typed_move and await self._typed_move(t, machines, spec, str(move)):
             return
+        if goodbye(t, spec, voice, text):  # "non mi interessa", "no thanks, bye"
+            return
         if spec.ask is not None:
             free = is_free_text(spec, voice)
             if free and "?" in text and analysis is not None and analysis.intent:
@@ -369,6 +459,10 @@ class Engine:
                 return
             if free and acknowledge(t, spec, voice, text):
                 return  # "grazie" at "what's your business?" is no business's name
+            suggested = suggestion_taken(t, spec, voice, text)
+            if suggested is not None:  # "sì" to "proviamo col doppio: 1.600?"
+                await self._accept(t, machines, spec, suggested)
+                return
             if await self._choice_with_value(t, machines, spec, text):
                 return
             parsed = self.slot_types.parse(
@@ -382,6 +476,11 @@ class Engine:
                 await self._accept(t, machines, spec, parsed.value, parsed.note)
                 return
             self._follow_language(t, analysis)
+            if parsed.unsure:  # "boh", "no idea": help, not the same retry again
+                await self._retry(t, machines, spec, text, unsure=True)
+                return
+            if parsed.retry is None and await self._capture(t, machines, spec, text, analysis):
+                return
             if parsed.retry is None and self._still_waiting(t, machines, analysis):
                 return
             if parsed.retry is None and acknowledge(t, spec, voice, text):
@@ -397,6 +496,8 @@ class Engine:
             if index is not None:
                 await self._press(t, machines, spec, index)
                 return
+        if spec.buttons and await self._typed_at_buttons(t, machines, spec, text, analysis):
+            return
         self._follow_language(t, analysis)
         if self._still_waiting(t, machines, analysis):
             return
@@ -406,8 +507,76 @@ class Engine:
             await self._digress(t, machines, analysis)
             return
         t.event("not_understood", text[:500])
-        voice.say(t, "common.not_understood")
+        at_menu = (conv.dialog, conv.state) == menu_target(self.content)
+        if not_understood(t, voice, at_menu):  # twice in a row: a person, or the menu
+            await self._enter(t, machines, *give_up_target(self.content))
+            return
         self._reprompt(t, machines)
+
+    async def _typed_at_buttons(
+        self, t: Turn, machines: Machines, spec: StateSpec, text: str, analysis: Any
+    ) -> bool:
+        """A message at a step with buttons that no label names: a yes or a no where a button
+        ``means:`` it, a new value for an answer the step ``updates:`` (or its name), details
+        to ``capture:``. True when it was one of them and was acted on."""
+        voice = self._voice
+        index = button_meant(t, spec, voice, text)
+        if index is not None:
+            await self._press(t, machines, spec, index)
+            return True
+        update = read_update(t, spec, voice, text)
+        if update is not None and spec.updates is not None:
+            if update.slot is not None:
+                t.conv.slots[update.slot] = update.value
+                t.event("answer", update.slot)
+                voice.say_note(t, update.note)
+                await self._enter(t, machines, *spec.updates.then.resolve(t.conv.dialog))
+                return True
+            if spec.updates.which is not None:  # "500": which answer is it?
+                which = spec.updates.which.resolve(t.conv.dialog)
+                t.conv.memory[PENDING] = {
+                    "text": text[:200],
+                    "slots": list(update.candidates),
+                    "at": ".".join(which),
+                }
+                t.values[UPDATE_VALUE] = text.strip()[:60]
+                voice.say(t, "common.update_which")
+                await self._enter(t, machines, *which)
+                return True
+        named = named_question(t, spec, voice, text)
+        if named is not None:
+            await self._enter(t, machines, *named)
+            return True
+        return await self._capture(t, machines, spec, text, analysis)
+
+    async def _capture(
+        self, t: Turn, machines: Machines, spec: StateSpec, text: str, analysis: Any
+    ) -> bool:
+        """Details given where nothing asks for them (``capture:``): kept, said back in one
+        line; then a question is asked again, a step with buttons offers the capture's
+        ``then`` (a real question in the same message is answered instead). True when any
+        were kept."""
+        got = capture(t, self._voice, text, spec.ask.slot if spec.ask is not None else None)
+        if not got.slots:
+            return False
+        say_captured(t, self._voice, got)
+        here = (t.conv.dialog, t.conv.state)
+        if spec.ask is not None or got.then is None or got.then == here:
+            self._reprompt(t, machines)
+            return True
+        target = intent_answer(self.content, analysis.intent) if analysis is not None else None
+        answer = self.content.state(*target) if target is not None else None
+        if (
+            target is not None
+            and target != here
+            and not is_small_talk(answer)
+            and not offers_person(self.content, self.actions, target)
+        ):
+            await self._digress(t, machines, analysis)  # "…, quanto costa?": answered too
+            return True
+        t.conv.resume = ".".join(here)  # "not now" comes back to this step
+        await self._enter(t, machines, *got.then)
+        return True
 
     def _analyse(self, t: Turn, text: str) -> Any:
         if self.understanding is None:
@@ -519,9 +688,11 @@ class Engine:
         spec: StateSpec,
         text: str,
         instead: Note | None = None,
+        unsure: bool = False,
     ) -> None:
         """Ask again; ``instead`` is the slot type's own reason, said instead of the retry text
-        ("$300": we count in euros)."""
+        ("$300": we count in euros); ``unsure``: the prospect does not know, so the question's
+        help is said, with the value it suggests as a button (``everyday.unsure_help``)."""
         conv = t.conv
         voice = self._voice
         assert spec.ask is not None
@@ -543,7 +714,10 @@ class Engine:
             key = spec.ask.retry.key
         else:
             key = self.slot_types.retry_key(spec.ask.type)
-        voice.say(t, key, buttons=voice.buttons_for(t, spec))
+        buttons = voice.buttons_for(t, spec)
+        if unsure:
+            key, buttons = unsure_help(t, spec, voice, key, buttons)
+        voice.say(t, key, buttons=buttons)
 
     # -- entering states -----------------------------------------------------------------------
 
@@ -569,6 +743,7 @@ class Engine:
             for name, _pos in spec.forget:
                 conv.slots.pop(name, None)
             await self._run_actions(t, spec)
+            self._pending_update(t, spec)
             if spec.ask is not None and spec.ask.slot in t.prefilled:
                 # answered already, with the choice that led here ("mario@x.it" at "how?")
                 t.prefilled.discard(spec.ask.slot)
@@ -600,6 +775,34 @@ class Engine:
             dialog, state = moved
         t.event("stuck", "too many moves without a question")
         log.warning("dialog loop at %s.%s", dialog, state)
+
+    def _pending_update(self, t: Turn, spec: StateSpec) -> None:
+        """A value typed where it could change several answers ("500") is kept until the
+        prospect picks which: the question asking it takes it as its answer (and is skipped);
+        any other step forgets it."""
+        conv = t.conv
+        pending = conv.memory.get(PENDING)
+        if not isinstance(pending, dict) or not spec.waits:
+            return
+        if f"{conv.dialog}.{conv.state}" == pending.get("at"):
+            return  # the step asking which one
+        del conv.memory[PENDING]
+        if spec.ask is None or spec.ask.slot not in (pending.get("slots") or ()):
+            return
+        voice = self._voice
+        parsed = self.slot_types.parse(
+            spec.ask,
+            str(pending.get("text") or ""),
+            conv.lang,
+            voice.option_labels(t, spec),
+            packs=self.content.packs,
+        )
+        if parsed.value is None:
+            return
+        conv.slots[spec.ask.slot] = parsed.value
+        t.prefilled.add(spec.ask.slot)
+        t.event("answer", spec.ask.slot)
+        voice.say_note(t, parsed.note)
 
     def _asked(self, t: Turn, spec: StateSpec) -> None:
         """A question is asked: remember it for "back", and say what was answered before."""

@@ -13,7 +13,8 @@ class Input:
     """One thing a prospect did: typed ``text``, pressed a ``button``, or sent ``media``.
 
     Commands are text starting with ``/``. ``input_id`` (Telegram's update id) lets the engine
-    ignore an update delivered twice after a crash.
+    ignore an update delivered twice after a crash. ``label``: the pressed button's words as the
+    front-end showed them (an old keyboard's too), for the transcript the staff read.
     """
 
     user_id: str
@@ -23,6 +24,7 @@ class Input:
     language_code: str | None = None
     first_name: str | None = None
     input_id: int | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,7 @@ class TurnResult:
     """A short word for the prospect that is not a message: the answer to a tap on an old
     keyboard (Telegram shows it as the tap's pop-up, ``answerCallbackQuery``; the console
     prints it as a line). Plain text."""
+    relay: bool = False
+    """A person from the agency has taken over this chat (``bot.core.relay``): the front-end
+    passes what the prospect sent on to the team; ``replies`` hold at most a word that the team
+    has it."""

@@ -15,6 +15,7 @@ from bot.content.model import BACK, RESUME, Content, StateSpec
 from bot.core.slot_types import fold
 from bot.core.state import Conversation
 from bot.understanding.lang import LanguagePack
+from bot.understanding.phrasing import move_in
 
 HISTORY = 12  # questions remembered per prospect, for "back"
 CANCEL = "cancel"  # the way-out words: leave the question for the menu
@@ -42,7 +43,8 @@ def give_up_target(content: Content) -> tuple[str, str]:
 def move_word(text: str, lang: str, packs: Mapping[str, LanguagePack]) -> str | None:
     """``cancel``, ``back`` or ``resume`` when the whole message is one of the language packs'
     words for it ("lascia perdere", "indietro", "riprendi"), in any language (``lang``'s pack
-    first); None otherwise."""
+    first), or says it with only hesitations around ("no aspetta, ho sbagliato, torna
+    indietro", "wait, I made a mistake": ``phrasing.move_in``); None otherwise."""
     folded = fold(text)
     if not folded or len(folded) > 60:
         return None
@@ -54,7 +56,7 @@ def move_word(text: str, lang: str, packs: Mapping[str, LanguagePack]) -> str | 
         for name in (CANCEL, BACK, RESUME):
             if folded in _folded_words(getattr(pack, name)):
                 return name
-    return None
+    return move_in(text, lang, packs)
 
 
 @lru_cache(maxsize=64)
@@ -71,13 +73,16 @@ def place(
     there now, so the history or the resume point is used up."""
     here = f"{conv.dialog}.{conv.state}"
 
-    def known(ref: str | None) -> tuple[str, str] | None:
+    def known(ref: str | None, steps: bool = False) -> tuple[str, str] | None:
         dialog, _, state = (ref or "").partition(".")
         spec = content.state(dialog, state)
-        return (dialog, state) if spec is not None and spec.ask is not None else None
+        if spec is None or not (spec.ask is not None or (steps and spec.waits)):
+            return None
+        return dialog, state
 
     if move == RESUME:
-        found = known(conv.resume) if conv.resume != here else None
+        # a step with buttons too: the one left for a form offered on the way (``capture:``)
+        found = known(conv.resume, steps=True) if conv.resume != here else None
         if take:
             conv.resume = None
         return found

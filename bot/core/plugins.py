@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.content.catalog import ContentFile
 from bot.core.actions import ActionRegistry
-from bot.core.engine import SlotFiller
+from bot.core.engine import ForgetHook, SlotFiller
 from bot.core.records import LeadField
 from bot.core.slot_types import SlotType
 
@@ -26,7 +26,9 @@ class Plugin:
     from free-text questions; ``content_files`` are its own files in ``dialogs/``;
     ``slot_types`` are answer types its dialogs' questions may ask (``type:`` of an ``ask:``),
     added to the built-in ones; ``lead_fields`` are its answers kept with a lead
-    (``LeadRecord.data``) that staff see in notes and lead lists, with their labels.
+    (``LeadRecord.data``) that staff see in notes and lead lists, with their labels;
+    ``forget_hooks`` erase what it keeps about a prospect outside the store (files it wrote in
+    the engine's ``files_dir``) when they confirm /delete.
     """
 
     name: str
@@ -35,3 +37,4 @@ class Plugin:
     content_files: tuple[ContentFile, ...] = ()
     slot_types: tuple[SlotType, ...] = ()
     lead_fields: tuple[LeadField, ...] = ()
+    forget_hooks: tuple[ForgetHook, ...] = ()

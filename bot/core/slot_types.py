@@ -20,17 +20,24 @@ from bot.base.money import Money, per_period
 from bot.base.problems import did_you_mean
 from bot.content.model import AskSpec
 from bot.content.templates import strip_tags
-from bot.understanding.contacts import extract_name, find_emails, find_phones
+from bot.understanding.contacts import (
+    extract_name,
+    find_emails,
+    find_introduced_name,
+    find_phones,
+)
 from bot.understanding.entities import PLATFORM_NAMES, find_platforms
 from bot.understanding.labels import match_label
 from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for
 from bot.understanding.numbers import Amount, read_count, read_money
+from bot.understanding.phrasing import corrected, is_unsure
 from bot.understanding.text import fold_accents
 from bot.understanding.yesno import read_yesno
 
 EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,255}\.[A-Za-z]{2,24}$")
 PHONE_CHARS = re.compile(r"^\+?[\d\s().\-/]{6,24}$")
 MAX_TEXT = 300
+MIN_SPOTTED_PHONE = 8  # digits of a phone number picked out of a message about anything
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -183,9 +190,12 @@ class Parsed:
     value: Any
     note: Note | None = None
     retry: Note | None = None
+    # the prospect does not know ("boh", "no idea"): the question's ``unsure:`` help is said
+    unsure: bool = False
 
 
 NOT_AN_ANSWER = Parsed(None)
+UNSURE = Parsed(None, unsure=True)
 
 
 class SlotType:
@@ -205,8 +215,15 @@ class SlotType:
     accepts_buttons: ClassVar[bool] = True
     free_text: ClassVar[bool] = False
     takes_period: ClassVar[bool] = False
+    spots: ClassVar[bool] = False
     texts: ClassVar[tuple[str, ...]] = ()
     values: ClassVar[tuple[str, ...]] = ()
+    # "3, anzi 5" / "sorry, I mean 5": the part after a correction is the answer; with
+    # ``drops_negated`` also "200, non 300" (not for yes/no: "no, va bene" is its own answer)
+    reads_corrections: ClassVar[bool] = True
+    drops_negated: ClassVar[bool] = True
+    # a question may offer a value to a prospect who does not know (``suggest:``)
+    suggests: ClassVar[bool] = False
 
     @property
     def retry_key(self) -> str:
@@ -222,9 +239,44 @@ class SlotType:
         question that would have asked for it; as it is by default."""
         return Parsed(value)
 
+    def spot(self, answer: Answer) -> Parsed:
+        """The value for this type inside a message about something else (``spots`` types
+        only: an email address, a phone number, a name introduced as one), for a ``capture:``;
+        ``NOT_AN_ANSWER`` when there is none, or more than one."""
+        return NOT_AN_ANSWER
+
+    def magnitude(self, value: Any) -> float | None:
+        """How big a kept value is, to tell which of several answers a typed value is closest
+        to (``updates:``); None for values that are no quantity."""
+        return None
+
     def options(self, spec: AskSpec) -> list[tuple[Any, str]]:
         """(value, label text key) of the buttons the question shows."""
         return []
+
+    def suggestion(self, value: Any, spec: AskSpec) -> Any:
+        """The value a question's ``suggest:`` worked out (a number), as this type keeps it,
+        or None when it does not fit the question (``suggests`` types only)."""
+        return None
+
+
+def _suggested_number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    number = Decimal(str(value))
+    return number if number.is_finite() and number >= 0 else None
+
+
+ECHO_WORDS = 4  # an answer this short is said back in the prospect's words ("ogni giorno")
+
+
+def _echo(said: str) -> str:
+    """The answer as the prospect typed it, tidied, when short and without digits (digits are
+    said back formatted: "1.000"); "" otherwise."""
+    words = said.strip(" .!,;").split()
+    if not words or len(words) > ECHO_WORDS or any(c.isdigit() or c in "?<>" for c in said):
+        return ""
+    return " ".join(words).lower()
 
 
 def _tidy_count(value: Decimal) -> float | int:
@@ -245,6 +297,7 @@ class NumberType(SlotType):
 
     name = "number"
     takes_period = True
+    suggests = True
     texts = ("common.number.converted", "common.number.range", "common.number.negative")
     values = (
         "number_said",
@@ -254,18 +307,24 @@ class NumberType(SlotType):
         "number_about",
         "number_low",
         "number_high",
+        "number_text",
     )
 
     def parse(self, answer: Answer) -> Parsed:
         amount = read_count(answer.text, answer.lang)
         if amount is None:
-            return NOT_AN_ANSWER
+            return UNSURE if is_unsure(answer.text, answer.lang, answer.packs) else NOT_AN_ANSWER
         if amount.negative:
             return Parsed(None, retry=Note(self.texts[2]))
-        return self.counted(amount, answer.spec)
+        return self.counted(amount, answer.spec, answer.text)
 
-    def counted(self, amount: Amount, spec: AskSpec) -> Parsed:
-        """``amount`` in the question's terms, with the line that says how it was read."""
+    def suggestion(self, value: Any, spec: AskSpec) -> Any:
+        number = _suggested_number(value)
+        return None if number is None else _bounded(_tidy_count(number), spec)
+
+    def counted(self, amount: Amount, spec: AskSpec, said: str = "") -> Parsed:
+        """``amount`` in the question's terms, with the line that says how it was read;
+        ``said`` is the answer as typed, echoed by that line when it is short ("ogni giorno")."""
         per = spec.per
         if amount.period is not None and per is None:
             return NOT_AN_ANSWER  # "3 al mese" where a plain count was asked
@@ -283,12 +342,19 @@ class NumberType(SlotType):
             "number_about": Decimal(str(value)) != counted,
             "number_low": amount.low,
             "number_high": amount.high,
+            "number_text": _echo(said),
         }
         if amount.is_range:
             return Parsed(value, note=Note(self.texts[1], values))
         if said_per != per:
             return Parsed(value, note=Note(self.texts[0], values))
         return Parsed(value)
+
+    def magnitude(self, value: Any) -> float | None:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
 
 
 class MoneyType(SlotType):
@@ -305,18 +371,19 @@ class MoneyType(SlotType):
     currency = "EUR"  # the benchmarks and the agency's numbers are in euro
     period = "month"  # what the money questions ask unless they say ``per:``
     takes_period = True
+    suggests = True
     texts = (
         "common.money.converted",
         "common.money.other_currency",
         "common.money.range",
         "common.money.negative",
     )
-    values = ("money_said", "money_counted", "money_low", "money_high")
+    values = ("money_said", "money_counted", "money_low", "money_high", "money_about")
 
     def parse(self, answer: Answer) -> Parsed:
         said = read_money(answer.text, answer.lang)
         if said is None:
-            return NOT_AN_ANSWER
+            return UNSURE if is_unsure(answer.text, answer.lang, answer.packs) else NOT_AN_ANSWER
         if said.negative:  # "meno cento" is refused with its reason, never read as 100
             return Parsed(None, retry=Note(self.texts[3]))
         currency = said.currency or self.currency
@@ -330,8 +397,15 @@ class MoneyType(SlotType):
             "money_counted": parsed.value,
             "money_low": Money(Decimal(str(said.low)), currency, period),
             "money_high": Money(Decimal(str(said.high)), currency, period),
+            "money_about": parsed.note is not None and bool(parsed.note.values.get("money_about")),
         }
         return Parsed(parsed.value, note=Note(self.texts[2], values))
+
+    def suggestion(self, value: Any, spec: AskSpec) -> Any:
+        number = _suggested_number(value)
+        if number is None:
+            return None
+        return self.fit(Money(number.quantize(Decimal(1)), self.currency, None), spec).value
 
     def fit(self, value: Any, spec: AskSpec) -> Parsed:
         try:
@@ -352,14 +426,26 @@ class MoneyType(SlotType):
             counted = said.per(per)
             if counted.period != said.period:
                 # "about": whole units, unless that would round a small amount away
+                exact = counted.amount
                 counted = counted.rounded(0 if counted.amount >= 10 else 2)
-                note = Note(self.texts[0], {"money_said": said, "money_counted": counted})
+                values = {
+                    "money_said": said,
+                    "money_counted": counted,
+                    "money_about": counted.amount != exact,  # € 1.200 l'anno is € 100 al mese
+                }
+                note = Note(self.texts[0], values)
         if _bounded(float(counted.amount), spec) is None:
             return NOT_AN_ANSWER
         amount = counted.amount
         if amount == amount.to_integral_value():
             counted = Money(amount.to_integral_value(), counted.currency, counted.period)
         return Parsed(counted, note=note)
+
+    def magnitude(self, value: Any) -> float | None:
+        try:
+            return float(Money.from_json(value).amount)
+        except (TypeError, ValueError):
+            return None
 
 
 class ChoiceType(SlotType):
@@ -394,6 +480,7 @@ class ChoiceType(SlotType):
 class TextType(SlotType):
     name = "text"
     free_text = True
+    reads_corrections = False  # kept as typed
 
     def parse(self, answer: Answer) -> Parsed:
         # free text: keep it readable and bounded
@@ -410,12 +497,22 @@ class NameType(SlotType):
 
     name = "name"
     free_text = True
+    reads_corrections = False
 
     def parse(self, answer: Answer) -> Parsed:
         table = BUILTIN_PACKS if answer.packs is None else answer.packs
         own = pack_for(answer.lang, table)
         packs = (own, *(p for code, p in table.items() if code != own.code))
         return Parsed(extract_name(answer.text, packs))
+
+    spots = True
+
+    def spot(self, answer: Answer) -> Parsed:
+        """Only a name introduced as one: "mi chiamo Rosaria", "sono Marco Ferrara"."""
+        table = BUILTIN_PACKS if answer.packs is None else answer.packs
+        own = pack_for(answer.lang, table)
+        packs = (own, *(p for code, p in table.items() if code != own.code))
+        return Parsed(find_introduced_name(answer.text, packs))
 
 
 def _one_of(found: Sequence[str], which: str) -> Parsed:
@@ -435,11 +532,17 @@ class EmailType(SlotType):
     texts = ("common.which.email",)
     values = ("found",)
 
+    spots = True
+
     def parse(self, answer: Answer) -> Parsed:
         candidate = answer.text.strip().strip("<>")
         if EMAIL.match(candidate):
             return Parsed(candidate)
         return _one_of(find_emails(answer.text), self.texts[0])
+
+    def spot(self, answer: Answer) -> Parsed:
+        found = find_emails(answer.text)
+        return Parsed(found[0]) if len(found) == 1 else NOT_AN_ANSWER
 
 
 class PhoneType(SlotType):
@@ -459,10 +562,19 @@ class PhoneType(SlotType):
             return Parsed(("+" if text.startswith("+") else "") + digits)
         return _one_of(find_phones(text), self.texts[0])
 
+    spots = True
+
+    def spot(self, answer: Answer) -> Parsed:
+        """A number of 8 digits or more (a phone, not "10000 follower" or "ho 800 follower
+        e 300 euro"), and only one."""
+        found = [p for p in find_phones(answer.text) if len(p.lstrip("+")) >= MIN_SPOTTED_PHONE]
+        return Parsed(found[0]) if len(found) == 1 else NOT_AN_ANSWER
+
 
 class YesNoType(SlotType):
     name = "yesno"
     accepts_buttons = False
+    drops_negated = False  # "sì, anzi no" is a no; "no, va bene" is read whole
 
     def parse(self, answer: Answer) -> Parsed:
         return Parsed(parse_yesno(answer.text, answer.lang, answer.packs))
@@ -519,6 +631,35 @@ class SlotTypeRegistry:
         slot_type = self._types.get(name)
         return slot_type is not None and slot_type.free_text
 
+    def spots(self, name: str) -> bool:
+        """Whether a value of type ``name`` can be picked out of any message (``capture:``)."""
+        slot_type = self._types.get(name)
+        return slot_type is not None and slot_type.spots
+
+    def spot(
+        self,
+        spec: AskSpec,
+        text: str,
+        lang: str,
+        *,
+        packs: Mapping[str, LanguagePack] | None = None,
+    ) -> Parsed:
+        """The value for the question ``spec`` found inside ``text`` (see ``SlotType.spot``)."""
+        slot_type = self._types.get(spec.type)
+        if slot_type is None or not slot_type.spots or not text.strip():
+            return NOT_AN_ANSWER
+        return slot_type.spot(Answer(text.strip(), lang, spec, (), packs))
+
+    def magnitude(self, name: str, value: Any) -> float | None:
+        """How big ``value`` of type ``name`` is (see ``SlotType.magnitude``)."""
+        slot_type = self._types.get(name)
+        return slot_type.magnitude(value) if slot_type is not None else None
+
+    def suggests(self, name: str) -> bool:
+        """Whether a question of type ``name`` may say ``suggest:`` (number, money)."""
+        slot_type = self._types.get(name)
+        return slot_type is not None and slot_type.suggests
+
     def retry_key(self, name: str) -> str:
         slot_type = self._types.get(name)
         return slot_type.retry_key if slot_type is not None else f"common.retry.{name}"
@@ -548,6 +689,13 @@ class SlotTypeRegistry:
         if not text:
             return NOT_AN_ANSWER
         slot_type = self._types.get(spec.type) or TextType()
+        if slot_type.reads_corrections:
+            # "200 al mese, non 300", "3, anzi 5": the part the prospect settled on, if it fits
+            settled = corrected(text, lang, packs, negated=slot_type.drops_negated)
+            if settled:
+                parsed = slot_type.parse(Answer(settled, lang, spec, tuple(labels), packs))
+                if parsed.value is not None:
+                    return parsed
         return slot_type.parse(Answer(text, lang, spec, tuple(labels), packs))
 
     def options(self, spec: AskSpec) -> list[tuple[Any, str]]:

@@ -62,6 +62,21 @@ class Voice:
         if text or buttons:
             t.replies.append(Reply(text or "…", buttons))
 
+    def say_one(self, t: Turn, key: str, buttons: tuple[Button, ...] = ()) -> None:
+        """Say one line of the text ``key``, which holds one variant per line: the line after
+        the one said last (this turn or the last), so that the same line never comes twice in
+        a row ("Scusa, questa ci è sfuggita" / "Non siamo sicuri di aver capito" …)."""
+        lines = [line.strip() for line in self.text(t, key).splitlines() if line.strip()]
+        if not lines:
+            self.say(t, key, buttons)
+            return
+        said = [*(t.conv.memory.get("sent") or []), *(r.text for r in t.replies)]
+        turns = t.conv.memory.setdefault("variants", {})  # key -> the line said last time
+        last = next((lines.index(s) for s in reversed(said) if s in lines), turns.get(key, -1))
+        index = (int(last) + 1) % len(lines)
+        turns[key] = index
+        t.replies.append(Reply(lines[index], buttons))
+
     def say_note(self, t: Turn, note: Note | None) -> None:
         """A slot type's line about an answer, with its values ("€ 1.200 l'anno, cioè…")."""
         if note is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 from bot.base.money import Money
@@ -126,9 +127,8 @@ async def project_growth(ctx: ActionContext) -> None:
         target=text("projection.chart.target"),
         footnote=text("projection.chart.footnote") or None,
     )
-    safe_user = re.sub(r"[^A-Za-z0-9_-]", "_", ctx.user_id)[:40]
     # one file per prospect, replaced by their next chart: the disk does not fill up over time
-    path = ctx.files_dir / f"{safe_user}.png"
+    path = chart_path(ctx.files_dir, ctx.user_id)
     try:
         ctx.files_dir.mkdir(parents=True, exist_ok=True)
         # matplotlib is CPU-bound: keep the event loop free for other prospects
@@ -138,3 +138,16 @@ async def project_growth(ctx: ActionContext) -> None:
         ctx.events.append(Event("chart_failed"))
         return
     ctx.photos.append(str(path))
+
+
+def chart_path(files_dir: Path, user_id: str) -> Path:
+    """The prospect's chart: one file each, replaced by their next one."""
+    safe_user = re.sub(r"[^A-Za-z0-9_-]", "_", user_id)[:40]
+    return files_dir / f"{safe_user}.png"
+
+
+def forget_chart(user_id: str, files_dir: Path | None) -> None:
+    """/delete: the prospect's chart goes too (a chart not yet sent, or one a front-end that
+    does not delete sent media left behind)."""
+    if files_dir is not None:
+        chart_path(files_dir, user_id).unlink(missing_ok=True)

@@ -6,7 +6,7 @@ from bot.content.catalog import ContentFile
 from bot.core.actions import ActionRegistry
 from bot.core.plugins import Plugin
 from bot.core.records import LeadField
-from bot.growth.actions import GROWTH_SLOTS, project_growth
+from bot.growth.actions import GROWTH_SLOTS, forget_chart, project_growth
 from bot.growth.parameters import load_benchmarks
 from bot.growth.slot_filling import fill_growth_slots
 
@@ -39,4 +39,5 @@ GROWTH = Plugin(
     slot_fillers=(fill_growth_slots,),
     content_files=(BENCHMARKS,),
     lead_fields=LEAD_FIELDS,
+    forget_hooks=(forget_chart,),
 )

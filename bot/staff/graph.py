@@ -38,6 +38,8 @@ WORDS = {
         "typed": "💬 typed question",
         "title": "Dialog {dialog}",
         "check": "checks",
+        "updates": "✏️ new value: {slots}",
+        "which": "✏️ which one?",
     },
     "it": {
         "answer": "risposta: {slot}",
@@ -48,6 +50,8 @@ WORDS = {
         "typed": "💬 domanda scritta",
         "title": "Dialogo {dialog}",
         "check": "controlla",
+        "updates": "✏️ valore nuovo: {slots}",
+        "which": "✏️ quale?",
     },
 }
 
@@ -285,6 +289,11 @@ class _Builder:
                 give_up = Target(ref, fallback.pos)
         if give_up is not None:
             self._edge("give_up", spec.name, give_up, w["give_up"])
+        if spec.updates is not None:  # a new value typed at a result (``updates:``)
+            slots = ", ".join(spec.updates.slots)
+            self._edge("update", spec.name, spec.updates.then, w["updates"].format(slots=slots))
+            if spec.updates.which is not None:
+                self._edge("update_which", spec.name, spec.updates.which, w["which"])
 
     def _intents(self) -> None:
         """Typed questions, from one pseudo-state to the states that answer them: all of them in

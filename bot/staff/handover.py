@@ -3,7 +3,8 @@
 The handover lives in the store (``open_handover`` and friends), not in memory, so a restart
 changes nothing: a staff member's reply still finds the prospect through the message it
 answers, the prospect's messages still go to the staff, and the quiet-time expiry still runs.
-While a handover is open the engine does not answer that prospect at all.
+While a handover is open the engine decides what goes to the staff (``bot.core.relay``: what
+the prospect writes, not their commands and taps) and the front-end passes it on (``relay``).
 
 Transport-free: the rules (open, relay, reply, close, expiry) talk to the ports only —
 ``ConversationStore``, ``OutboundSender`` and a ``Clock`` that drives the expiry, so tests move
@@ -19,6 +20,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from bot.core.commands import read_command
 from bot.core.ports import (
     Clock,
     ConversationStore,
@@ -28,11 +30,10 @@ from bot.core.ports import (
     utc_now,
 )
 from bot.core.records import OutboxItem
+from bot.core.relay import TEAM_PREFIX
 
 log = logging.getLogger(__name__)
 
-# a prospect may still erase themselves while a person is talking to them
-PASS_THROUGH = ("/delete", "/cancella")
 ERASED = "🗑 Questo cliente ha cancellato i suoi dati · This prospect erased their data."
 
 Texts = Callable[[str, str], str]
@@ -79,16 +80,24 @@ class HandoverService:
     async def from_prospect(
         self, user_id: str, text: str, media: str | None = None, origin: MessageRef | None = None
     ) -> bool:
-        """Relay what the prospect sent to the staff instead of answering it; False if no
-        handover is open (the engine answers as usual). ``media``: the kind of a non-text
-        message (``"photo"``…), passed on as it is from ``origin``."""
-        if self.store.handover(user_id) is None:
-            return False
-        if text.strip().lower().split("@")[0].split(" ")[0] in PASS_THROUGH:
+        """Keep and relay what the prospect sent to the staff instead of answering it; False
+        if no handover is open or it is a command (the engine answers as usual). ``media``: the
+        kind of a non-text message (``"photo"``…), passed on as it is from ``origin``.
+        (The Telegram adapter lets the engine decide and keep it, then calls ``relay``.)"""
+        if self.store.handover(user_id) is None or (not media and read_command(text)):
             return False
         described = f"[{media}]" if media else text
         if not self.store.handover_message(user_id, self.now(), "in", described):
             return False
+        await self.relay(user_id, text, media, origin)
+        return True
+
+    async def relay(
+        self, user_id: str, text: str, media: str | None = None, origin: MessageRef | None = None
+    ) -> None:
+        """Pass what the prospect sent (already kept: the engine's turn, ``from_prospect``) on
+        to every staff member, linked so that a reply to it finds the prospect."""
+        described = f"[{media}]" if media else text
         conv = self.store.load(user_id)
         name = html.escape((conv.first_name if conv else None) or "?")
         head = f"💬 <b>{name}</b> · {self.sender.prospect_link(user_id)}"
@@ -105,15 +114,6 @@ class HandoverService:
                 log.warning("relay user=%s staff=%s failed: %s", user_id, staff, exc.reason[:80])
         self.store.link_handover_messages(user_id, self.now(), sent)
         log.info("handover relay user=%s -> %d staff message(s)", user_id, len(sent))
-        return True
-
-    def paused_notice(self, user_id: str) -> str | None:
-        """What to tell a prospect who pressed a button while a person is talking; None: no
-        handover, the engine handles the press."""
-        if self.store.handover(user_id) is None:
-            return None
-        conv = self.store.load(user_id)
-        return self.texts("handover.paused", conv.lang if conv else self.default_lang)
 
     # -- the staff's side -----------------------------------------------------------------------
 
@@ -151,7 +151,9 @@ class HandoverService:
             log.warning("handover reply user=%s failed: %s", user_id, exc.reason[:80])
             await self.note(staff_id, f"⚠️ Non consegnato · Not delivered: {exc.reason}.")
             return
-        self.store.handover_message(user_id, self.now(), "out", f"[team] {described.strip()}")
+        self.store.handover_message(
+            user_id, self.now(), "out", f"{TEAM_PREFIX} {described.strip()}"
+        )
         log.info("handover reply staff=%s -> user=%s", staff_id, user_id)
 
     async def done(self, staff_id: int, user_id: str | None, who: str) -> bool:

@@ -163,3 +163,59 @@ def extract_name(text: str, packs: Iterable[LanguagePack]) -> str | None:
     if not any(c.isalpha() for c in name):
         return None
     return _tidy_case(name)
+
+
+def find_introduced_name(text: str, packs: Iterable[LanguagePack]) -> str | None:
+    """The speaker's name, when a message about anything introduces it ("scusate, mi chiamo
+    Rosaria La Rosa", "Mi chiami al 333 1234567, sono Marco Ferrara", "hi I'm Sarah Jones");
+    None otherwise.
+
+    The phrase must start a clause (the message, or after punctuation or a greeting). After
+    the packs' ``name_frames`` ("mi chiamo", "my name is") any name counts; after their
+    ``name_frames_weak`` ("sono", "I'm") only one typed with a capital, since "sono di Palermo"
+    and "I'm interested" are no names. The name itself is read as ``extract_name`` reads it.
+    """
+    packs = tuple(packs)
+    strong = _joined(packs, "name_frames")
+    weak = _joined(packs, "name_frames_weak")
+    greetings = set(_joined(packs, "name_intros")) - set(strong) - set(weak)
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    tokens = [_fold(text[a:b]) for a, b in spans]
+    for index in range(len(tokens)):
+        if not _clause_start(text, spans, tokens, index, greetings):
+            continue
+        for phrase, needs_capital in [(p, False) for p in strong] + [(p, True) for p in weak]:
+            after = index + len(phrase)
+            if not _starts_with(tokens, phrase, index) or after >= len(tokens):
+                continue
+            first = text[spans[after][0] : spans[after][1]]
+            if needs_capital and not first[:1].isupper():
+                continue
+            if any(c.isdigit() or c == "@" for c in first):
+                continue
+            if needs_capital and any(tokens[after] in p.stopwords for p in packs):
+                continue  # "Sono Io srl", "I'm The owner": a word, not a name
+            name = extract_name(text[spans[index][0] :], packs)
+            if name is not None and name.split()[0].casefold() == first.casefold():
+                return name
+    return None
+
+
+def _clause_start(
+    text: str,
+    spans: list[tuple[int, int]],
+    tokens: list[str],
+    index: int,
+    greetings: set[tuple[str, ...]],
+) -> bool:
+    """Token ``index`` starts a clause: the first word, the first after punctuation, or the
+    first after greetings only ("ciao, sono…", "hi I'm…")."""
+    if index == 0 or re.search(r"[,;.!?:()\-–—]", text[spans[index - 1][1] : spans[index][0]]):
+        return True
+    at = 0
+    while at < index:
+        phrase = next((p for p in greetings if _starts_with(tokens, p, at)), None)
+        if phrase is None or at + len(phrase) > index:
+            return False
+        at += len(phrase)
+    return at == index

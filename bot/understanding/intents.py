@@ -321,6 +321,7 @@ OTHER_LANGUAGE = 0.9  # read in the other language ("operatore pls"), a score co
 # by piece: each clause, and for long run-on messages the last few words.
 CLAUSE_WORDS = 2  # a piece needs this many words...
 CLAUSE_MARGIN = 0.1  # ...and to clearly ask something (threshold + margin) to be the question
+GREETED_MARGIN = 0.02  # ...or, in a message that opens with a hello, just to ask it
 LONG_WORDS = 8  # a message with this many words is also read from its end...
 TAIL_WORDS = (4, 6)  # ...this many words at a time
 # Where a clause ends: punctuation, or words that start a new thought ("..., volevo sapere").
@@ -624,6 +625,9 @@ class Matcher:
         pieces = [index.content(part) for part in parts] if len(parts) > 1 else []
         if len(content) >= LONG_WORDS:
             pieces.extend(content[-size:] for size in TAIL_WORDS)
+        # after a hello ("Buongiorno, ho un B&B e vorrei capire quanti follower…") any clause
+        # that asks something wins over the hello: the hello is no question of its own
+        margin = GREETED_MARGIN if label in YIELDING else CLAUSE_MARGIN
         scores = dict(scores)
         closest = dict(closest)
         for piece in pieces:
@@ -634,7 +638,7 @@ class Matcher:
             label, value = max(piece_scores.items(), key=lambda item: item[1], default=("", 0.0))
             if not label or label == OUT_OF_SCOPE or label in YIELDING:
                 continue
-            if value >= self.threshold + CLAUSE_MARGIN and value > scores.get(label, 0.0):
+            if value >= self.threshold + margin and value > scores.get(label, 0.0):
                 scores[label] = value
                 if label in piece_closest:
                     closest[label] = piece_closest[label]

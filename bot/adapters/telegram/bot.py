@@ -145,7 +145,7 @@ class TelegramBot:
         # file watching and handover expiry: on for `run`, off where tests drive the app by hand
         self.background = background
         self._tasks: list[asyncio.Task[None]] = []
-        self.flood = flood or FloodGuard()
+        self.flood = flood if flood is not None else FloodGuard()  # an empty guard is falsy
         self.processor = PerChatProcessor(max_concurrent_updates, self.flood, self._on_flood)
         self._remembered = remembered_chats
         self._keyboards: OrderedDict[int, int] = OrderedDict()  # chat -> message with buttons
@@ -241,8 +241,8 @@ class TelegramBot:
             return
         if await self.staff.handle(context.bot, message):  # an admin's command or reply
             return
-        if await self.handovers.from_prospect(context.bot, message, user_key(user.id), text):
-            return  # a person is talking to them: the admins get it, the bot keeps quiet
+        # a person talking to them: the engine keeps what they write for the admins (not their
+        # commands), the adapter passes it on (``turn``)
         inp = Input(
             user_key(user.id),
             text=text,
@@ -251,7 +251,7 @@ class TelegramBot:
             first_name=clean_text(user.first_name or ""),
             input_id=update.update_id,
         )
-        await self.turn(context.bot, message.chat_id, inp, update.update_id)
+        await self.turn(context.bot, message.chat_id, inp, update.update_id, message)
 
     async def on_callback(self, update: Update, context: Context) -> None:
         query, user = update.callback_query, update.effective_user
@@ -263,8 +263,6 @@ class TelegramBot:
         if (query.data or "").startswith(DONE_PREFIX) and self.staff.is_admin(user.id):
             await self.handovers.done_pressed(context.bot, query, clean_text(user.first_name))
             return
-        if await self.handovers.prospect_pressed(query, user_key(user.id)):
-            return
         message = query.message
         if message is None or message.chat.type != ChatType.PRIVATE:
             await self.sender.quietly("answerCallbackQuery", query.answer)
@@ -272,9 +270,12 @@ class TelegramBot:
         notice: str | None = None
         try:
             await self._close_keyboard(context.bot, query)
+            markup = message.reply_markup if isinstance(message, Message) else None
+            label = pressed_label(markup, query.data or "")
             inp = Input(
                 user_key(user.id),
                 button=clean_text(query.data or "")[:64],
+                label=clean_text(label)[:64] if label else None,
                 language_code=user.language_code,
                 first_name=clean_text(user.first_name or ""),
                 input_id=update.update_id,
@@ -351,9 +352,15 @@ class TelegramBot:
     # -- one turn ------------------------------------------------------------------------------
 
     async def turn(
-        self, bot: Any, chat_id: int, inp: Input, update_id: int | None
+        self,
+        bot: Any,
+        chat_id: int,
+        inp: Input,
+        update_id: int | None,
+        message: Message | None = None,
     ) -> TurnResult | None:
-        """One turn of the engine and its replies sent; the result (None: a redelivery)."""
+        """One turn of the engine and its replies sent; the result (None: a redelivery).
+        ``message``: the prospect's, passed on to the admins when the engine says so."""
         await self.sender.quietly(
             "sendChatAction", lambda: bot.send_chat_action(chat_id, ChatAction.TYPING)
         )
@@ -371,6 +378,8 @@ class TelegramBot:
         )
         if result.duplicate:
             return None
+        if result.relay and message is not None:
+            await self.handovers.relay(bot, message, inp.user_id, inp.text)
         await self.send_replies(bot, chat_id, result)
         if result.outbox:
             await self.outbox.deliver(bot)

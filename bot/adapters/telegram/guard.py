@@ -156,11 +156,16 @@ class PerChatProcessor(BaseUpdateProcessor):
                 del self._locks[key]
 
     def _verdict(self, update: object) -> Verdict:
+        """Taps and messages are counted apart: a burst of taps on an old keyboard (each
+        answered by a pop-up, the engine re-asks once per step) must not swallow the real
+        message that follows it."""
         if self.guard is None or not isinstance(update, Update):
             return Verdict.OK
         user = update.effective_user
         if user is None or update.channel_post is not None:
             return Verdict.OK
+        if update.callback_query is not None:
+            return self.guard.hit(f"{user.id}:taps")
         return self.guard.hit(user.id)
 
     async def _warn(self, update: Update) -> None:

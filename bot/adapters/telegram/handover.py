@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import CallbackQuery, Message
 
-from bot.adapters.telegram.format import media_kind, visible
+from bot.adapters.telegram.format import media_kind
 from bot.adapters.telegram.outbound import (
     DONE_PREFIX,
     REPLY_HINT,
@@ -21,9 +21,9 @@ from bot.adapters.telegram.outbound import (
     prospect_chat,
 )
 from bot.adapters.telegram.send import Sender
-from bot.staff.handover import PASS_THROUGH, HandoverService
+from bot.staff.handover import HandoverService
 
-__all__ = ["DONE_PREFIX", "PASS_THROUGH", "REPLY_HINT", "Handovers", "parse_user"]
+__all__ = ["DONE_PREFIX", "REPLY_HINT", "Handovers", "parse_user"]
 
 log = logging.getLogger(__name__)
 
@@ -59,26 +59,12 @@ class Handovers:
 
     # -- the prospect's side --------------------------------------------------------------------
 
-    async def from_prospect(self, bot: Any, message: Message, user_id: str, text: str) -> bool:
-        """Relay what the prospect sent to the admins instead of answering it; False if no
-        handover is open (the engine answers as usual)."""
+    async def relay(self, bot: Any, message: Message, user_id: str, text: str) -> None:
+        """Pass on to the admins what the prospect sent, which the engine kept for them
+        (``TurnResult.relay``: a handover is open); a photo or a voice note as it is."""
         self._use(bot)
         media = None if message.text is not None else (media_kind(message) or "message")
-        return await self.service.from_prospect(
-            user_id, text, media, (message.chat_id, message.message_id)
-        )
-
-    async def prospect_pressed(self, query: CallbackQuery, user_id: str) -> bool:
-        """A button pressed while a person is talking: a short pop-up, nothing else."""
-        if (query.data or "").startswith("del."):
-            return False
-        toast = self.service.paused_notice(user_id)
-        if toast is None:
-            return False
-        await self.sender.quietly(
-            "answerCallbackQuery", lambda: query.answer(visible(toast)[:TOAST_MAX] or None)
-        )
-        return True
+        await self.service.relay(user_id, text, media, (message.chat_id, message.message_id))
 
     # -- the admin's side -----------------------------------------------------------------------
 

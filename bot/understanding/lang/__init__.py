@@ -24,6 +24,7 @@ from bot.understanding.lang.pack import (
     MOVE_WORDS,
     LanguagePack,
     with_move_words,
+    with_slot_words,
     with_words,
     wordset,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "LanguagePack",
     "pack_for",
     "with_move_words",
+    "with_slot_words",
     "with_words",
     "wordset",
 ]

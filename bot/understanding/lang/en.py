@@ -303,6 +303,9 @@ PACK = LanguagePack(
         }
     ),
     name_breaks=frozenset({"and", "but", "from", "who", "i", "i'm", "im", "because"}),
+    # a name given where nobody asked for it: "hi, my name is Sarah Jones"
+    name_frames=frozenset({"my name is", "my name's", "the name's", "my full name is"}),
+    name_frames_weak=frozenset({"i'm", "im", "i am", "this is", "call me", "you can call me"}),
     negations=frozenset(
         {"not", "no", "never", "nobody", "nothing", "without", "dont"} | {"neither", "nor"}
     ),
@@ -347,6 +350,82 @@ PACK = LanguagePack(
             "go on",
             "pick up where i left off",
             "where were we",
+        }
+    ),
+    # "3, actually 5", "sorry, I mean 5": what comes after is the answer
+    corrections=frozenset(
+        {"actually", "i mean", "i meant", "or rather", "make that", "scratch that", "correction"}
+        | {"sorry i mean", "no wait", "let me correct that", "i should have said"}
+    ),
+    hesitations=frozenset(
+        {"wait", "hold on", "hang on", "one sec", "sorry", "oops", "whoops", "oh", "uh", "um"}
+        | {"ah", "please", "pls", "no wait", "oh no", "my bad"}
+    ),
+    # leaving politely: a short goodbye, and every answer kept
+    goodbyes=frozenset(
+        {
+            "not interested",
+            "i am not interested",
+            "im not interested",
+            "not for me",
+            "no longer interested",
+            "bye",
+            "bye bye",
+            "goodbye",
+            "good bye",
+            "see you",
+            "see ya",
+            "see you later",
+            "talk later",
+            "that is all",
+            "thats all",
+            "that is it",
+            "thats it",
+            "that will be all",
+            "i am done",
+            "im done",
+            "all done",
+            "enough",
+            "have a nice day",
+            "have a good day",
+            "take care",
+            "👋",
+        }
+    ),
+    weak_goodbyes=frozenset({"ciao", "later", "laters"}),
+    vague_amounts=frozenset(
+        {
+            "as many as possible",
+            "as many as i can",
+            "as much as possible",
+            "as many as we can",
+            "the more the better",
+            "lots",
+            "a lot",
+            "loads",
+            "many",
+            "a few",
+            "some",
+            "no clue",
+            "not a clue",
+            "no idea really",
+            "can not remember",
+            "do not remember",
+            "you tell me",
+            "up to you",
+            "you decide",
+            "dunno",
+            "idk",
+        }
+    ),
+    greetings=MappingProxyType(
+        {
+            "good morning": "morning",
+            "morning": "morning",
+            "good afternoon": "afternoon",
+            "afternoon": "afternoon",
+            "good evening": "evening",
+            "evening": "evening",
         }
     ),
 )

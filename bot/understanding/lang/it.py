@@ -317,6 +317,11 @@ PACK = LanguagePack(
         {"piacere", "piacere mio", "molto piacere", "lieto", "lieta", "grazie", "ciao", "eccomi"}
     ),
     name_breaks=frozenset({"e", "ed", "ma", "però", "pero", "perché", "perche", "che", "ho"}),
+    # a name given where nobody asked for it: "scusate, mi chiamo Rosaria La Rosa"
+    name_frames=frozenset(
+        {"mi chiamo", "io mi chiamo", "il mio nome è", "il mio nome e'", "nome e cognome"}
+    ),
+    name_frames_weak=frozenset({"sono", "io sono", "son"}),
     negations=frozenset(
         {"non", "no", "mai", "nessuno", "nessun", "niente", "senza", "nn"}
         | {"nemmeno", "neanche", "neppure", "manco", "mica"}
@@ -346,8 +351,6 @@ PACK = LanguagePack(
             "lasciamo stare",
             "lascia",
             "annulla",
-            "basta",
-            "basta cosi",
             "stop",
             "fermati",
             "non importa",
@@ -368,6 +371,81 @@ PACK = LanguagePack(
             "da dove eravamo",
             "dove eravamo rimasti",
             "ricominciamo da dove eravamo",
+        }
+    ),
+    # "3, anzi 5", "no aspetta, volevo dire 5": what comes after is the answer
+    corrections=frozenset(
+        {"anzi", "anzi no", "no anzi", "o meglio", "cioè no", "volevo dire", "intendevo"}
+        | {"scusa volevo dire", "correggo", "mi correggo", "rettifico"}
+    ),
+    hesitations=frozenset(
+        {"aspetta", "aspetti", "un attimo", "attimo", "momento", "scusa", "scusami", "scusate"}
+        | {"ops", "oops", "oddio", "mannaggia", "uffa", "eh", "ah", "oh", "ehm", "per favore"}
+    ),
+    # leaving politely: a short goodbye, and every answer kept
+    goodbyes=frozenset(
+        {
+            "non mi interessa",
+            "non mi interessa piu",
+            "non ci interessa",
+            "non sono interessato",
+            "non sono interessata",
+            "non fa per me",
+            "non mi serve",
+            "non mi serve altro",
+            "basta",
+            "basta cosi",
+            "basta grazie",
+            "per ora basta",
+            "è tutto",
+            "tutto qui",
+            "ciao ciao",
+            "arrivederci",
+            "a presto",
+            "alla prossima",
+            "ci sentiamo",
+            "buona giornata",
+            "buona serata",
+            "buonanotte",
+            "addio",
+            "👋",
+        }
+    ),
+    weak_goodbyes=frozenset({"ciao", "salve", "saluti", "ciao a tutti"}),
+    vague_amounts=frozenset(
+        {
+            "il più possibile",
+            "più possibile",
+            "quanti più possibile",
+            "più che posso",
+            "più che si può",
+            "tanti",
+            "tantissimi",
+            "un sacco",
+            "parecchi",
+            "qualcuno",
+            "pochi",
+            "non ne ho idea",
+            "non ne ho la più pallida idea",
+            "nessuna idea",
+            "non saprei dire",
+            "non ricordo",
+            "non lo so di preciso",
+            "vedi tu",
+            "decidete voi",
+            "fate voi",
+        }
+    ),
+    greetings=MappingProxyType(
+        {
+            "buongiorno": "morning",
+            "buon giorno": "morning",
+            "buondì": "morning",
+            "buondi": "morning",
+            "buon pomeriggio": "afternoon",
+            "buonasera": "evening",
+            "buona sera": "evening",
+            "salve": "formal",
         }
     ),
 )

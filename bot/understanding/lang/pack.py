@@ -65,6 +65,13 @@ class LanguagePack:
     """Courtesies said after a name ("piacere", "nice to meet you"): dropped from its end."""
     name_breaks: frozenset[str] = frozenset()
     """Words that start a new clause after a name ("e", "and", "from"): the name ends there."""
+    name_frames: frozenset[str] = frozenset()
+    """Phrases that always introduce the speaker's name ("mi chiamo", "my name is"): a name
+    after one is kept from any message, even where no question asks for it."""
+    name_frames_weak: frozenset[str] = frozenset()
+    """Phrases that introduce a name only sometimes ("sono", "I'm": "sono di Palermo", "I'm
+    interested"): a name after one is kept from any message only when typed with a capital
+    ("sono Marco Ferrara", "I'm Sarah")."""
     negations: frozenset[str] = frozenset()
     """Words that turn what follows around ("non", "not", "never"): a message with one is not
     read as a button's words ("non voglio parlare con una persona")."""
@@ -74,6 +81,29 @@ class LanguagePack:
     """Messages that leave the current question for the menu ("lascia perdere", "never mind")."""
     resume: frozenset[str] = frozenset()
     """Messages that go back to a question left unfinished ("riprendi", "continue")."""
+    slot_words: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    """Other names of an answer, by slot ("piattaforma" for ``platform``): a prospect naming one
+    where answers may be changed (``updates:``) is asked it again. Content words, so staff
+    write them in ``locales/<code>/words.yaml`` (``slots:``)."""
+    corrections: frozenset[str] = frozenset()
+    """Words after which an answer says again what it meant ("anzi", "o meglio", "I mean",
+    "actually"): "3, anzi 5" answers 5 (``bot.understanding.phrasing``)."""
+    hesitations: frozenset[str] = frozenset()
+    """Words said around a correction that carry nothing ("aspetta", "scusa", "wait", "oops"):
+    "no aspetta, torna indietro" is a "back" (``bot.understanding.phrasing``)."""
+    goodbyes: frozenset[str] = frozenset()
+    """A prospect leaving politely ("non mi interessa", "basta", "not interested", "bye"),
+    answered with a short goodbye; said with thanks or a no too ("no grazie, ciao")."""
+    weak_goodbyes: frozenset[str] = frozenset()
+    """Greetings that are a goodbye only next to one of ``goodbyes``, thanks or a no ("ciao" on
+    its own is a hello; "grazie, ciao" is a goodbye)."""
+    vague_amounts: frozenset[str] = frozenset()
+    """A number question answered without a number ("il più possibile", "as many as
+    possible"): read like ``unsure``, with the question's help instead of its retry."""
+    greetings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Greetings that say the time of day or a register, and which: "buongiorno" ->
+    ``morning``, "good evening" -> ``evening``, "salve" -> ``formal``; texts greet back in kind
+    with the value ``greeting_said``."""
 
 
 MOVE_WORDS = ("back", "cancel", "resume")
@@ -83,6 +113,14 @@ MOVE_WORDS = ("back", "cancel", "resume")
 def with_words(pack: LanguagePack, yes: Iterable[str] = (), no: Iterable[str] = ()) -> LanguagePack:
     """``pack`` with more yes/no words (staff's ``words.yaml``)."""
     return replace(pack, yes=pack.yes | frozenset(yes), no=pack.no | frozenset(no))
+
+
+def with_slot_words(pack: LanguagePack, words: Mapping[str, Iterable[str]]) -> LanguagePack:
+    """``pack`` with more names for slots (staff's ``words.yaml``, ``slots:``)."""
+    merged = {slot: frozenset(names) for slot, names in pack.slot_words.items()}
+    for slot, names in words.items():
+        merged[slot] = merged.get(slot, frozenset()) | frozenset(names)
+    return replace(pack, slot_words=MappingProxyType(merged))
 
 
 def with_move_words(pack: LanguagePack, words: Mapping[str, Iterable[str]]) -> LanguagePack:

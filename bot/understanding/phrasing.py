@@ -1,0 +1,299 @@
+"""Everyday turns of phrase around an answer: corrections, "go back" in a sentence, not knowing,
+leaving politely, and the greeting a message opens with.
+
+- ``corrected``: "200 al mese, non 300", "non 300 ma 200", "3, anzi 5", "sorry, I mean 5": the
+  part of the answer the prospect settled on (``LanguagePack.corrections``; with ``negated``, a
+  clause that starts with a negation is what they did *not* mean).
+- ``move_in``: "no aspetta, ho sbagliato, torna indietro", "wait, I made a mistake": one of the
+  pack's ``back`` / ``cancel`` / ``resume`` phrases with nothing else but hesitations ("aspetta",
+  "sorry") and small words around it.
+- ``is_unsure``: "boh", "nn so", "I don't know", "as many as possible": no number, and the pack's
+  ``unsure`` or ``vague_amounts`` words.
+- ``is_goodbye``: "non mi interessa", "basta ciao", "no grazie, ciao", "not interested", "bye",
+  "that's all" (``goodbyes``; ``weak_goodbyes`` such as "ciao" only next to thanks, an okay or a
+  no, for a "ciao" on its own is a hello).
+- ``greeting_said``: "Buongiorno, …" -> ``morning``; texts greet back in kind.
+
+Every reader takes the content's language packs (staff's words included) and tries the
+conversation's language first, then the others: prospects mix them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for
+from bot.understanding.text import fold_accents
+from bot.understanding.yesno import tokens
+
+__all__ = ["corrected", "greeting_said", "is_goodbye", "is_unsure", "move_in"]
+
+BREAK, QUESTION = "<,>", "<?>"  # what ``yesno.tokens`` makes of a comma and a question mark
+MAX_WORDS = 14  # a longer message is about something else
+MOVES = ("back", "cancel", "resume")
+GOODBYE, WEAK, THANKS, OKAY, NO, FILLER, OTHER = (
+    "goodbye",
+    "weak",
+    "thanks",
+    "ok",
+    "no",
+    "filler",
+    "other",
+)
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+
+
+def _packs(lang: str, packs: Mapping[str, LanguagePack] | None) -> list[LanguagePack]:
+    table = BUILTIN_PACKS if packs is None else packs
+    return [pack_for(lang, table), *(p for code, p in table.items() if code != lang)]
+
+
+def _phrases(
+    pack: LanguagePack, groups: Sequence[tuple[str, Iterable[str]]]
+) -> dict[tuple[str, ...], str]:
+    """The groups' phrases as token tuples (later groups win a phrase listed twice)."""
+    found: dict[tuple[str, ...], str] = {}
+    for kind, entries in groups:
+        for entry in entries:
+            words = tuple(w for w in tokens(entry, pack) if w not in (BREAK, QUESTION))
+            if words:
+                found[words] = kind
+    return found
+
+
+def _segment(words: Sequence[str], table: Mapping[tuple[str, ...], str]) -> list[str]:
+    """``words`` as kinds: the longest phrases first, wherever they are; a word in no phrase is
+    ``OTHER``; commas are dropped, a question mark kept."""
+    longest = max((len(k) for k in table), default=1)
+    taken: dict[int, tuple[int, str]] = {}
+    used: set[int] = set()
+    for size in range(min(longest, len(words)), 0, -1):
+        for i in range(len(words) - size + 1):
+            kind = table.get(tuple(words[i : i + size]))
+            span = set(range(i, i + size))
+            if kind is not None and not span & used:
+                used |= span
+                taken[i] = (size, kind)
+    kinds: list[str] = []
+    i = 0
+    while i < len(words):
+        if i in taken:
+            size, kind = taken[i]
+            kinds.append(kind)
+            i += size
+            continue
+        if words[i] == QUESTION:
+            kinds.append(QUESTION)
+        elif words[i] != BREAK:
+            kinds.append(OTHER)
+        i += 1
+    return kinds
+
+
+class _Tables:
+    """One pack's phrase tables, built once per pack (packs are frozen)."""
+
+    def __init__(self, pack: LanguagePack) -> None:
+        small = [*pack.stopwords, *pack.hesitations, *pack.negations]
+        self.moves = _phrases(
+            pack, [(FILLER, small), *((name, getattr(pack, name)) for name in MOVES)]
+        )
+        self.goodbyes = _phrases(
+            pack,
+            [
+                (FILLER, [*pack.stopwords, *pack.hesitations]),
+                (NO, pack.no),
+                (OKAY, pack.okays),
+                (THANKS, pack.thanks),
+                (WEAK, pack.weak_goodbyes),
+                (GOODBYE, pack.goodbyes),
+            ],
+        )
+        self.unsure = {
+            words
+            for entry in (*pack.unsure, *pack.vague_amounts)
+            if (words := tuple(w for w in tokens(entry, pack) if w not in (BREAK, QUESTION)))
+        }
+        self.greetings = {
+            tuple(tokens(phrase, pack)): kind for phrase, kind in pack.greetings.items()
+        }
+
+
+_CACHE: dict[tuple[int, str], tuple[LanguagePack, Any]] = {}
+
+
+def _cached(pack: LanguagePack, name: str, build: Callable[[LanguagePack], Any]) -> Any:
+    """``build(pack)`` once per pack (packs are frozen but not hashable: their maps are not)."""
+    found = _CACHE.get((id(pack), name))
+    if found is not None and found[0] is pack:
+        return found[1]
+    if len(_CACHE) > 256:  # content reloads make new packs; keep the cache small
+        _CACHE.clear()
+    value = build(pack)
+    _CACHE[(id(pack), name)] = (pack, value)
+    return value
+
+
+def _tables(pack: LanguagePack) -> _Tables:
+    return _cached(pack, "tables", _Tables)
+
+
+def _words(text: str, pack: LanguagePack) -> list[str]:
+    return tokens(text, pack)
+
+
+def move_in(text: str, lang: str, packs: Mapping[str, LanguagePack] | None = None) -> str | None:
+    """``back``, ``cancel`` or ``resume`` when the message says one of those moves in a sentence
+    ("no aspetta, ho sbagliato, torna indietro", "wait, I made a mistake") with nothing else
+    but hesitations and small words; None otherwise (a question, another topic, two moves)."""
+    for pack in _packs(lang, packs):
+        words = _words(text, pack)
+        if not words or len(words) > MAX_WORDS:
+            continue
+        kinds = _segment(words, _tables(pack).moves)
+        if OTHER in kinds or QUESTION in kinds:
+            continue
+        found = {k for k in kinds if k in MOVES}
+        if len(found) == 1:
+            return found.pop()
+    return None
+
+
+def is_goodbye(text: str, lang: str, packs: Mapping[str, LanguagePack] | None = None) -> bool:
+    """The prospect is leaving, politely: "non mi interessa", "basta ciao", "no grazie, ciao",
+    "not interested", "bye", "that's all". Not a "ciao" on its own (a hello), nor a question."""
+    for pack in _packs(lang, packs):
+        words = _words(text, pack)
+        if not words or len(words) > MAX_WORDS:
+            continue
+        kinds = _segment(words, _tables(pack).goodbyes)
+        if OTHER in kinds or QUESTION in kinds:
+            continue
+        if GOODBYE in kinds or (WEAK in kinds and {THANKS, OKAY, NO} & set(kinds)):
+            return True
+    return False
+
+
+def is_unsure(text: str, lang: str, packs: Mapping[str, LanguagePack] | None = None) -> bool:
+    """The answer says the prospect does not know, or wants "as many as possible": one of the
+    packs' ``unsure`` or ``vague_amounts`` phrases is in it ("boh", "nn so", "no idea")."""
+    for pack in _packs(lang, packs):
+        words = [w for w in _words(text, pack) if w not in (BREAK, QUESTION)]
+        for phrase in _tables(pack).unsure:
+            n = len(phrase)
+            if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
+                return True
+    return False
+
+
+def greeting_said(
+    text: str, lang: str, packs: Mapping[str, LanguagePack] | None = None
+) -> str | None:
+    """The kind of greeting a message opens with (``morning``, ``afternoon``, ``evening``,
+    ``formal``: the packs' ``greetings``), None for a plain "ciao" or none."""
+    for pack in _packs(lang, packs):
+        words = _words(text, pack)[:3]
+        table = _tables(pack).greetings
+        for size in (3, 2, 1):
+            kind = table.get(tuple(words[:size]))
+            if kind is not None:
+                return kind
+    return None
+
+
+# -- corrections ---------------------------------------------------------------------------------
+
+
+def _markers(pack: LanguagePack) -> re.Pattern[str] | None:
+    return _cached(pack, "markers", _build_markers)
+
+
+def _build_markers(pack: LanguagePack) -> re.Pattern[str] | None:
+    phrases = sorted(
+        {
+            " ".join(fold_accents(p.lower().translate(_APOSTROPHES)).split())
+            for p in pack.corrections
+        },
+        key=len,
+        reverse=True,
+    )
+    if not phrases:
+        return None
+    alternatives = "|".join(r"[\s,]+".join(map(re.escape, p.split())) for p in phrases)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def _clause_split(pack: LanguagePack) -> re.Pattern[str]:
+    return _cached(pack, "clauses", _build_clause_split)
+
+
+def _build_clause_split(pack: LanguagePack) -> re.Pattern[str]:
+    words = sorted(
+        {fold_accents(w.lower()) for w in (*pack.clause_breaks, *pack.negations) if " " not in w},
+        key=len,
+        reverse=True,
+    )
+    alternatives = "|".join(map(re.escape, words)) or "(?!)"
+    return re.compile(rf"\s*[,;]\s*|\s+-\s+|\s+(?=(?:{alternatives})(?!\w))")
+
+
+def _negated(clause: str, pack: LanguagePack) -> bool:
+    first = (clause.split() or [""])[0].strip(".,;:!?")
+    negations = {fold_accents(w.lower()) for w in pack.negations}
+    return first in negations
+
+
+def _trim(text: str, pack: LanguagePack) -> str:
+    """``text`` without the punctuation and hesitations around it."""
+    hesitations = {fold_accents(h.lower()) for h in (*pack.hesitations, *pack.clause_breaks)}
+    text = text.strip(" ,.;:!-")
+    changed = True
+    while changed and text:
+        changed = False
+        for word in sorted(hesitations, key=len, reverse=True):
+            if text == word:
+                return ""
+            if text.startswith(word + " ") or text.startswith(word + ","):
+                text = text[len(word) :].strip(" ,.;:!-")
+                changed = True
+    return text
+
+
+def corrected(
+    text: str,
+    lang: str,
+    packs: Mapping[str, LanguagePack] | None = None,
+    *,
+    negated: bool = True,
+) -> str | None:
+    """The part of an answer the prospect settled on, None when the answer corrects nothing.
+
+    After a correction word the answer is what follows ("3, anzi no, 5" -> "5"; "sorry, I mean
+    5" -> "5"). With ``negated`` (number, money, choice…; not yes/no, where "no, va bene" is
+    its own answer), clauses that start with a negation are what the prospect did not mean:
+    "200 al mese, non 300" -> "200 al mese", "not Instagram, Facebook" -> "facebook". Lowercase,
+    accents folded; the caller reads it as the answer and falls back to the whole text.
+    """
+    folded = " ".join(fold_accents(text.lower().translate(_APOSTROPHES)).split())
+    for pack in _packs(lang, packs):
+        rest = folded
+        markers = _markers(pack)
+        if markers is not None:
+            for found in reversed(list(markers.finditer(rest))):
+                tail = _trim(rest[found.end() :], pack)
+                if not tail and " " in found.group():
+                    # "sì, anzi no": the marker ends with the answer itself
+                    tail = found.group().split(None, 1)[1]
+                if tail:
+                    rest = tail
+                    break
+        if negated:
+            clauses = [c for c in _clause_split(pack).split(rest) if c and c.strip(" ,.;:!-")]
+            kept = [c for c in clauses if not _negated(_trim(c, pack), pack)]
+            if kept and len(kept) < len(clauses):
+                rest = ", ".join(_trim(c, pack) or c for c in kept)
+        if rest != folded:
+            return rest
+    return None
