@@ -620,10 +620,12 @@ def test_suggest_names_a_slot_no_question_asks(tmp_path: Path) -> None:
     assert "current_followers" in report
 
 
-def test_suggest_on_a_choice_is_refused(tmp_path: Path) -> None:
+def test_suggest_on_a_choice_names_an_answer_given_elsewhere(tmp_path: Path) -> None:
+    # a choice may propose an answer (tests/test_answers_with_details.py); its names are checked
     old = "      slot: platform\n      type: choice\n"
-    report = _report(tmp_path, old, old + "      suggest: 3\n")
-    assert "`suggest` in" in report and "only makes sense for a number or an amount" in report
+    report = _report(tmp_path, old, old + "      suggest: platfrom\n")
+    assert "only makes sense" not in report
+    assert "`suggest` uses `platfrom`, which no question provides" in report
 
 
 def test_an_unsure_text_must_exist(tmp_path: Path) -> None:

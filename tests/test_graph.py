@@ -107,7 +107,7 @@ def test_labels_are_in_the_chosen_language(content: Content) -> None:
     english = to_mermaid(describe(content, "main", "en"))
     assert "menu · Cosa vuoi sapere?" in italian
     assert "menu --> growth_honest: 📈 Quanti follower, e quando?" in italian
-    assert "lead_name --> lead_business: risposta: name" in italian
+    assert "lead_name --> lead_check_business: risposta: name" in italian
     assert "title: Dialogo main" in italian
     assert "menu · What would you like to know?" in english
     assert "menu --> growth_honest: 📈 How fast will we grow?" in english

@@ -374,16 +374,18 @@ def report(root: Path) -> str:
 
 def test_capture_of_a_free_text_slot_is_refused_where_written(shipped_copy: Path) -> None:
     main = shipped_copy / "dialogs" / "main.yaml"
-    edit(main, "slots: [email, phone, name]", "slots: [email, business]")
+    edit(main, "slots: [email, phone, name, business]", "slots: [email, business]")
+    edit(main, "      type: business", "      type: text")
     line = line_of(main, "slots: [email, business]")
     out = report(shipped_copy)
     assert f"dialogs/main.yaml:{line}:18: `capture` names `business`, asked as text" in out
-    assert "capture only slots asked as name, email, phone" in out
+    assert "capture only slots asked as business, name, email, phone" in out
+    assert "for free text, ask `business` as `type: business`" in out
 
 
 def test_capture_of_an_unknown_slot_suggests_one(shipped_copy: Path) -> None:
     main = shipped_copy / "dialogs" / "main.yaml"
-    edit(main, "slots: [email, phone, name]", "slots: [emial]")
+    edit(main, "slots: [email, phone, name, business]", "slots: [emial]")
     line = line_of(main, "slots: [emial]")
     assert (
         f"dialogs/main.yaml:{line}:11: `capture` names `emial`, which no question asks "

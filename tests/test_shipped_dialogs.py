@@ -16,6 +16,7 @@ SAMPLES = {
     "number": "5000",
     "money": "€ 300",
     "text": "Anna",
+    "business": "ho una pasticceria a Catania",
     "name": "mi chiamo Anna",
     "email": "anna@example.com",
     "phone": "+39 333 123 4567",

@@ -512,8 +512,9 @@ def read_suggest(r: _Reader, raw: Any, kind: str | None, what: str) -> str | Non
     if kind is not None and types is not None and not types.suggests(kind):
         problems.add(
             src.at_key(raw, "suggest"),
-            f"`suggest` in {what} only makes sense for a number or an amount of money",
-            f"remove `suggest:`, or ask `type: number` or `type: money` instead of `{kind}`",
+            f"`suggest` in {what} only makes sense for a number, an amount of money or a choice",
+            "remove `suggest:`, or ask `type: number`, `type: money` or `type: choice` "
+            f"instead of `{kind}`",
         )
         return None
     if (
@@ -524,7 +525,8 @@ def read_suggest(r: _Reader, raw: Any, kind: str | None, what: str) -> str | Non
         problems.add(
             src.at_value(raw, "suggest"),
             f"`suggest` in {what} must be a number or an expression",
-            "write it like `suggest: 3` or `suggest: current_followers * 2`",
+            "write it like `suggest: 3`, `suggest: current_followers * 2` or, for a choice, "
+            "`suggest: platform`",
         )
         return None
     return str(value).strip()

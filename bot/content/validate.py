@@ -38,6 +38,7 @@ BUILTIN_TEXTS = (
     "common.left",
     "common.no_back",
     "common.you_said",
+    "common.corrected",
     *(f"handover.{k}" for k in ("from_team", "closed", "timed_out", "left")),
     "telegram.group_notice",
     "telegram.flood",
@@ -53,10 +54,13 @@ BUILTIN_VALUES |= {"relayed"}
 # Texts a declaration makes the bot say: ``capture:`` the details it kept (``{{ captured }}``),
 # ``updates:`` with ``which:`` a value that could change several answers (``{{ update_value }}``)
 CAPTURE_TEXT, UPDATE_WHICH_TEXT = "common.captured", "common.update_which"
+SUGGEST_CHOICE_TEXT = "common.suggest.choice"  # the label of a choice's suggested option
 BUILTIN_VALUES |= {"captured", "update_value"}
 # set by the engine for some texts: the greeting the prospect opened with ("morning"…), the
 # value a question suggests to an unsure prospect, and whether the prospect is at the menu
 BUILTIN_VALUES |= {"greeting_said", "suggested", "at_menu"}
+# an earlier answer corrected at a later question (``core.amends``): its value and its name
+BUILTIN_VALUES |= {"corrected", "corrected_name"}
 
 
 def validate(
@@ -299,11 +303,20 @@ def _check_capture(content: Content, problems: Problems, slot_types: SlotTypeCat
                 )
                 continue
             if not slot_types.spots(ask.type):
+                framed = [n for n in spotted if slot_types.free_text(n)]
+                hint = "capture only slots asked as " + ", ".join(spotted)
+                if slot_types.free_text(ask.type) and framed:
+                    # free text is captured only when phrases introduce it ("ho una …")
+                    hint += (
+                        f"; for free text, ask `{name}` as "
+                        + " or ".join(f"`type: {n}`" for n in framed)
+                        + ", which knows the phrases that introduce it"
+                    )
                 problems.add(
                     pos,
                     f"`capture` names `{name}`, asked as {ask.type}: a {ask.type} answer can't "
                     "be picked out of a message about something else",
-                    "capture only slots asked as " + ", ".join(spotted),
+                    hint,
                 )
                 continue
             if name in captured and captured[name] != dialog.id:
@@ -501,13 +514,18 @@ def _check_type_texts(content: Content, problems: Problems, slot_types: SlotType
 
 
 def _check_suggestions(content: Content, problems: Problems, provided: set[str]) -> None:
-    """``suggest:`` is a number or an expression of values some question or action provides."""
+    """``suggest:`` is a number or an expression of values some question or action provides;
+    a choice's suggested option is labelled by ``common.suggest.choice``, needed then."""
     renderer = Renderer(languages=content.languages)
+    reported: set[tuple[str, str]] = set()
     for _dialog, state in _all_states(content):
         ask = state.ask
         if ask is None or ask.suggest is None:
             continue
         pos = ask.suggest_pos or ask.pos
+        if ask.options:
+            why = "`suggest:` of a choice"
+            _need_text(content, problems, SUGGEST_CHOICE_TEXT, pos, why, reported)
         try:
             names = renderer.expression_variables(ask.suggest)
         except TemplateSyntaxError as err:

@@ -83,6 +83,23 @@ def capture(t: Turn, voice: Voice, text: str, skip: str | None = None) -> Captur
     return got
 
 
+def rest_of(text: str, value: Any, free_text: bool) -> str:
+    """What ``text`` says besides the answer ``value`` read from it, for the capture of the
+    other slots: a free-text answer ("Anna Bruno" out of "mi chiamo anna bruno, scrivimi a
+    anna@bruno.it") leaves the rest of the message; one kept whole leaves nothing, so that no
+    detail is kept twice. Any other answer (a number, a choice, an address) leaves the whole
+    message, the capture never reading the slot just answered; but a message of digits only
+    ("10000000" followers) is the answer alone, no phone number."""
+    if not free_text:
+        return text if any(c.isalpha() or c == "@" for c in text) else ""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    at = text.casefold().find(value.casefold())
+    if at < 0:
+        return ""
+    return (text[:at] + " , " + text[at + len(value) :]).strip(" ,")
+
+
 def say_captured(t: Turn, voice: Voice, got: Captured) -> None:
     """One line saying what was kept (``common.captured``, ``{{ captured }}`` the values)."""
     t.values[CAPTURED] = got.shown

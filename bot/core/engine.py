@@ -30,6 +30,7 @@ from bot.content.model import MOVES, RESUME, Content, StateSpec
 from bot.content.templates import Renderer
 from bot.core.acknowledgements import acknowledge
 from bot.core.actions import ActionContext, ActionRegistry, core_actions
+from bot.core.amends import amend, answered, say_amended
 from bot.core.answers import (
     button_meant,
     choice_with_value,
@@ -38,7 +39,7 @@ from bot.core.answers import (
     match_button,
     only_thanks,
 )
-from bot.core.capture import capture, say_captured
+from bot.core.capture import Captured, capture, rest_of, say_captured
 from bot.core.commands import confirm_delete, read_command, run_command, typed_confirmation
 from bot.core.digressions import (
     SlotFiller,
@@ -53,6 +54,7 @@ from bot.core.everyday import (
     goodbye,
     greet_in_kind,
     not_understood,
+    propose,
     suggestion_taken,
     suggestion_tapped,
     unsure_help,
@@ -450,6 +452,11 @@ class Engine:
         if goodbye(t, spec, voice, text):  # "non mi interessa", "no thanks, bye"
             return
         if spec.ask is not None:
+            amended = amend(t, spec, voice, text)
+            if amended is not None:  # "no aspetta, 300 non 200": an earlier answer was 200
+                say_amended(t, voice, amended)
+                self._reprompt(t, machines)
+                return
             free = is_free_text(spec, voice)
             if free and "?" in text and analysis is not None and analysis.intent:
                 # a free-text question accepts anything, but "can your staff follow us?" typed
@@ -473,7 +480,10 @@ class Engine:
                 packs=self.content.packs,
             )
             if parsed.value is not None:
-                await self._accept(t, machines, spec, parsed.value, parsed.note)
+                # "I'm Tom Hardy, call me on +44 7700 900123": the number is kept too
+                rest = rest_of(text, parsed.value, free)
+                got = capture(t, voice, rest, spec.ask.slot)
+                await self._accept(t, machines, spec, parsed.value, parsed.note, got)
                 return
             self._follow_language(t, analysis)
             if parsed.unsure:  # "boh", "no idea": help, not the same retry again
@@ -523,6 +533,11 @@ class Engine:
         index = button_meant(t, spec, voice, text)
         if index is not None:
             await self._press(t, machines, spec, index)
+            return True
+        amended = amend(t, spec, voice, text) if spec.updates is not None else None
+        if amended is not None and spec.updates and amended.slot in spec.updates.slots:
+            say_amended(t, voice, amended)  # "300 non 200": that answer, and the result again
+            await self._enter(t, machines, *spec.updates.then.resolve(t.conv.dialog))
             return True
         update = read_update(t, spec, voice, text)
         if update is not None and spec.updates is not None:
@@ -667,19 +682,26 @@ class Engine:
         spec: StateSpec,
         value: Any,
         note: Note | None = None,
+        captured: Captured | None = None,
     ) -> None:
+        """Keep the answer and move on; ``captured``: other details the same message gave
+        (kept already, so that the questions asking them are skipped), said in one line."""
         conv = t.conv
         assert spec.ask is not None
         conv.slots[spec.ask.slot] = value
         conv.tries = 0
         t.event("answer", spec.ask.slot)
         self._voice.say_note(t, note)
+        if captured is not None and captured.slots:
+            say_captured(t, self._voice, captured)
+        question = f"{conv.dialog}.{conv.state}"
         moved = machines[conv.dialog].move(conv.state, ANSWER, render_values(t))
         if moved is None:
             t.event("stuck", "no move after answer")
             await self._enter(t, machines, *menu_target(self.content))
             return
         await self._enter(t, machines, *moved)
+        answered(conv, spec.ask.slot, question)  # "anzi 300" next corrects it (``amends``)
 
     async def _retry(
         self,
@@ -757,6 +779,7 @@ class Engine:
                 conv.tries = 0
             if spec.ask is not None:
                 self._asked(t, spec)
+                propose(t, spec, voice)  # "Instagram, same as before" as the first button
             for i, ref in enumerate(spec.say):
                 last = i == len(spec.say) - 1
                 voice.say(t, ref.key, buttons=voice.buttons_for(t, spec) if last else ())

@@ -16,11 +16,10 @@ from bot.content.model import StateSpec
 from bot.core.answers import closed_answer, match_button
 from bot.core.messages import Button
 from bot.core.turn import Turn, render_values
-from bot.core.voice import Voice
+from bot.core.voice import SUGGESTED, Voice
 from bot.understanding.phrasing import greeting_said, is_goodbye
 from bot.understanding.yesno import read_yesno
 
-SUGGESTED = "s"  # button data "<step>.s": the value the question suggested
 MISSES_BEFORE_OFFER = 2  # messages not understood in a row at one step before a person is offered
 
 
@@ -118,6 +117,20 @@ def _suggestion(t: Turn, spec: StateSpec, voice: Voice) -> tuple[Any, Any]:
         raw = int(raw)
     value = slot_type.suggestion(raw, ask)
     return (value, raw) if value is not None else (None, None)
+
+
+def propose(t: Turn, spec: StateSpec, voice: Voice) -> None:
+    """A choice question that says ``suggest:`` is asked: remember the value it suggests (its
+    option becomes the first button, ``Voice.proposed``, and a typed "sì" takes it); nothing
+    is kept until the prospect picks it."""
+    ask = spec.ask
+    if ask is None or ask.suggest is None or not voice.slot_types.proposes(ask.type):
+        return
+    value, raw = _suggestion(t, spec, voice)
+    if value is None:
+        t.conv.memory.pop("suggested", None)
+        return
+    t.conv.memory["suggested"] = [t.conv.step, raw]
 
 
 def pending_suggestion(t: Turn, spec: StateSpec | None, voice: Voice) -> Any:

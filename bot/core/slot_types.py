@@ -20,6 +20,7 @@ from bot.base.money import Money, per_period
 from bot.base.problems import did_you_mean
 from bot.content.model import AskSpec
 from bot.content.templates import strip_tags
+from bot.understanding.business import find_business
 from bot.understanding.contacts import (
     extract_name,
     find_emails,
@@ -224,6 +225,9 @@ class SlotType:
     drops_negated: ClassVar[bool] = True
     # a question may offer a value to a prospect who does not know (``suggest:``)
     suggests: ClassVar[bool] = False
+    # the value ``suggest:`` offers is a button from the start, not only to the unsure (choice:
+    # "Instagram, same as before")
+    proposes: ClassVar[bool] = False
 
     @property
     def retry_key(self) -> str:
@@ -452,6 +456,8 @@ class ChoiceType(SlotType):
     name = "choice"
     takes_options = True
     accepts_buttons = False
+    suggests = True
+    proposes = True
 
     texts = ("common.choice.which_first", "common.choice.not_offered")
     values = ("choice_named", "choice_said")
@@ -476,6 +482,13 @@ class ChoiceType(SlotType):
     def options(self, spec: AskSpec) -> list[tuple[Any, str]]:
         return [(o.value, o.text.key) for o in spec.options]
 
+    def suggestion(self, value: Any, spec: AskSpec) -> Any:
+        """The option whose value ``suggest:`` gave (the projection's ``platform``), or None
+        when it names none of them (nothing known yet, or a value not offered here)."""
+        if not isinstance(value, str) or not value.strip():
+            return None
+        return next((o.value for o in spec.options if fold(o.value) == fold(value)), None)
+
 
 class TextType(SlotType):
     name = "text"
@@ -487,6 +500,37 @@ class TextType(SlotType):
         cleaned = "".join(c for c in answer.text if c == "\n" or unicodedata.category(c)[0] != "C")
         cleaned = cleaned.strip()
         return Parsed(cleaned[:MAX_TEXT] if cleaned else None)
+
+
+def _own_first(answer: Answer) -> tuple[LanguagePack, ...]:
+    """The language packs, the conversation's language first."""
+    table = BUILTIN_PACKS if answer.packs is None else answer.packs
+    own = pack_for(answer.lang, table)
+    return (own, *(p for code, p in table.items() if code != own.code))
+
+
+class BusinessType(TextType):
+    """What the prospect's business does, also when said in a sentence: "ho una pasticceria a
+    catania" keeps "Pasticceria a Catania", "I run a gelato shop in Siracusa" "Gelato shop in
+    Siracusa" (the framing phrases are the language packs' ``business_frames``; see
+    ``bot.understanding.business``); a business typed bare ("B&B Il Gelso") is kept as typed.
+    Introduced by such a phrase, it is picked out of any message too (``capture:``)."""
+
+    name = "business"
+    spots = True
+
+    @property
+    def retry_key(self) -> str:
+        return "common.retry.text"  # free text: only an empty answer is asked again
+
+    def parse(self, answer: Answer) -> Parsed:
+        found = find_business(answer.text, _own_first(answer))
+        return Parsed(found[:MAX_TEXT]) if found else super().parse(answer)
+
+    def spot(self, answer: Answer) -> Parsed:
+        """Only a business introduced as one: "I own a wine bar in Noto"."""
+        found = find_business(answer.text, _own_first(answer), anywhere=True)
+        return Parsed(found[:MAX_TEXT] if found else None)
 
 
 class NameType(SlotType):
@@ -656,9 +700,15 @@ class SlotTypeRegistry:
         return slot_type.magnitude(value) if slot_type is not None else None
 
     def suggests(self, name: str) -> bool:
-        """Whether a question of type ``name`` may say ``suggest:`` (number, money)."""
+        """Whether a question of type ``name`` may say ``suggest:`` (number, money, choice)."""
         slot_type = self._types.get(name)
         return slot_type is not None and slot_type.suggests
+
+    def proposes(self, name: str) -> bool:
+        """Whether the value a question of type ``name`` suggests is a button as soon as the
+        question is asked (choice), not only to a prospect who does not know."""
+        slot_type = self._types.get(name)
+        return slot_type is not None and slot_type.proposes
 
     def retry_key(self, name: str) -> str:
         slot_type = self._types.get(name)
@@ -711,6 +761,7 @@ def default_slot_types() -> SlotTypeRegistry:
             MoneyType(),
             ChoiceType(),
             TextType(),
+            BusinessType(),
             NameType(),
             EmailType(),
             PhoneType(),

@@ -22,6 +22,9 @@ from bot.languages import LanguageRegistry
 
 log = logging.getLogger(__name__)
 
+SUGGESTED = "s"  # button data "<step>.s": the value the question suggested
+SUGGEST_CHOICE = "common.suggest.choice"  # the label of a choice's suggested option
+
 
 @dataclass(frozen=True)
 class Voice:
@@ -109,10 +112,27 @@ class Voice:
                 for i, b in enumerate(spec.buttons)
                 if self.available(t, spec, i)
             )
-        return tuple(
+        return self.proposed(t, spec) + tuple(
             Button(self.label(t, key), f"{step}.{i}")
             for i, (_value, key) in enumerate(self.options(spec))
         )
+
+    def proposed(self, t: Turn, spec: StateSpec) -> tuple[Button, ...]:
+        """The button of the option a choice question suggests at this step (``suggest:``,
+        remembered when the question was asked), labelled ``common.suggest.choice`` ("Instagram,
+        same as before"); none when it suggests nothing."""
+        ask = spec.ask
+        found = t.conv.memory.get("suggested")
+        if ask is None or not self.slot_types.proposes(ask.type):
+            return ()
+        if not isinstance(found, list) or len(found) != 2 or found[0] != t.conv.step:
+            return ()
+        slot_type = self.slot_types.get(ask.type)
+        value = slot_type.suggestion(found[1], ask) if slot_type is not None else None
+        if value is None or self.lookup(SUGGEST_CHOICE, t.conv.lang) is None:
+            return ()
+        t.values["suggested"] = self.shown(t, spec, value)
+        return (Button(self.label(t, SUGGEST_CHOICE), f"{t.conv.step}.{SUGGESTED}"),)
 
     def shown(self, t: Turn, spec: StateSpec, value: Any) -> str:
         """An answer as the prospect would read it: a button's label, «€ 200», «10.000»."""

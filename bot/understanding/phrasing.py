@@ -4,6 +4,9 @@ leaving politely, and the greeting a message opens with.
 - ``corrected``: "200 al mese, non 300", "non 300 ma 200", "3, anzi 5", "sorry, I mean 5": the
   part of the answer the prospect settled on (``LanguagePack.corrections``; with ``negated``, a
   clause that starts with a negation is what they did *not* mean).
+- ``read_corrections``: the same, with what was taken back ("300 non 200": 200) and whether the
+  message opens with a correction word ("anzi 300", "sorry, 300"): the engine corrects an earlier
+  answer with it (``bot.core.amends``).
 - ``move_in``: "no aspetta, ho sbagliato, torna indietro", "wait, I made a mistake": one of the
   pack's ``back`` / ``cancel`` / ``resume`` phrases with nothing else but hesitations ("aspetta",
   "sorry") and small words around it.
@@ -22,13 +25,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for
+from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for, spell_out
 from bot.understanding.text import fold_accents
 from bot.understanding.yesno import tokens
 
-__all__ = ["corrected", "greeting_said", "is_goodbye", "is_unsure", "move_in"]
+__all__ = [
+    "Correction",
+    "corrected",
+    "greeting_said",
+    "is_goodbye",
+    "is_unsure",
+    "move_in",
+    "read_corrections",
+]
 
 BREAK, QUESTION = "<,>", "<?>"  # what ``yesno.tokens`` makes of a comma and a question mark
 MAX_WORDS = 14  # a longer message is about something else
@@ -278,7 +290,8 @@ def corrected(
     """
     folded = " ".join(fold_accents(text.lower().translate(_APOSTROPHES)).split())
     for pack in _packs(lang, packs):
-        rest = folded
+        typed = spell_out(folded, pack)  # "nn 300 ma 200"
+        rest = typed
         markers = _markers(pack)
         if markers is not None:
             for found in reversed(list(markers.finditer(rest))):
@@ -291,9 +304,92 @@ def corrected(
                     break
         if negated:
             clauses = [c for c in _clause_split(pack).split(rest) if c and c.strip(" ,.;:!-")]
-            kept = [c for c in clauses if not _negated(_trim(c, pack), pack)]
+            kept = [c for c in clauses if _trim(c, pack) and not _negated(_trim(c, pack), pack)]
             if kept and len(kept) < len(clauses):
                 rest = ", ".join(_trim(c, pack) or c for c in kept)
-        if rest != folded:
+        if rest != typed:
             return rest
     return None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One reading of a message that corrects an answer (``read_corrections``).
+
+    ``said``: what the prospect settled on ("300"); ``denied``: what they took back ("200"
+    in "300 non 200", "not 200, 300", "200, anzi 300"), without the negation; ``opener``: the
+    message opens with one of the pack's ``correction_openers`` ("anzi 300", "scusa, 300",
+    "wait, 300"), so it may be about the answer given just before. Lowercase, accents folded,
+    chat spellings written out.
+    """
+
+    said: str
+    denied: tuple[str, ...] = ()
+    opener: bool = False
+
+
+def _openers(pack: LanguagePack) -> re.Pattern[str] | None:
+    return _cached(pack, "openers", _build_openers)
+
+
+def _build_openers(pack: LanguagePack) -> re.Pattern[str] | None:
+    phrases = sorted(
+        {
+            " ".join(fold_accents(p.lower().translate(_APOSTROPHES)).split())
+            for p in pack.correction_openers
+        },
+        key=len,
+        reverse=True,
+    )
+    if not phrases:
+        return None
+    alternatives = "|".join(r"[\s,]+".join(map(re.escape, p.split())) for p in phrases)
+    return re.compile(rf"^(?:{alternatives})(?!\w)[\s,.;:!-]*")
+
+
+def read_corrections(
+    text: str, lang: str, packs: Mapping[str, LanguagePack] | None = None
+) -> list[Correction]:
+    """The ways ``text`` reads as a correction, in the conversation's language first, then the
+    others (one reading per pack, the same one once); none when it corrects nothing.
+
+    "no aspetta 300 non 200" -> said "300", denied ("200",), opener; "300 not 200" -> "300",
+    ("200",); "200, anzi 300" -> "300", ("200",); "anzi 300", "correggi: 300", "sorry, 300"
+    -> "300" with the opener and nothing denied. Commas are optional: a negation or a
+    correction word starts a new clause by itself.
+    """
+    folded = " ".join(fold_accents(text.lower().translate(_APOSTROPHES)).split())
+    found: list[Correction] = []
+    for pack in _packs(lang, packs):
+        rest = spell_out(folded, pack)
+        opener = _openers(pack)
+        opened = opener.match(rest) if opener is not None else None
+        if opened is not None:
+            rest = rest[opened.end() :]
+        denied: list[str] = []
+        markers = _markers(pack)
+        for marker in reversed(list(markers.finditer(rest)) if markers is not None else []):
+            tail = _trim(rest[marker.end() :], pack)
+            if tail:
+                before = _trim(rest[: marker.start()], pack)
+                if before:
+                    denied.append(before)
+                rest = tail
+                break
+        kept: list[str] = []
+        for clause in _clause_split(pack).split(rest):
+            trimmed = _trim(clause, pack)
+            if not trimmed:
+                continue
+            if _negated(trimmed, pack):
+                taken_back = _trim(trimmed.split(None, 1)[1] if " " in trimmed else "", pack)
+                if taken_back:
+                    denied.append(taken_back)
+            else:
+                kept.append(trimmed)
+        said = ", ".join(kept)
+        if said and (opened is not None or denied):
+            reading = Correction(said, tuple(denied), opened is not None)
+            if reading not in found:
+                found.append(reading)
+    return found

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import simplemma
 
-from bot.understanding.lang import BUILTIN_PACKS, NLU_LANGUAGES, wordset
+from bot.understanding.lang import BUILTIN_PACKS, NLU_LANGUAGES, pack_for, spell_word, wordset
 
 LANGS: tuple[str, ...] = NLU_LANGUAGES
 NUM = "#"  # every number ("10k", "10.000", "mille") becomes this token, so examples generalise
@@ -63,7 +63,7 @@ NUMBER_WORDS: frozenset[str] = wordset(
 
 # Chat spellings that stand for a word. Platform nicknames are the same in both languages;
 # "k" means "che" in Italian and "ok" in English, hence the per-language tables (in the packs,
-# ``bot.understanding.lang``).
+# ``bot.understanding.lang``, written out by ``spell_word`` as every reader does).
 _SHARED_ABBREVIATIONS: dict[str, str] = {
     "insta": "instagram",
     "ig": "instagram",
@@ -73,9 +73,6 @@ _SHARED_ABBREVIATIONS: dict[str, str] = {
     "f4f": "follow for follow",
     "l4l": "like for like",
     "fxf": "follow for follow",
-}
-ABBREVIATIONS: dict[str, dict[str, str]] = {
-    code: dict(BUILTIN_PACKS[code].abbreviations) for code in LANGS
 }
 
 # Words that say nothing about what someone wants. Question words ("quanto", "how", "when",
@@ -143,14 +140,15 @@ _NAMED = frozenset({("mi", "chiamo"), ("ti", "chiami"), ("si", "chiama"), ("vi",
 
 def expand(tokens: list[str], lang: str | None) -> list[str]:
     """Spell out chat abbreviations; numbers become NUM, times of day CLOCK (runs count once)."""
-    table = ABBREVIATIONS.get(lang or "", {})
+    pack = pack_for(lang) if lang in LANGS else None
     spelled: list[str] = []
     for token in tokens:
         if _LAUGHTER.match(token):
             token = "haha"  # "ahahah", "lol", "xD": a stopword in both languages
         for part in _SHARED_ABBREVIATIONS.get(token, token).split():
-            replacement = table.get(part)
-            spelled.extend(replacement.split() if replacement else [part])
+            # the packs' chat spellings ("nn", "xke", "cmq"), as every reader writes them out
+            replacement = spell_word(part, pack) if pack is not None else part
+            spelled.extend(replacement.split())
     if lang == "it":
         # "mi chiamo Anna", "come ti chiami?": a name, not a phone call ("chiamatemi")
         spelled = [

@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for
+from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for, spell_word
 from bot.understanding.text import fold_accents
 
 __all__ = ["MAX_OTHER", "read_acknowledgement", "read_yesno", "tokens"]
@@ -80,7 +80,7 @@ class _Lexicon:
     known: frozenset[str]  # single answer words: never read as a chat spelling
     longest: int
     fillers: frozenset[str]
-    abbreviations: Mapping[str, str]
+    pack: LanguagePack  # its chat spellings, written out by ``lang.spell_word``
 
     def tokens(self, text: str) -> list[str]:
         out: list[str] = []
@@ -88,8 +88,8 @@ class _Lexicon:
             if token in self.known:
                 out.append(token)
                 continue
-            full = self.abbreviations.get(token)
-            if full is not None:  # "nn", "dont", "vabbe"
+            full = spell_word(token, self.pack)
+            if full != token:  # "nn", "dont", "vabbe"
                 out.extend(_raw(full))
                 continue
             if len(token) > 2:  # "siii", "nooo"; not "nn"
@@ -114,7 +114,7 @@ def _lexicon(pack: LanguagePack) -> _Lexicon:
     known = frozenset(
         words[0] for entries in answers for entry in entries if len(words := _raw(entry)) == 1
     )
-    bare = _Lexicon({}, {}, known, 1, frozenset(), pack.abbreviations)
+    bare = _Lexicon({}, {}, known, 1, frozenset(), pack)
 
     def table(*groups: tuple[str, Iterable[str]]) -> dict[tuple[str, ...], str]:
         found: dict[tuple[str, ...], str] = {}
@@ -135,7 +135,7 @@ def _lexicon(pack: LanguagePack) -> _Lexicon:
     acks = table((BREAK, pack.clause_breaks), (OKAY, pack.okays), (THANKS, pack.thanks))
     longest = max((len(k) for k in (*yesno, *acks)), default=1)
     fillers = frozenset(w for entry in pack.stopwords for w in _raw(entry))
-    lexicon = _Lexicon(yesno, acks, known, longest, fillers, pack.abbreviations)
+    lexicon = _Lexicon(yesno, acks, known, longest, fillers, pack)
     if len(_LEXICONS) > 64:  # content reloads make new packs; keep the cache small
         _LEXICONS.clear()
     _LEXICONS[id(pack)] = (pack, lexicon)

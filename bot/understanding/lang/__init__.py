@@ -23,6 +23,8 @@ from bot.understanding.lang import en, it
 from bot.understanding.lang.pack import (
     MOVE_WORDS,
     LanguagePack,
+    spell_out,
+    spell_word,
     with_move_words,
     with_slot_words,
     with_words,
@@ -35,6 +37,8 @@ __all__ = [
     "NLU_LANGUAGES",
     "LanguagePack",
     "pack_for",
+    "spell_out",
+    "spell_word",
     "with_move_words",
     "with_slot_words",
     "with_words",

@@ -258,6 +258,15 @@ PACK = LanguagePack(
         {"fiver": 5, "fivers": 5, "tenner": 10, "tenners": 10, "grand": 1000, "grands": 1000}
     ),
     zero_words=frozenset({"nothing", "none", "zilch", "nil", "nought", "naught", "zip"}),
+    # no money to spend, said anywhere in the answer ("no budget rn"): a budget of € 0
+    zero_phrases=frozenset(
+        {"no budget", "zero budget", "without a budget", "no ad budget", "budget is zero"}
+        | {"i have no budget", "i don't have a budget", "we don't have a budget"}
+        | {"i don't have any budget", "we have no budget", "no money", "i have no money"}
+        | {"i don't have any money", "we don't have any money", "not a penny", "not a cent"}
+        | {"nothing to spend", "can't spend anything", "cannot spend anything", "i'm broke"}
+        | {"we're broke", "not spending anything"}
+    ),
     minus_words=frozenset({"minus", "negative"}),
     # a name given in a sentence: "hi, my name is Sarah Jones", "call me Tom"
     name_intros=frozenset(
@@ -357,8 +366,16 @@ PACK = LanguagePack(
         {"actually", "i mean", "i meant", "or rather", "make that", "scratch that", "correction"}
         | {"sorry i mean", "no wait", "let me correct that", "i should have said"}
     ),
+    # a message opening with one corrects the answer given just before: "sorry, 300", "I mean
+    # 300" right after answering 200 (``phrasing.read_correction``)
+    correction_openers=frozenset(
+        {"wait", "no wait", "wait no", "hold on", "sorry", "no sorry", "sorry i mean", "i mean"}
+        | {"i meant", "actually", "oops", "whoops", "my bad", "correction", "make that"}
+        | {"scratch that", "or rather", "let me correct that", "typo"}
+    ),
     hesitations=frozenset(
-        {"wait", "hold on", "hang on", "one sec", "sorry", "oops", "whoops", "oh", "uh", "um"}
+        {"wait no", "no sorry"}
+        | {"wait", "hold on", "hang on", "one sec", "sorry", "oops", "whoops", "oh", "uh", "um"}
         | {"ah", "please", "pls", "no wait", "oh no", "my bad"}
     ),
     # leaving politely: a short goodbye, and every answer kept
@@ -417,6 +434,34 @@ PACK = LanguagePack(
             "dunno",
             "idk",
         }
+    ),
+    # a business named in a sentence: "I own a wine bar in Noto", "we run a B&B"
+    business_frames=frozenset(
+        {"i own a", "i own an", "i run a", "i run an", "i have a", "i have an", "i've got a"}
+        | {"i've got an", "we own a", "we own an", "we run a", "we run an", "we have a"}
+        | {"we have an", "we've got a", "i manage a", "i manage an", "we manage a"}
+        | {"my business is", "my business is a", "my business is an", "our business is"}
+        | {"our business is a", "our business is an", "my company is", "i work in"}
+        | {"i work in a", "i work in an", "i work as a", "i work as an", "i work at"}
+        | {"i work at a", "we are a", "we're a", "we are an", "we're an", "i opened a"}
+        | {"we opened a", "i'm the owner of a", "i am the owner of a", "i own"}
+    ),
+    business_not=frozenset(
+        {"question", "questions", "problem", "issue", "doubt", "query", "request", "budget"}
+        | {"page", "profile", "account", "website", "site", "idea", "minute", "moment"}
+        | {"follower", "followers", "post", "quote", "meeting", "lot", "few", "couple"}
+        | {"bit", "little", "million", "thousand", "look", "chance", "friend", "quick"}
+        | {"social", "instagram", "facebook", "tiktok", "linkedin", "euros", "year", "years"}
+        | {"client", "clients", "customer", "son", "daughter"}
+    ),
+    business_breaks=frozenset(
+        {"and i", "and we", "and my", "and our", "and want", "and would", "but", "because"}
+        | {"so i", "so we", "and i'd", "and we'd", "and i'm", "and we're"}
+    ),
+    place_words=frozenset({"in", "at", "near"}),
+    place_not=frozenset(
+        {"the", "a", "an", "town", "city", "centre", "center", "downtown", "village"}
+        | {"suburbs", "home", "countryside"}
     ),
     greetings=MappingProxyType(
         {

@@ -200,7 +200,7 @@ PACK = LanguagePack(
             "cmq": "comunque",
             "cmnq": "comunque",
             "xo": "però",
-            "qlc": "qualcosa",
+            "qlc": "qualche",
             "qlcs": "qualcosa",
             "qcs": "qualcosa",
             "qualke": "qualche",
@@ -281,6 +281,15 @@ PACK = LanguagePack(
     times_words=frozenset({"volta", "volte"}),
     amount_words=MappingProxyType({"centone": 100, "centoni": 100}),
     zero_words=frozenset({"zero", "niente", "nulla", "nessuno", "nada"}),
+    # no money to spend, said anywhere in the answer ("nn ho budget x ora"): a budget of € 0
+    zero_phrases=frozenset(
+        {"non ho budget", "non ho un budget", "nessun budget", "niente budget", "zero budget"}
+        | {"senza budget", "budget zero", "non abbiamo budget", "non abbiamo un budget"}
+        | {"non ho soldi", "non abbiamo soldi", "niente soldi", "zero soldi", "nessun soldo"}
+        | {"non ho un euro", "non ho neanche un euro", "manco un euro", "non ho un soldo"}
+        | {"non ho fondi", "non ho niente da spendere", "non posso spendere niente"}
+        | {"non spendo niente", "non spendo nulla", "sono al verde", "non ci sono soldi"}
+    ),
     minus_words=frozenset({"meno", "negativo", "negativi"}),
     # a name given in a sentence: "ciao, mi chiamo Giuseppe Russo", "Giuseppe, piacere"
     name_intros=frozenset(
@@ -378,8 +387,17 @@ PACK = LanguagePack(
         {"anzi", "anzi no", "no anzi", "o meglio", "cioè no", "volevo dire", "intendevo"}
         | {"scusa volevo dire", "correggo", "mi correggo", "rettifico"}
     ),
+    # a message opening with one corrects the answer given just before: "anzi 300", "scusa,
+    # 300", "correggi: 300" right after answering 200 (``phrasing.read_correction``)
+    correction_openers=frozenset(
+        {"anzi", "anzi no", "no anzi", "scusa", "scusami", "scusate", "scusi", "aspetta"}
+        | {"no aspetta", "aspetta no", "no scusa", "un attimo", "correggi", "correggo"}
+        | {"mi correggo", "rettifico", "volevo dire", "intendevo", "o meglio", "ops", "oops"}
+        | {"ho sbagliato", "errore", "correzione", "cioè no"}
+    ),
     hesitations=frozenset(
-        {"aspetta", "aspetti", "un attimo", "attimo", "momento", "scusa", "scusami", "scusate"}
+        {"no aspetta", "aspetta no", "no scusa", "no anzi"}
+        | {"aspetta", "aspetti", "un attimo", "attimo", "momento", "scusa", "scusami", "scusate"}
         | {"ops", "oops", "oddio", "mannaggia", "uffa", "eh", "ah", "oh", "ehm", "per favore"}
     ),
     # leaving politely: a short goodbye, and every answer kept
@@ -435,6 +453,38 @@ PACK = LanguagePack(
             "decidete voi",
             "fate voi",
         }
+    ),
+    # a business named in a sentence: "ho una pasticceria a catania", "gestisco un b&b"
+    business_frames=frozenset(
+        {"ho un", "ho una", "ho un'", "ho uno", "abbiamo un", "abbiamo una", "abbiamo un'"}
+        | {"abbiamo uno", "gestisco un", "gestisco una", "gestisco un'", "gestisco il"}
+        | {"gestisco la", "gestisco l'", "gestiamo un", "gestiamo una", "gestiamo un'"}
+        | {"gestiamo il", "gestiamo la", "possiedo un", "possiedo una", "possiedo un'"}
+        | {"ho aperto un", "ho aperto una", "ho aperto un'", "abbiamo aperto un"}
+        | {"abbiamo aperto una", "lavoro in", "lavoro in un", "lavoro in una", "lavoro come"}
+        | {"lavoro in un'", "lavoro nel", "lavoro nella", "siamo un", "siamo una", "siamo un'"}
+        | {"la mia attività è", "la mia attività è un", "la mia attività è una"}
+        | {"la nostra attività è", "ho un'attività di", "abbiamo un'attività di"}
+        | {"mi occupo di", "ci occupiamo di", "sono titolare di", "sono la titolare di"}
+        | {"sono il titolare di", "sono titolare di un", "sono titolare di una"}
+    ),
+    business_not=frozenset(
+        {"domanda", "domande", "dubbio", "dubbi", "problema", "problemi", "questione"}
+        | {"curiosita", "richiesta", "budget", "pagina", "profilo", "account", "sito", "idea"}
+        | {"minuto", "momento", "attimo", "consiglio", "follower", "post", "preventivo"}
+        | {"offerta", "appuntamento", "po", "paio", "sacco", "mucchio", "milione", "bel"}
+        | {"gran", "social", "instagram", "facebook", "tiktok", "linkedin", "euro", "anno"}
+        | {"anni", "figlio", "figlia", "amico", "amica", "dubbio", "cliente", "clienti"}
+    ),
+    business_breaks=frozenset(
+        {"e vorrei", "e voglio", "e vogliamo", "e cerco", "e cerchiamo", "e mi", "e ci"}
+        | {"e sono", "e siamo", "e ho", "e abbiamo", "e il mio", "e la mia", "ma", "però"}
+        | {"pero", "perché", "perche", "quindi", "e volevo", "e volevamo"}
+    ),
+    place_words=frozenset({"a", "ad", "in", "vicino a", "presso"}),
+    place_not=frozenset(
+        {"centro", "citta", "paese", "periferia", "zona", "provincia", "spiaggia", "campagna"}
+        | {"montagna", "riva", "casa", "un", "una", "via", "piazza", "corso"}
     ),
     greetings=MappingProxyType(
         {

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -42,7 +43,9 @@ class LanguagePack:
     frame_words: frozenset[str] = frozenset()
     """Lemmas that frame a question without being its topic ("how", "posso")."""
     abbreviations: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    """Chat spellings and what they stand for in this language ("nn" -> "non")."""
+    """Chat spellings and what they stand for in this language ("nn" -> "non", "x" -> "per"),
+    written out by ``spell_word`` / ``spell_out`` for every reader (yes/no, numbers and money,
+    corrections, the intents' normalisation)."""
     number_language: str | None = None
     """The language text2num reads spelled numbers in ("diecimila"), None when it has none."""
     count_words: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
@@ -56,6 +59,9 @@ class LanguagePack:
     """Slang for an amount of money, with its value ("centone" 100, "grand" 1000)."""
     zero_words: frozenset[str] = frozenset()
     """A whole answer meaning zero ("niente", "zilch")."""
+    zero_phrases: frozenset[str] = frozenset()
+    """Phrases that say there is no money to spend ("non ho budget", "no money"): a budget of
+    zero, found anywhere in the answer, chat spellings written out first ("nn ho soldi")."""
     minus_words: frozenset[str] = frozenset()
     """Words right before a number that make it negative ("meno", "minus")."""
     name_intros: frozenset[str] = frozenset()
@@ -88,6 +94,10 @@ class LanguagePack:
     corrections: frozenset[str] = frozenset()
     """Words after which an answer says again what it meant ("anzi", "o meglio", "I mean",
     "actually"): "3, anzi 5" answers 5 (``bot.understanding.phrasing``)."""
+    correction_openers: frozenset[str] = frozenset()
+    """Words a message opens with to correct the answer given just before ("anzi", "scusa",
+    "correggi", "wait", "sorry", "I mean"): "anzi 300", typed at the next question, changes
+    the previous answer when 300 fits it (``bot.understanding.phrasing.read_correction``)."""
     hesitations: frozenset[str] = frozenset()
     """Words said around a correction that carry nothing ("aspetta", "scusa", "wait", "oops"):
     "no aspetta, torna indietro" is a "back" (``bot.understanding.phrasing``)."""
@@ -104,6 +114,47 @@ class LanguagePack:
     """Greetings that say the time of day or a register, and which: "buongiorno" ->
     ``morning``, "good evening" -> ``evening``, "salve" -> ``formal``; texts greet back in kind
     with the value ``greeting_said``."""
+    business_frames: frozenset[str] = frozenset()
+    """Phrases that introduce the prospect's business ("ho una", "gestisco un", "I run a", "my
+    business is"): what follows, to the end of the clause, is the business
+    (``bot.understanding.business``); a phrase ending in an apostrophe ("un'") joins the word
+    after it ("un'enoteca")."""
+    business_not: frozenset[str] = frozenset()
+    """Words that make "ho una …" / "I have a …" something else than a business ("domanda",
+    "problema", "question", "budget"): a business is not picked out of such a message."""
+    business_breaks: frozenset[str] = frozenset()
+    """Phrases that end the business named in a sentence ("e vorrei", "ma", "and I", "but")."""
+    place_words: frozenset[str] = frozenset()
+    """Words before a place ("a", "in", "near"): the place after one is written with capitals
+    ("a catania" -> "a Catania")."""
+    place_not: frozenset[str] = frozenset()
+    """Words after a place word that are no place names ("centro", "città", "town")."""
+
+
+_CHAT_WORD = re.compile(r"(?<![\w@.'\u2019])[^\W\d_]+(?![\w@'\u2019]|\.\w)")
+
+
+def spell_word(word: str, pack: LanguagePack) -> str:
+    """What the chat spelling ``word`` (lowercase) stands for in ``pack``'s language ("nn" ->
+    "non", "x" -> "per", "cmq" -> "comunque"; maybe several words: "xfavore" -> "per
+    favore"), or ``word`` itself. The one place chat spellings are written out: every reader
+    goes through it (or ``spell_out``)."""
+    return pack.abbreviations.get(word, word)
+
+
+def spell_out(text: str, pack: LanguagePack, keep: Collection[str] = ()) -> str:
+    """``text`` with its chat spellings written out (``spell_word``), the rest as typed: words
+    only, never inside an address, a number ("10k") or an elision ("c'è"); words in ``keep``
+    ("k" after a number) stay as they are."""
+    if not pack.abbreviations:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        word = match.group()
+        low = word.lower()
+        return word if low in keep else spell_word(low, pack) if low in pack.abbreviations else word
+
+    return _CHAT_WORD.sub(one, text)
 
 
 MOVE_WORDS = ("back", "cancel", "resume")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import text_to_num
 
-from bot.understanding.lang import BUILTIN_PACKS, pack_for
+from bot.understanding.lang import BUILTIN_PACKS, pack_for, spell_word
 from bot.understanding.numbers.lexer import Tok, lex
 
 # Multipliers written after a number: "10k", "10 mila", "1,5 mln", "1.2M", "2 milioni".
@@ -74,6 +74,7 @@ TIME_UNITS: dict[str, float] = {  # months per unit; 30.4375 days is an average 
     "day": 1 / 30.4375,
     "days": 1 / 30.4375,
 }
+_KEEP_SPELLED = frozenset(SCALE_WORDS) | frozenset(TIME_UNITS)  # "k" is no "che" in "10 k"
 # After "sei" (six, but also "you are") one of these must follow for it to count as a number.
 COUNTABLE = set(TIME_UNITS) | {
     "follower",
@@ -124,6 +125,26 @@ def _langs(lang: str | None) -> tuple[str, ...]:
     own = pack_for(code).number_language
     others = (p.number_language for p in BUILTIN_PACKS.values() if p.number_language)
     return tuple(dict.fromkeys([*([own] if own else []), *others]))
+
+
+def _chat_spellings(toks: list[Tok], lang: str | None) -> list[Tok]:
+    """Chat spellings written out, as every reader does (``lang.spell_word``: "nn ho budget",
+    "nnt x ora"), each word keeping the place of the one typed; scales and units ("10 k",
+    "3 gg") stay as they are."""
+    code = (lang or "").strip().lower().replace("_", "-").split("-", 1)[0]
+    pack = BUILTIN_PACKS.get(code)
+    if pack is None or not pack.abbreviations:
+        return toks
+    out: list[Tok] = []
+    for t in toks:
+        full = t.low
+        if t.kind == "word" and t.low not in _KEEP_SPELLED:
+            full = spell_word(t.low, pack)
+        if full == t.low:
+            out.append(t)
+            continue
+        out.extend(t._replace(low=word) for word in full.lower().split())
+    return out
 
 
 def _scale_of_word(low: str) -> float:
@@ -290,7 +311,7 @@ def analyse(text: str, lang: str | None = None) -> list[Tok]:
     """The token stream every extractor here and in ``entities`` reads; never raises."""
     if not text:
         return []
-    toks = lex(text)
+    toks = _chat_spellings(lex(text), lang)
     toks = _spelled(toks, _langs(lang))
     toks = _combine(toks, text)
     return _filter(toks)

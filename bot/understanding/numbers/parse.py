@@ -5,10 +5,10 @@ different numbers, none at all).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from bot.understanding.numbers.lexer import Tok
+from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, spell_word
+from bot.understanding.numbers.lexer import Tok, lex
 from bot.understanding.numbers.money import MoneyMention, money_from_tokens
 from bot.understanding.numbers.number_words import (
     COUNTABLE,
@@ -101,7 +101,50 @@ def parse_number(text: str, lang: str | None = None) -> float | None:
     return 0.0 if zero_answer(toks) is not None else None
 
 
-_NO_BUDGET = re.compile(r"\b(?:no|non ho(?: un)?|nessun|zero|senza)\s+budget\b", re.IGNORECASE)
+_CONTRACTED = {"don": "do", "doesn": "does", "didn": "did", "won": "will", "can": "can"}
+
+
+def _phrase_words(toks: list[Tok], pack: LanguagePack) -> list[tuple[str, int]]:
+    """The words of ``toks`` with their token index, chat spellings written out with ``pack``
+    ("nn" -> "non") and "don't" read as "do not", to find the pack's phrases in them."""
+    out: list[tuple[str, int]] = []
+    for i, t in enumerate(toks):
+        if t.kind not in ("word", "num"):
+            continue
+        if t.low == "t" and out and i > 0 and toks[i - 1].low == "'" and out[-1][0][-1:] == "n":
+            word = out[-1][0]
+            out[-1] = (_CONTRACTED.get(word, word[:-1]), out[-1][1])
+            out.append(("not", i))
+            continue
+        out.extend((w, i) for w in spell_word(t.low, pack).split())
+    return out
+
+
+def _zero_phrases(pack: LanguagePack) -> list[tuple[str, ...]]:
+    found = _ZERO_PHRASES.get(pack.code)
+    if found is None or found[0] is not pack:
+        phrases = {
+            tuple(w for w, _i in _phrase_words(lex(p.lower()), pack)) for p in pack.zero_phrases
+        }
+        found = _ZERO_PHRASES[pack.code] = (pack, sorted(phrases, key=len, reverse=True))
+    return found[1]
+
+
+_ZERO_PHRASES: dict[str, tuple[LanguagePack, list[tuple[str, ...]]]] = {}
+
+
+def zero_phrase(toks: list[Tok]) -> tuple[int, int] | None:
+    """(first, last) token index of a phrase saying there is no money to spend ("non ho
+    budget", "nn ho soldi", "I don't have a budget"; the packs' ``zero_phrases``), else None."""
+    for pack in BUILTIN_PACKS.values():
+        words = _phrase_words(toks, pack)
+        plain = [w for w, _i in words]
+        for phrase in _zero_phrases(pack):
+            n = len(phrase)
+            for k in range(len(plain) - n + 1):
+                if tuple(plain[k : k + n]) == phrase:
+                    return words[k][1], words[k + n - 1][1]
+    return None
 
 
 def parse_money(text: str, lang: str | None = None) -> MoneyMention | None:
@@ -111,6 +154,12 @@ def parse_money(text: str, lang: str | None = None) -> MoneyMention | None:
 
 def money_in(text: str, toks: list[Tok]) -> MoneyMention | None:
     """The one budget ``toks`` (of ``text``) give, as ``parse_money`` reads it; None if unclear."""
+    nothing = zero_phrase(toks)
+    if nothing is not None and not any(  # "non ho un euro": no number outside the phrase
+        t.kind == "num" and not nothing[0] <= i <= nothing[1] for i, t in enumerate(toks)
+    ):
+        start, end = toks[nothing[0]].start, toks[nothing[1]].end
+        return MoneyMention(0.0, "EUR", None, start, end, text[start:end])
     money = money_from_tokens(text, toks)
     in_money = [(m.start, m.end) for m in money]
     loose = [
@@ -131,8 +180,6 @@ def money_in(text: str, toks: list[Tok]) -> MoneyMention | None:
     if any(t.kind == "num" for t in toks):
         return None
     zero = zero_answer(toks)
-    if zero is None and (m := _NO_BUDGET.search(text)):
-        return MoneyMention(0.0, "EUR", None, m.start(), m.end(), m.group())
     if zero is not None:
         return MoneyMention(0.0, "EUR", None, zero.start, zero.end, text[zero.start : zero.end])
     return None
