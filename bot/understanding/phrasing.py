@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for, spell_out
+from bot.understanding.phrases import take_phrases
 from bot.understanding.text import fold_accents
 from bot.understanding.yesno import tokens
 
@@ -78,16 +79,7 @@ def _phrases(
 def _segment(words: Sequence[str], table: Mapping[tuple[str, ...], str]) -> list[str]:
     """``words`` as kinds: the longest phrases first, wherever they are; a word in no phrase is
     ``OTHER``; commas are dropped, a question mark kept."""
-    longest = max((len(k) for k in table), default=1)
-    taken: dict[int, tuple[int, str]] = {}
-    used: set[int] = set()
-    for size in range(min(longest, len(words)), 0, -1):
-        for i in range(len(words) - size + 1):
-            kind = table.get(tuple(words[i : i + size]))
-            span = set(range(i, i + size))
-            if kind is not None and not span & used:
-                used |= span
-                taken[i] = (size, kind)
+    taken = take_phrases(words, table)
     kinds: list[str] = []
     i = 0
     while i < len(words):

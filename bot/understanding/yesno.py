@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for, spell_word
+from bot.understanding.phrases import take_phrases
 from bot.understanding.text import fold_accents
 
 __all__ = ["MAX_OTHER", "read_acknowledgement", "read_yesno", "tokens"]
@@ -155,19 +156,7 @@ def _segment(
     The longest phrases are taken first, wherever they are: in "i don't mind", "do not mind"
     (a yes) wins over "i do" (a yes too, but shorter) that overlaps it.
     """
-    found: list[tuple[int, int, str]] = []  # (start, size, kind)
-    for size in range(min(lex.longest, len(words)), 0, -1):
-        for i in range(len(words) - size + 1):
-            kind = phrases.get(tuple(words[i : i + size]))
-            if kind is not None:
-                found.append((i, size, kind))
-    taken: dict[int, tuple[int, str]] = {}
-    used: set[int] = set()
-    for i, size, kind in found:  # longest first, then leftmost
-        span = set(range(i, i + size))
-        if not span & used:
-            used |= span
-            taken[i] = (size, kind)
+    taken = take_phrases(words, phrases, lex.longest)
     kinds: list[str] = []
     i = 0
     while i < len(words):
