@@ -561,3 +561,13 @@ async def test_a_yearly_budget_stays_money_in_the_lead_and_the_staff_note(engine
     note = note_html(item, fields=app.lead_fields())
     assert "ads € 100/month" in note
     assert "EUR" not in note and "EUR" not in note_html(item)  # labelled or not
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer"),
+    [("it", "2 volte a settimana"), ("it", "una volta al mese"), ("en", "twice a week")],
+)
+async def test_how_often_is_not_an_amount_of_money(engine: Engine, lang: str, answer: str) -> None:
+    chat = await _at_budget_question(engine, lang, f"often-{answer}")
+    result = await chat.say(answer)
+    assert result.state == "ask_budget" and "budget" not in result.slots

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,25 @@ def test_loop_inside_a_loop_is_refused(mini_copy: Path) -> None:
     assert f"locales/en/texts.yaml:{line}:7: the text `info` has a loop inside a loop" in report(
         mini_copy
     )
+
+
+def test_a_file_that_cannot_be_read_gives_its_own_message_only(tmp_path: Path) -> None:
+    """Indentation slips in a dialog and in a locale file: one located message each, not the
+    dozens of "missing text" / "no such state" consequences."""
+    root = tmp_path / "content"
+    shutil.copytree(ROOT / "dialogs", root / "dialogs")
+    shutil.copytree(ROOT / "locales", root / "locales")
+    main = root / "dialogs" / "main.yaml"
+    lines = main.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("type:"))
+    lines[at] = " " + lines[at]
+    main.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    growth = root / "locales" / "it" / "growth.yaml"
+    lines = growth.read_text(encoding="utf-8").splitlines()
+    lines[4] = " " + lines[4]
+    growth.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loaded = load_content(root)
+    assert loaded.content is None
+    where = sorted(p.pos.file for p in loaded.problems.errors)
+    assert where == ["dialogs/main.yaml", "locales/it/growth.yaml"], loaded.problems.report()
+    assert "indented like the one above" in loaded.problems.report()

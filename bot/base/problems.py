@@ -44,6 +44,9 @@ class Problems:
     """An ordered collection of problems; loading goes on after the first so staff see them all."""
 
     items: list[Problem] = field(default_factory=list)
+    # files that could not be read at all (bad YAML, not UTF-8): checks across files would
+    # only report consequences of them ("missing text", "no such state"), so they wait
+    unreadable: list[str] = field(default_factory=list)
 
     def add(
         self, pos: Pos, message: str, suggestion: str | None = None, severity: str = "error"

@@ -77,7 +77,10 @@ def _hint(err: MarkedYAMLError) -> str | None:
     if "tab" in problem:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
-        return "a text containing ': ' must be put in quotes"
+        return (
+            "a text containing ': ' must be put in quotes; otherwise check that this line is "
+            "indented like the one above it"
+        )
     if "could not find expected ':'" in problem or "expected <block end>" in problem:
         return "check the indentation of this line and the one above it"
     if "found character '@'" in problem or "found character '`'" in problem:
@@ -86,7 +89,8 @@ def _hint(err: MarkedYAMLError) -> str | None:
 
 
 def load_yaml(path: Path, problems: Problems, name: str | None = None) -> Source | None:
-    """Parse one file; on any error record a located problem and return None (no traceback)."""
+    """Parse one file; on any error record a located problem, note the file in
+    ``problems.unreadable`` and return None (no traceback)."""
     label = name or relpath(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -96,11 +100,15 @@ def load_yaml(path: Path, problems: Problems, name: str | None = None) -> Source
             f"the file is not UTF-8 text ({err.reason})",
             "save it again as UTF-8 in your editor",
         )
-        return None
+        source = None
     except OSError as err:
         problems.add(Pos(label, 1, 1), f"cannot read the file: {err.strerror}")
-        return None
-    return parse_yaml(text, label, problems, path)
+        source = None
+    else:
+        source = parse_yaml(text, label, problems, path)
+    if source is None:
+        problems.unreadable.append(label)
+    return source
 
 
 def parse_yaml(

@@ -136,6 +136,10 @@ def load_content(
         languages=languages,
         packs=language_packs,
     )
+    if problems.unreadable:
+        # a file that cannot be read: its own located message is the one to fix first; the
+        # checks across files would only add its consequences (texts "missing", no `main`)
+        return Loaded(None, problems)
     if "main" not in dialogs and dialogs:
         first = next(iter(dialogs.values()))
         problems.add(

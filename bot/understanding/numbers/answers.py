@@ -298,7 +298,10 @@ def read_money(text: str, lang: str | None = None) -> Amount | None:
     """An amount of money typed as an answer: ``parse_money``, plus what only answers say
     ("3 centoni al mese", "a grand a year", "a couple hundred", "zilch"), ranges ("200-300 al
     mese" -> 250 a month) and negative amounts (refused by the caller, never made positive)."""
-    toks = _answer_words(analyse(text, lang))
+    raw = analyse(text, lang)
+    if any(t.kind == "word" and (t.low in _TIMES_WORDS or t.low in _FREQUENCY_WORDS) for t in raw):
+        return None  # "2 volte a settimana", "twice a week": how often, not how much
+    toks = _answer_words(raw)
     negative = _negative(toks)
     if negative is not None:
         return Amount(-negative.value, currency="EUR", negative=True)
