@@ -68,7 +68,7 @@ def only_thanks(t: Turn, spec: StateSpec, voice: Voice, text: str) -> bool:
 def is_free_text(spec: StateSpec, voice: Voice) -> bool:
     """The state's question takes any text (a name of a business): nothing typed is wrong."""
     assert spec.ask is not None
-    return bool(getattr(voice.slot_types.get(spec.ask.type), "free_text", False))
+    return voice.slot_types.free_text(spec.ask.type)
 
 
 def closed_answer(t: Turn, spec: StateSpec, voice: Voice, text: str) -> bool:

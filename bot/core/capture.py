@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.content.model import AskSpec, Content, StateSpec
+from bot.content.model import Content
 from bot.core.turn import Turn
 from bot.core.voice import Voice
 
@@ -28,16 +28,6 @@ class Captured:
     slots: list[str] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)
     then: tuple[str, str] | None = None
-
-
-def _asks(content: Content) -> dict[str, tuple[StateSpec, AskSpec]]:
-    """The first question asking each slot (its type reads the value)."""
-    found: dict[str, tuple[StateSpec, AskSpec]] = {}
-    for dialog in content.dialogs.values():
-        for state in dialog.states.values():
-            if state.ask is not None:
-                found.setdefault(state.ask.slot, (state, state.ask))
-    return found
 
 
 def _chosen_with(content: Content, slot: str) -> tuple[str, str] | None:
@@ -58,7 +48,7 @@ def capture(t: Turn, voice: Voice, text: str, skip: str | None = None) -> Captur
     content = voice.content
     conv = t.conv
     got = Captured()
-    asks = _asks(content)
+    asks = voice.asks
     for dialog in content.dialogs.values():
         spec = dialog.capture
         if spec is None:

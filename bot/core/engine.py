@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import re
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import timedelta
@@ -80,11 +79,11 @@ from bot.core.ports import (
     Understanding,
     utc_now,
 )
-from bot.core.relay import acknowledge_now, leave, open_handover, rejoin, relaying
+from bot.core.relay import acknowledge_now, leave, rejoin, relaying
 from bot.core.repetition import drop_repeats, reprompt, stale_tap
 from bot.core.slot_types import DEFAULT_SLOT_TYPES, Note, SlotTypeRegistry
 from bot.core.state import Conversation
-from bot.core.taps import note_tap, tap_label
+from bot.core.taps import BUTTON, note_tap, tap_label
 from bot.core.turn import Turn, current_spec, describe_input, move_replies, render_values
 from bot.core.updates import PENDING, UPDATE_VALUE, named_question, read_update
 from bot.core.voice import Voice
@@ -109,7 +108,6 @@ log = logging.getLogger(__name__)
 MAX_HOPS = 30  # a loop of `next:` between states must not hang a turn
 MAX_INPUT = 4096  # Telegram's own limit; anything longer is cut before any processing
 RECENT_INPUTS = 50  # update ids remembered per prospect to drop redeliveries
-BUTTON = re.compile(r"(\d{1,9})\.(\d{1,2})")  # a state's button data: "<step>.<index>"
 
 Machines = dict[str, DialogMachine]
 
@@ -280,7 +278,7 @@ class Engine:
             if text.strip() and not inp.button:
                 await self._text(t, machines, text)
         else:
-            handover = open_handover(self.store, conv.user_id)
+            handover = self.store.handover(conv.user_id)
             in_relay = relaying(t, handover)
             label = tap_label(t, machines, self._voice, inp) if inp.button is not None else None
             relayed = await self._dispatch(t, machines, inp, text, in_relay)

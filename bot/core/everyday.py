@@ -133,28 +133,17 @@ def propose(t: Turn, spec: StateSpec, voice: Voice) -> None:
     t.conv.memory["suggested"] = [t.conv.step, raw]
 
 
-def pending_suggestion(t: Turn, spec: StateSpec | None, voice: Voice) -> Any:
-    """The value the current question suggested at this step, None when none is pending."""
-    found = t.conv.memory.get("suggested")
-    if spec is None or spec.ask is None or not isinstance(found, list) or len(found) != 2:
-        return None
-    if found[0] != t.conv.step:
-        return None
-    slot_type = voice.slot_types.get(spec.ask.type)
-    return slot_type.suggestion(found[1], spec.ask) if slot_type is not None else None
-
-
 def suggestion_tapped(t: Turn, spec: StateSpec | None, voice: Voice, data: str) -> Any:
     """The suggested value when ``data`` is its button at this step; None otherwise."""
     if data != f"{t.conv.step}.{SUGGESTED}":
         return None
-    return pending_suggestion(t, spec, voice)
+    return voice.pending_suggestion(t, spec)
 
 
 def suggestion_taken(t: Turn, spec: StateSpec | None, voice: Voice, text: str) -> Any:
     """The suggested value when the prospect types a yes to it ("sì", "ok, proviamo"); None
     otherwise."""
-    value = pending_suggestion(t, spec, voice)
+    value = voice.pending_suggestion(t, spec)
     if value is None or read_yesno(text, t.conv.lang, voice.content.packs) is not True:
         return None
     return value

@@ -105,7 +105,7 @@ def _data(value: Any) -> dict[str, Any]:
     return {str(k): revive_money(v) for k, v in value.items()}
 
 
-def _when(value: Any) -> datetime | None:
+def read_time(value: Any) -> datetime | None:
     """A stored ISO 8601 time, timezone-aware (a time stored without a zone is UTC)."""
     if isinstance(value, datetime):
         at = value
@@ -235,7 +235,7 @@ class Event:
             state=_text(row.get("state")),
             detail=_text(row.get("detail")),
             user_id=_text(row.get("user_id")),
-            at=_when(row.get("at")),
+            at=read_time(row.get("at")),
         )
 
 
@@ -250,7 +250,7 @@ class TranscriptLine:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> TranscriptLine:
         return cls(
-            at=_when(row.get("at")) or EPOCH,
+            at=read_time(row.get("at")) or EPOCH,
             direction=str(row.get("direction") or ""),
             text=str(row.get("text") or ""),
         )
@@ -275,12 +275,12 @@ class Handover:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Handover:
-        opened = _when(row.get("opened")) or EPOCH
+        opened = read_time(row.get("opened")) or EPOCH
         return cls(
             id=int(row.get("id") or 0),
             user_id=str(row.get("user_id") or ""),
             opened=opened,
-            last_activity=_when(row.get("last_activity")) or opened,
-            closed=None if row.get("closed") is None else _when(row.get("closed")) or EPOCH,
+            last_activity=read_time(row.get("last_activity")) or opened,
+            closed=None if row.get("closed") is None else read_time(row.get("closed")) or EPOCH,
             closed_by=_text(row.get("closed_by")),
         )

@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core.ports import ConversationStore
-from bot.core.records import Handover
+from bot.core.records import Handover, read_time
 from bot.core.turn import Turn
 
 TEAM_PREFIX = "[team]"  # transcript lines of the team's words (``bot.staff.handover``)
@@ -37,26 +37,13 @@ ACK_AGAIN = timedelta(hours=2)  # the word is said again after this long without
 _RECENT_LINES = 40  # transcript lines looked at for the team's last message
 
 
-def open_handover(store: ConversationStore, user_id: str) -> Handover | None:
-    """The prospect's open handover; None when the bot answers them (or the store has none)."""
-    handover = getattr(store, "handover", None)
-    return handover(user_id) if callable(handover) else None
-
-
-def _when(raw: object) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(raw)) if raw else None
-    except ValueError:
-        return None
-
-
 def relaying(t: Turn, handover: Handover | None) -> bool:
     """A handover is open and the prospect is in its relay: they have not left it, or the team
     wrote since they did (``Handover.last_activity``: nothing else touches it meanwhile)."""
     if handover is None:
         t.conv.memory.pop(RELAY_LEFT, None)
         return False
-    left = _when(t.conv.memory.get(RELAY_LEFT))
+    left = read_time(t.conv.memory.get(RELAY_LEFT))
     if left is None:
         return True
     if handover.last_activity > left:  # the team wrote again: back to them
@@ -91,7 +78,7 @@ def acknowledge_now(t: Turn, store: ConversationStore) -> bool:
     team = team_last_wrote(store, t.conv.user_id)
     if team is not None and t.now - team < TEAM_LIVE:
         return False  # a person is writing to them right now
-    acked = _when(t.conv.memory.get(RELAY_ACK))
+    acked = read_time(t.conv.memory.get(RELAY_ACK))
     due = acked is None or (team is not None and team > acked) or t.now - acked >= ACK_AGAIN
     if due:
         t.conv.memory[RELAY_ACK] = t.now.isoformat()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -199,7 +200,7 @@ NOT_AN_ANSWER = Parsed(None)
 UNSURE = Parsed(None, unsure=True)
 
 
-class SlotType:
+class SlotType(ABC):
     """One kind of answer. Subclasses set ``name`` and override ``parse`` (and ``options``).
 
     ``takes_options``: the question lists ``options:`` in the dialog (choice).
@@ -234,9 +235,9 @@ class SlotType:
         """The text said when an answer does not fit and the question names no ``retry:``."""
         return f"common.retry.{self.name}"
 
+    @abstractmethod
     def parse(self, answer: Answer) -> Parsed:
         """A typed answer (stripped, not empty) as the value to keep, or ``NOT_AN_ANSWER``."""
-        raise NotImplementedError
 
     def fit(self, value: Any, spec: AskSpec) -> Parsed:
         """A value found elsewhere (a typed question read by a slot filler) made to fit the

@@ -13,20 +13,18 @@ Naming an answer without a value ("cambia il budget", "la piattaforma") leads to
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from bot.content.model import AskSpec, Content, StateSpec
 from bot.core.answers import match_button
-from bot.core.slot_types import Note, fold
+from bot.core.slot_types import WORD, Note, fold
 from bot.core.turn import Turn
 from bot.core.voice import Voice
 
 CLEARLY_CLOSER = math.log(3)  # the winning reading is this much closer (in log) than the next
 PENDING = "pending_update"  # Conversation.memory: a value asked about, kept for its question
 UPDATE_VALUE = "update_value"  # the template value of ``common.update_which``: what was typed
-WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)

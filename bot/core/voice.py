@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from bot.base.money import Money
-from bot.content.model import Content, LocaleText, StateSpec
+from bot.content.model import AskSpec, Content, LocaleText, StateSpec
 from bot.content.templates import Renderer, format_money, format_number, strip_tags
 from bot.core.messages import Button, Reply
 from bot.core.navigation import button_available
@@ -36,6 +37,17 @@ class Voice:
     languages: LanguageRegistry
     default_lang: str
     slot_types: SlotTypeRegistry
+
+    @cached_property
+    def asks(self) -> dict[str, tuple[StateSpec, AskSpec]]:
+        """The first question asking each slot (its type reads the value), found once per
+        content version rather than on every message."""
+        found: dict[str, tuple[StateSpec, AskSpec]] = {}
+        for dialog in self.content.dialogs.values():
+            for state in dialog.states.values():
+                if state.ask is not None:
+                    found.setdefault(state.ask.slot, (state, state.ask))
+        return found
 
     def lookup(self, key: str, lang: str) -> LocaleText | None:
         """The text ``key`` in ``lang``, else along its fallbacks, then the default language."""
@@ -121,18 +133,24 @@ class Voice:
         """The button of the option a choice question suggests at this step (``suggest:``,
         remembered when the question was asked), labelled ``common.suggest.choice`` ("Instagram,
         same as before"); none when it suggests nothing."""
-        ask = spec.ask
-        found = t.conv.memory.get("suggested")
-        if ask is None or not self.slot_types.proposes(ask.type):
+        if spec.ask is None or not self.slot_types.proposes(spec.ask.type):
             return ()
-        if not isinstance(found, list) or len(found) != 2 or found[0] != t.conv.step:
-            return ()
-        slot_type = self.slot_types.get(ask.type)
-        value = slot_type.suggestion(found[1], ask) if slot_type is not None else None
+        value = self.pending_suggestion(t, spec)
         if value is None or self.lookup(SUGGEST_CHOICE, t.conv.lang) is None:
             return ()
         t.values["suggested"] = self.shown(t, spec, value)
         return (Button(self.label(t, SUGGEST_CHOICE), f"{t.conv.step}.{SUGGESTED}"),)
+
+    def pending_suggestion(self, t: Turn, spec: StateSpec | None) -> Any:
+        """The value the current question suggested at this step (remembered when it was
+        suggested), None when none is pending."""
+        found = t.conv.memory.get("suggested")
+        if spec is None or spec.ask is None or not isinstance(found, list) or len(found) != 2:
+            return None
+        if found[0] != t.conv.step:
+            return None
+        slot_type = self.slot_types.get(spec.ask.type)
+        return slot_type.suggestion(found[1], spec.ask) if slot_type is not None else None
 
     def shown(self, t: Turn, spec: StateSpec, value: Any) -> str:
         """An answer as the prospect would read it: a button's label, «€ 200», «10.000»."""

@@ -10,7 +10,7 @@ a person again is answered with where the request is and when the team answers (
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.content.model import Content, StateSpec
@@ -18,6 +18,7 @@ from bot.core.actions import ActionRegistry
 from bot.core.digressions import intent_answer, is_small_talk
 from bot.core.office_hours import waiting_values
 from bot.core.ports import ConversationStore
+from bot.core.records import read_time
 from bot.core.repetition import last_sent, reprompt
 from bot.core.turn import Turn
 from bot.core.voice import Voice
@@ -37,11 +38,7 @@ def waiting_for_person(t: Turn, store: ConversationStore, human_wait: timedelta)
     in ``store`` since, and less than ``human_wait`` ago. A request no longer pending is
     forgotten."""
     memory = t.conv.memory
-    raw = memory.get(PERSON_REQUESTED)
-    try:
-        asked = datetime.fromisoformat(str(raw)) if raw else None
-    except ValueError:
-        asked = None
+    asked = read_time(memory.get(PERSON_REQUESTED))
     if asked is None or t.now - asked > human_wait:
         memory.pop(PERSON_REQUESTED, None)
         return False

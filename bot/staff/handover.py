@@ -84,11 +84,11 @@ class HandoverService:
         if no handover is open or it is a command (the engine answers as usual). ``media``: the
         kind of a non-text message (``"photo"``…), passed on as it is from ``origin``.
         (The Telegram adapter lets the engine decide and keep it, then calls ``relay``.)"""
-        if self.store.handover(user_id) is None or (not media and read_command(text)):
+        if not media and read_command(text):
             return False
         described = f"[{media}]" if media else text
         if not self.store.handover_message(user_id, self.now(), "in", described):
-            return False
+            return False  # no handover is open
         await self.relay(user_id, text, media, origin)
         return True
 

@@ -13,12 +13,11 @@ typed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 from bot.understanding.lang import LanguagePack
-from bot.understanding.text import fold_accents
+from bot.understanding.text import fold_accents, spaced
 
 MAX_WORDS = 12  # longer than this, a "business" picked out of any message is a sentence
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
@@ -122,16 +121,14 @@ def find_business(
     ``capture:``) nor does one followed by a long sentence or a number.
     """
     packs = tuple(packs)
-    cleaned = "".join(
-        " " if unicodedata.category(c)[0] in "CZ" or unicodedata.category(c) == "So" else c
-        for c in unicodedata.normalize("NFC", text)
-    )
-    cleaned = re.sub(r"\s+", " ", cleaned).strip()
+    cleaned = spaced(text)
     folded = _folded(cleaned)
     frames = _phrase_pattern(_joined(packs, "business_frames"), True)
     if frames is None:
         return None
     lead = _lead_words(packs)
+    breaks = _phrase_pattern(_joined(packs, "business_breaks"), False)
+    unwanted = {_folded(w) for w in _joined(packs, "business_not")}
     for match in frames.finditer(folded):
         if not _clause_start(folded, match.start(), lead):
             continue
@@ -140,7 +137,6 @@ def find_business(
         clause = _CLAUSE_END.search(folded, start)
         if clause is not None:
             end = clause.start()
-        breaks = _phrase_pattern(_joined(packs, "business_breaks"), False)
         cut = breaks.search(folded, start, end) if breaks is not None else None
         if cut is not None:
             end = cut.start()
@@ -148,7 +144,6 @@ def find_business(
         words = _WORD.findall(_folded(business))
         if not words or not any(c.isalpha() for c in business):
             continue
-        unwanted = {_folded(w) for w in _joined(packs, "business_not")}
         if any(w in unwanted for w in words):
             continue
         if anywhere and (len(words) > MAX_WORDS or words[0][:1].isdigit()):

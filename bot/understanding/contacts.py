@@ -10,12 +10,11 @@ value in the sentence; the framing phrases come from the language packs
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 from bot.understanding.lang import LanguagePack
-from bot.understanding.text import fold_accents
+from bot.understanding.text import fold_accents, spaced
 
 MAX_NAME = 100
 
@@ -118,11 +117,7 @@ def extract_name(text: str, packs: Iterable[LanguagePack]) -> str | None:
     intros = _joined(packs, "name_intros")
     outros = _joined(packs, "name_outros")
     breaks = {p[0] for p in _joined(packs, "name_breaks") if len(p) == 1}
-    cleaned = "".join(
-        " " if unicodedata.category(c)[0] in "CZ" or unicodedata.category(c) == "So" else c
-        for c in unicodedata.normalize("NFC", text)
-    )
-    cleaned = re.sub(r"\s+", " ", cleaned).strip()
+    cleaned = spaced(text)
     spans = [(m.start(), m.end()) for m in _WORD.finditer(cleaned)]
     tokens = [_fold(cleaned[a:b]) for a, b in spans]
     start = 0

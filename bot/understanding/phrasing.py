@@ -24,14 +24,13 @@ conversation's language first, then the others: prospects mix them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for, spell_out
+from bot.understanding.lang import LanguagePack, built_once, packs_first, spell_out
 from bot.understanding.phrases import take_phrases
 from bot.understanding.text import fold_accents
-from bot.understanding.yesno import tokens
+from bot.understanding.yesno import phrase_table, tokens
 
 __all__ = [
     "Correction",
@@ -46,7 +45,7 @@ __all__ = [
 BREAK, QUESTION = "<,>", "<?>"  # what ``yesno.tokens`` makes of a comma and a question mark
 MAX_WORDS = 14  # a longer message is about something else
 MOVES = ("back", "cancel", "resume")
-GOODBYE, WEAK, THANKS, OKAY, NO, FILLER, OTHER = (
+GOODBYE, WEAK, THANKS, OKAY, NO, FILLER, OTHER, UNSURE = (
     "goodbye",
     "weak",
     "thanks",
@@ -54,26 +53,14 @@ GOODBYE, WEAK, THANKS, OKAY, NO, FILLER, OTHER = (
     "no",
     "filler",
     "other",
+    "unsure",
 )
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 
 
-def _packs(lang: str, packs: Mapping[str, LanguagePack] | None) -> list[LanguagePack]:
-    table = BUILTIN_PACKS if packs is None else packs
-    return [pack_for(lang, table), *(p for code, p in table.items() if code != lang)]
-
-
-def _phrases(
-    pack: LanguagePack, groups: Sequence[tuple[str, Iterable[str]]]
-) -> dict[tuple[str, ...], str]:
-    """The groups' phrases as token tuples (later groups win a phrase listed twice)."""
-    found: dict[tuple[str, ...], str] = {}
-    for kind, entries in groups:
-        for entry in entries:
-            words = tuple(w for w in tokens(entry, pack) if w not in (BREAK, QUESTION))
-            if words:
-                found[words] = kind
-    return found
+def _fold(text: str) -> str:
+    """Lowercase, plain apostrophes, accents off, single spaces: how corrections are compared."""
+    return " ".join(fold_accents(text.lower().translate(_APOSTROPHES)).split())
 
 
 def _segment(words: Sequence[str], table: Mapping[tuple[str, ...], str]) -> list[str]:
@@ -101,10 +88,10 @@ class _Tables:
 
     def __init__(self, pack: LanguagePack) -> None:
         small = [*pack.stopwords, *pack.hesitations, *pack.negations]
-        self.moves = _phrases(
+        self.moves = phrase_table(
             pack, [(FILLER, small), *((name, getattr(pack, name)) for name in MOVES)]
         )
-        self.goodbyes = _phrases(
+        self.goodbyes = phrase_table(
             pack,
             [
                 (FILLER, [*pack.stopwords, *pack.hesitations]),
@@ -115,45 +102,22 @@ class _Tables:
                 (GOODBYE, pack.goodbyes),
             ],
         )
-        self.unsure = {
-            words
-            for entry in (*pack.unsure, *pack.vague_amounts)
-            if (words := tuple(w for w in tokens(entry, pack) if w not in (BREAK, QUESTION)))
-        }
+        self.unsure = phrase_table(pack, [(UNSURE, [*pack.unsure, *pack.vague_amounts])])
         self.greetings = {
             tuple(tokens(phrase, pack)): kind for phrase, kind in pack.greetings.items()
         }
 
 
-_CACHE: dict[tuple[int, str], tuple[LanguagePack, Any]] = {}
-
-
-def _cached(pack: LanguagePack, name: str, build: Callable[[LanguagePack], Any]) -> Any:
-    """``build(pack)`` once per pack (packs are frozen but not hashable: their maps are not)."""
-    found = _CACHE.get((id(pack), name))
-    if found is not None and found[0] is pack:
-        return found[1]
-    if len(_CACHE) > 256:  # content reloads make new packs; keep the cache small
-        _CACHE.clear()
-    value = build(pack)
-    _CACHE[(id(pack), name)] = (pack, value)
-    return value
-
-
 def _tables(pack: LanguagePack) -> _Tables:
-    return _cached(pack, "tables", _Tables)
-
-
-def _words(text: str, pack: LanguagePack) -> list[str]:
-    return tokens(text, pack)
+    return built_once(pack, "tables", _Tables)
 
 
 def move_in(text: str, lang: str, packs: Mapping[str, LanguagePack] | None = None) -> str | None:
     """``back``, ``cancel`` or ``resume`` when the message says one of those moves in a sentence
     ("no aspetta, ho sbagliato, torna indietro", "wait, I made a mistake") with nothing else
     but hesitations and small words; None otherwise (a question, another topic, two moves)."""
-    for pack in _packs(lang, packs):
-        words = _words(text, pack)
+    for pack in packs_first(lang, packs):
+        words = tokens(text, pack)
         if not words or len(words) > MAX_WORDS:
             continue
         kinds = _segment(words, _tables(pack).moves)
@@ -168,8 +132,8 @@ def move_in(text: str, lang: str, packs: Mapping[str, LanguagePack] | None = Non
 def is_goodbye(text: str, lang: str, packs: Mapping[str, LanguagePack] | None = None) -> bool:
     """The prospect is leaving, politely: "non mi interessa", "basta ciao", "no grazie, ciao",
     "not interested", "bye", "that's all". Not a "ciao" on its own (a hello), nor a question."""
-    for pack in _packs(lang, packs):
-        words = _words(text, pack)
+    for pack in packs_first(lang, packs):
+        words = tokens(text, pack)
         if not words or len(words) > MAX_WORDS:
             continue
         kinds = _segment(words, _tables(pack).goodbyes)
@@ -183,12 +147,10 @@ def is_goodbye(text: str, lang: str, packs: Mapping[str, LanguagePack] | None = 
 def is_unsure(text: str, lang: str, packs: Mapping[str, LanguagePack] | None = None) -> bool:
     """The answer says the prospect does not know, or wants "as many as possible": one of the
     packs' ``unsure`` or ``vague_amounts`` phrases is in it ("boh", "nn so", "no idea")."""
-    for pack in _packs(lang, packs):
-        words = [w for w in _words(text, pack) if w not in (BREAK, QUESTION)]
-        for phrase in _tables(pack).unsure:
-            n = len(phrase)
-            if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
-                return True
+    for pack in packs_first(lang, packs):
+        words = [w for w in tokens(text, pack) if w not in (BREAK, QUESTION)]
+        if take_phrases(words, _tables(pack).unsure):
+            return True
     return False
 
 
@@ -197,8 +159,8 @@ def greeting_said(
 ) -> str | None:
     """The kind of greeting a message opens with (``morning``, ``afternoon``, ``evening``,
     ``formal``: the packs' ``greetings``), None for a plain "ciao" or none."""
-    for pack in _packs(lang, packs):
-        words = _words(text, pack)[:3]
+    for pack in packs_first(lang, packs):
+        words = tokens(text, pack)[:3]
         table = _tables(pack).greetings
         for size in (3, 2, 1):
             kind = table.get(tuple(words[:size]))
@@ -210,27 +172,28 @@ def greeting_said(
 # -- corrections ---------------------------------------------------------------------------------
 
 
+def _alternatives(phrases: Iterable[str]) -> str | None:
+    """``phrases`` (folded) as one regex alternation, longest first, a comma allowed between
+    their words; None for no phrase."""
+    folded = sorted({_fold(p) for p in phrases}, key=len, reverse=True)
+    if not folded:
+        return None
+    return "|".join(r"[\s,]+".join(map(re.escape, p.split())) for p in folded)
+
+
 def _markers(pack: LanguagePack) -> re.Pattern[str] | None:
-    return _cached(pack, "markers", _build_markers)
+    return built_once(pack, "markers", _build_markers)
 
 
 def _build_markers(pack: LanguagePack) -> re.Pattern[str] | None:
-    phrases = sorted(
-        {
-            " ".join(fold_accents(p.lower().translate(_APOSTROPHES)).split())
-            for p in pack.corrections
-        },
-        key=len,
-        reverse=True,
-    )
-    if not phrases:
+    alternatives = _alternatives(pack.corrections)
+    if alternatives is None:
         return None
-    alternatives = "|".join(r"[\s,]+".join(map(re.escape, p.split())) for p in phrases)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def _clause_split(pack: LanguagePack) -> re.Pattern[str]:
-    return _cached(pack, "clauses", _build_clause_split)
+    return built_once(pack, "clauses", _build_clause_split)
 
 
 def _build_clause_split(pack: LanguagePack) -> re.Pattern[str]:
@@ -243,20 +206,35 @@ def _build_clause_split(pack: LanguagePack) -> re.Pattern[str]:
     return re.compile(rf"\s*[,;]\s*|\s+-\s+|\s+(?=(?:{alternatives})(?!\w))")
 
 
+def _negations(pack: LanguagePack) -> frozenset[str]:
+    return built_once(
+        pack, "negations", lambda p: frozenset(fold_accents(w.lower()) for w in p.negations)
+    )
+
+
+def _hesitations(pack: LanguagePack) -> list[str]:
+    """The pack's hesitations and clause breaks (folded), longest first."""
+    return built_once(pack, "hesitations", _build_hesitations)
+
+
+def _build_hesitations(pack: LanguagePack) -> list[str]:
+    words = {fold_accents(h.lower()) for h in (*pack.hesitations, *pack.clause_breaks)}
+    return sorted(words, key=len, reverse=True)
+
+
 def _negated(clause: str, pack: LanguagePack) -> bool:
     first = (clause.split() or [""])[0].strip(".,;:!?")
-    negations = {fold_accents(w.lower()) for w in pack.negations}
-    return first in negations
+    return first in _negations(pack)
 
 
 def _trim(text: str, pack: LanguagePack) -> str:
     """``text`` without the punctuation and hesitations around it."""
-    hesitations = {fold_accents(h.lower()) for h in (*pack.hesitations, *pack.clause_breaks)}
+    hesitations = _hesitations(pack)
     text = text.strip(" ,.;:!-")
     changed = True
     while changed and text:
         changed = False
-        for word in sorted(hesitations, key=len, reverse=True):
+        for word in hesitations:
             if text == word:
                 return ""
             if text.startswith(word + " ") or text.startswith(word + ","):
@@ -280,8 +258,8 @@ def corrected(
     "200 al mese, non 300" -> "200 al mese", "not Instagram, Facebook" -> "facebook". Lowercase,
     accents folded; the caller reads it as the answer and falls back to the whole text.
     """
-    folded = " ".join(fold_accents(text.lower().translate(_APOSTROPHES)).split())
-    for pack in _packs(lang, packs):
+    folded = _fold(text)
+    for pack in packs_first(lang, packs):
         typed = spell_out(folded, pack)  # "nn 300 ma 200"
         rest = typed
         markers = _markers(pack)
@@ -321,21 +299,13 @@ class Correction:
 
 
 def _openers(pack: LanguagePack) -> re.Pattern[str] | None:
-    return _cached(pack, "openers", _build_openers)
+    return built_once(pack, "openers", _build_openers)
 
 
 def _build_openers(pack: LanguagePack) -> re.Pattern[str] | None:
-    phrases = sorted(
-        {
-            " ".join(fold_accents(p.lower().translate(_APOSTROPHES)).split())
-            for p in pack.correction_openers
-        },
-        key=len,
-        reverse=True,
-    )
-    if not phrases:
+    alternatives = _alternatives(pack.correction_openers)
+    if alternatives is None:
         return None
-    alternatives = "|".join(r"[\s,]+".join(map(re.escape, p.split())) for p in phrases)
     return re.compile(rf"^(?:{alternatives})(?!\w)[\s,.;:!-]*")
 
 
@@ -350,9 +320,9 @@ def read_corrections(
     -> "300" with the opener and nothing denied. Commas are optional: a negation or a
     correction word starts a new clause by itself.
     """
-    folded = " ".join(fold_accents(text.lower().translate(_APOSTROPHES)).split())
+    folded = _fold(text)
     found: list[Correction] = []
-    for pack in _packs(lang, packs):
+    for pack in packs_first(lang, packs):
         rest = spell_out(folded, pack)
         opener = _openers(pack)
         opened = opener.match(rest) if opener is not None else None

@@ -42,6 +42,7 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 _TOKEN = re.compile(r"[^\W_]+")
+_SPACES = re.compile(r"\s+")
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
 _DIGIT = re.compile(r"\d")
 _FOUR_FOR = re.compile(r"(?<=[a-z]{3})4(?=[a-z]{3})")
@@ -90,6 +91,16 @@ def fold_accents(text: str) -> str:
     """'perché' and 'perche' must compare equal: people skip accents on phones."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def spaced(text: str) -> str:
+    """``text`` (NFC) with control characters, separators and emoji as single spaces, trimmed:
+    what is left of a sentence once a value typed in it is read as typed."""
+    plain = "".join(
+        " " if unicodedata.category(c)[0] in "CZ" or unicodedata.category(c) == "So" else c
+        for c in unicodedata.normalize("NFC", text)
+    )
+    return _SPACES.sub(" ", plain).strip()
 
 
 def _collapse(match: re.Match[str]) -> str:

@@ -34,11 +34,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for, spell_word
+from bot.understanding.lang import LanguagePack, built_once, packs_first, spell_word
 from bot.understanding.phrases import take_phrases
 from bot.understanding.text import fold_accents
 
-__all__ = ["MAX_OTHER", "read_acknowledgement", "read_yesno", "tokens"]
+__all__ = ["MAX_OTHER", "phrase_table", "read_acknowledgement", "read_yesno", "tokens"]
 
 YES, NO, NEG, UNSURE, BREAK, QUESTION = "yes", "no", "neg", "unsure", "<,>", "<?>"
 THANKS, OKAY, FILLER, OTHER = "thanks", "ok", "filler", "other"
@@ -103,49 +103,59 @@ class _Lexicon:
         return out
 
 
-_LEXICONS: dict[int, tuple[LanguagePack, _Lexicon]] = {}
+def _table(
+    lex: _Lexicon, groups: Iterable[tuple[str, Iterable[str]]]
+) -> dict[tuple[str, ...], str]:
+    """The groups' phrases as token tuples, as ``lex`` reads them (later groups win a phrase
+    listed twice)."""
+    found: dict[tuple[str, ...], str] = {}
+    for kind, entries in groups:
+        for entry in entries:
+            words = tuple(w for w in lex.tokens(entry) if w not in (BREAK, QUESTION))
+            if words:
+                found[words] = kind
+    return found
 
 
 def _lexicon(pack: LanguagePack) -> _Lexicon:
     """The pack's phrases as token tuples, built once per pack (packs are frozen)."""
-    cached = _LEXICONS.get(id(pack))
-    if cached is not None and cached[0] is pack:
-        return cached[1]
+    return built_once(pack, "yesno", _build_lexicon)
+
+
+def _build_lexicon(pack: LanguagePack) -> _Lexicon:
     answers = (pack.yes, pack.no, pack.unsure, pack.thanks, pack.okays)
     known = frozenset(
         words[0] for entries in answers for entry in entries if len(words := _raw(entry)) == 1
     )
     bare = _Lexicon({}, {}, known, 1, frozenset(), pack)
-
-    def table(*groups: tuple[str, Iterable[str]]) -> dict[tuple[str, ...], str]:
-        found: dict[tuple[str, ...], str] = {}
-        for kind, entries in groups:  # later groups win a phrase listed twice
-            for entry in entries:
-                words = tuple(w for w in bare.tokens(entry) if w not in (BREAK, QUESTION))
-                if words:
-                    found[words] = kind
-        return found
-
-    yesno = table(
-        (NEG, pack.negations),
-        (BREAK, pack.clause_breaks),
-        (UNSURE, pack.unsure),
-        (NO, pack.no),
-        (YES, pack.yes),
+    yesno = _table(
+        bare,
+        [
+            (NEG, pack.negations),
+            (BREAK, pack.clause_breaks),
+            (UNSURE, pack.unsure),
+            (NO, pack.no),
+            (YES, pack.yes),
+        ],
     )
-    acks = table((BREAK, pack.clause_breaks), (OKAY, pack.okays), (THANKS, pack.thanks))
+    acks = _table(bare, [(BREAK, pack.clause_breaks), (OKAY, pack.okays), (THANKS, pack.thanks)])
     longest = max((len(k) for k in (*yesno, *acks)), default=1)
     fillers = frozenset(w for entry in pack.stopwords for w in _raw(entry))
-    lexicon = _Lexicon(yesno, acks, known, longest, fillers, pack)
-    if len(_LEXICONS) > 64:  # content reloads make new packs; keep the cache small
-        _LEXICONS.clear()
-    _LEXICONS[id(pack)] = (pack, lexicon)
-    return lexicon
+    return _Lexicon(yesno, acks, known, longest, fillers, pack)
 
 
 def tokens(text: str, pack: LanguagePack) -> list[str]:
     """The words of ``text`` as the reader sees them (for tests and ``bot nlu``)."""
     return _lexicon(pack).tokens(text)
+
+
+def phrase_table(
+    pack: LanguagePack, groups: Iterable[tuple[str, Iterable[str]]]
+) -> dict[tuple[str, ...], str]:
+    """``{words: kind}`` for the phrases of ``groups`` (``(kind, phrases)``), read as
+    ``tokens`` reads a message, for ``phrases.take_phrases``; later groups win a phrase listed
+    twice."""
+    return _table(_lexicon(pack), groups)
 
 
 def _segment(
@@ -196,11 +206,6 @@ def _answer(kinds: Sequence[str]) -> bool | None:
     return verdicts.pop() if len(verdicts) == 1 else None
 
 
-def _packs(lang: str, packs: Mapping[str, LanguagePack] | None) -> list[LanguagePack]:
-    table = BUILTIN_PACKS if packs is None else packs
-    return [pack_for(lang, table), *(p for code, p in table.items() if code != lang)]
-
-
 def read_yesno(
     text: str, lang: str, packs: Mapping[str, LanguagePack] | None = None
 ) -> bool | None:
@@ -210,7 +215,7 @@ def read_yesno(
     built-in ones); ``lang`` is the conversation's, preferred when two readings tie.
     """
     best: tuple[int, bool | None] | None = None
-    for pack in _packs(lang, packs):
+    for pack in packs_first(lang, packs):
         lex = _lexicon(pack)
         kinds = _segment(lex.tokens(text), lex.yesno, lex)
         if not any(k in (YES, NO, NEG, UNSURE) for k in kinds):
@@ -227,7 +232,7 @@ def read_acknowledgement(
     """``"thanks"`` for a thank-you said on its own ("grazie mille!", "thanks 🙏"), ``"ok"``
     for an acknowledgement ("ok", "perfetto", "great", "👍"), None for anything else (a word
     that is neither, or a question: "ok?")."""
-    for pack in _packs(lang, packs):
+    for pack in packs_first(lang, packs):
         lex = _lexicon(pack)
         kinds = _segment(lex.tokens(text), lex.acks, lex)
         if OTHER in kinds or QUESTION in kinds:

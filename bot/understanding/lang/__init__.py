@@ -23,6 +23,7 @@ from bot.understanding.lang import en, it
 from bot.understanding.lang.pack import (
     MOVE_WORDS,
     LanguagePack,
+    built_once,
     spell_out,
     spell_word,
     with_move_words,
@@ -36,7 +37,9 @@ __all__ = [
     "MOVE_WORDS",
     "NLU_LANGUAGES",
     "LanguagePack",
+    "built_once",
     "pack_for",
+    "packs_first",
     "spell_out",
     "spell_word",
     "with_move_words",
@@ -60,3 +63,10 @@ def pack_for(code: str | None, packs: Mapping[str, LanguagePack] | None = None) 
     """The pack of ``code`` in ``packs`` (default: the built-in ones), or an empty one."""
     found = (BUILTIN_PACKS if packs is None else packs).get(code or "")
     return found if found is not None else LanguagePack(code or "")
+
+
+def packs_first(lang: str, packs: Mapping[str, LanguagePack] | None = None) -> list[LanguagePack]:
+    """The pack of ``lang``, then the others of ``packs`` (default: the built-in ones): readers
+    try the conversation's language first, then the others, for prospects mix them."""
+    table = BUILTIN_PACKS if packs is None else packs
+    return [pack_for(lang, table), *(p for code, p in table.items() if code != lang)]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -155,6 +158,22 @@ def spell_out(text: str, pack: LanguagePack, keep: Collection[str] = ()) -> str:
         return word if low in keep else spell_word(low, pack) if low in pack.abbreviations else word
 
     return _CHAT_WORD.sub(one, text)
+
+
+_BUILT: dict[tuple[int, str], tuple[LanguagePack, Any]] = {}
+
+
+def built_once(pack: LanguagePack, name: str, build: Callable[[LanguagePack], _T]) -> _T:
+    """``build(pack)``, computed once per pack and ``name``: the readers' phrase tables and
+    patterns (packs are frozen, but not hashable: their maps are not)."""
+    found = _BUILT.get((id(pack), name))
+    if found is not None and found[0] is pack:
+        return found[1]
+    if len(_BUILT) > 256:  # content reloads make new packs; keep the cache small
+        _BUILT.clear()
+    value = build(pack)
+    _BUILT[(id(pack), name)] = (pack, value)
+    return value
 
 
 MOVE_WORDS = ("back", "cancel", "resume")

@@ -9,6 +9,8 @@ lists merged) and small predicates on the stream (``followed_by``, ``is_percent`
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import text_to_num
 
 from bot.understanding.lang import BUILTIN_PACKS, pack_for, spell_word
@@ -118,11 +120,16 @@ class _T2NToken:
         return self._sep
 
 
+def _code(lang: str | None) -> str:
+    """The base language code of ``lang`` ("en-GB" -> "en")."""
+    return (lang or "").strip().lower().replace("_", "-").split("-", 1)[0]
+
+
+@lru_cache(maxsize=64)
 def _langs(lang: str | None) -> tuple[str, ...]:
     """The requested language's number words first, the other packs' as fallback: prospects
     mix languages (text2num languages come from the packs, ``bot.understanding.lang``)."""
-    code = (lang or "").strip().lower().replace("_", "-").split("-", 1)[0]
-    own = pack_for(code).number_language
+    own = pack_for(_code(lang)).number_language
     others = (p.number_language for p in BUILTIN_PACKS.values() if p.number_language)
     return tuple(dict.fromkeys([*([own] if own else []), *others]))
 
@@ -131,8 +138,7 @@ def _chat_spellings(toks: list[Tok], lang: str | None) -> list[Tok]:
     """Chat spellings written out, as every reader does (``lang.spell_word``: "nn ho budget",
     "nnt x ora"), each word keeping the place of the one typed; scales and units ("10 k",
     "3 gg") stay as they are."""
-    code = (lang or "").strip().lower().replace("_", "-").split("-", 1)[0]
-    pack = BUILTIN_PACKS.get(code)
+    pack = BUILTIN_PACKS.get(_code(lang))
     if pack is None or not pack.abbreviations:
         return toks
     out: list[Tok] = []

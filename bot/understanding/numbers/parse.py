@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, spell_word
+from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, built_once, spell_word
 from bot.understanding.numbers.lexer import Tok, lex
 from bot.understanding.numbers.money import MoneyMention, money_from_tokens
 from bot.understanding.numbers.number_words import (
@@ -121,16 +121,13 @@ def _phrase_words(toks: list[Tok], pack: LanguagePack) -> list[tuple[str, int]]:
 
 
 def _zero_phrases(pack: LanguagePack) -> list[tuple[str, ...]]:
-    found = _ZERO_PHRASES.get(pack.code)
-    if found is None or found[0] is not pack:
-        phrases = {
-            tuple(w for w, _i in _phrase_words(lex(p.lower()), pack)) for p in pack.zero_phrases
-        }
-        found = _ZERO_PHRASES[pack.code] = (pack, sorted(phrases, key=len, reverse=True))
-    return found[1]
+    """The pack's ``zero_phrases`` as word tuples, longest first (built once per pack)."""
+    return built_once(pack, "zero_phrases", _build_zero_phrases)
 
 
-_ZERO_PHRASES: dict[str, tuple[LanguagePack, list[tuple[str, ...]]]] = {}
+def _build_zero_phrases(pack: LanguagePack) -> list[tuple[str, ...]]:
+    phrases = {tuple(w for w, _i in _phrase_words(lex(p.lower()), pack)) for p in pack.zero_phrases}
+    return sorted(phrases, key=len, reverse=True)
 
 
 def zero_phrase(toks: list[Tok]) -> tuple[int, int] | None:
