@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.agency.plugin import AGENCY
 from bot.base.problems import Problems
 from bot.config import Settings
 from bot.content.catalog import ContentFile
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from bot.staff.transcripts import TranscriptRunner
     from bot.storage.sqlite import Store
 
-PLUGINS: tuple[Plugin, ...] = (GROWTH,)
+PLUGINS: tuple[Plugin, ...] = (GROWTH, AGENCY)
 """The domains this bot is made of, beyond the core."""
 
 
@@ -159,7 +160,7 @@ def build_understanding(content: Content) -> Understanding | None:
     from bot.understanding.nlu import Understanding as NLU
 
     assert isinstance(content.intents, IntentSet)
-    return NLU(content.intents)
+    return NLU(content.intents, packs=content.packs)
 
 
 def open_store(db_path: Path) -> Store:
@@ -265,7 +266,10 @@ class Runtime:
         return lead_fields(self.plugins)
 
     def close(self) -> None:
+        from bot.growth.chart import shutdown_charts  # light: matplotlib only loads to draw
+
         self.store.close()
+        shutdown_charts()  # the chart process, if one was started
 
 
 def build_runtime(

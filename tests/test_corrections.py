@@ -298,7 +298,7 @@ def _problems(tmp_path: Path, edit: tuple[str, str, str]) -> str:
         (
             ("locales/it/words.yaml", "", "bakc: [torna su]\n"),
             "locales/it/words.yaml:1:1: words.yaml knows only `yes:`, `no:`, `back:`, `cancel:`, "
-            "`resume:`, `slots:`, not `bakc`",
+            "`resume:`, `slots:`, `fee:`, `ads:`, not `bakc`",
         ),
     ],
 )

@@ -335,7 +335,7 @@ def test_to_json_prints_integers_as_integers() -> None:
     data = found.to_json()
     assert data == {
         "numbers": [10000],
-        "money": [{"amount": 300, "currency": "EUR", "period": "month"}],
+        "money": [{"amount": 300, "currency": "EUR", "period": "month", "to_agency": False}],
         "platforms": [],
         "time_spans": [
             {"months": 1.38, "text": "6 settimane"},

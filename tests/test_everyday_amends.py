@@ -27,7 +27,7 @@ W = {
         "growth": "📈 Quanti follower, e quando?",
         "math": "🧮 Fai i conti con i miei numeri",
         "ask_target": "E a quanti vorresti arrivare?",
-        "ask_budget": "Quanto potresti mettere in sponsorizzate ogni mese? Se niente, scrivi 0.",
+        "ask_budget": "Quanto potresti mettere in sponsorizzate ogni mese? Anche 0 va bene.",
         "ask_current": "Quanti follower hai adesso? Va bene anche a occhio.",
         "fixed_current": "Corretto: follower attuali {}.",
         "fixed_platform": "Corretto: social Facebook.",
@@ -37,7 +37,9 @@ W = {
         "growth": "📈 How fast will we grow?",
         "math": "🧮 Run my numbers",
         "ask_target": "And how many would you like to reach?",
-        "ask_budget": "How much could you spend on sponsored posts each month? If nothing, type 0.",
+        "ask_budget": (
+            "How much could you spend on sponsored posts each month? Zero is a fine answer."
+        ),
         "ask_current": "How many followers do you have now? A rough guess is fine.",
         "fixed_current": "Fixed: current followers {}.",
         "fixed_platform": "Fixed: platform Facebook.",

@@ -572,14 +572,15 @@ async def test_back_to_the_flow_never_leaves_buttons_alone(engine: Engine, lang:
     w = W[lang]
     back = engine.text("common.back_to_flow", lang)
     pricing = "quanto costa?" if lang == "it" else "how much do you charge?"
-    # at a step still on screen: its buttons come under the answer, no "where were we…"
+    # at a step that asks nothing: the answer with its own buttons, no "where were we…"
     chat = Chat(engine, f"bf-{lang}", language_code=lang)
     await chat.say("/start")
     await chat.press(w["mistakes"])
     await chat.say(pricing)
     assert back not in chat.texts
     assert chat.last is not None and chat.last.replies[-1].buttons
-    assert chat.buttons == [w["next"], w["menu"]]
+    assert chat.last.state == "pricing" and w["next"] not in chat.buttons
+    assert chat.buttons[-1] == w["menu"]
     # at a question: "where were we…", then the question itself with its buttons
     chat = Chat(engine, f"bq-{lang}", language_code=lang)
     await _at(chat, lang, "ask_current")

@@ -18,7 +18,7 @@ INTENTS = ROOT / "dialogs" / "intents.yaml"
 
 SHIPPED_ANSWERS = {
     "greeting": "main.greet",
-    "growth_timeline": "projection.intro",
+    "growth_timeline": "projection.straight",
     "staff_network": "main.mistake_staff",
     "ad_budget": "main.mistake_budget",
     "pricing": "main.pricing",
@@ -29,6 +29,10 @@ SHIPPED_ANSWERS = {
     "talk_to_human": "main.human",
     "leave_contacts": "main.lead_intro",
     "privacy": "main.privacy",
+    "about_agency": "main.about",
+    "how_we_work": "main.how_we_work",
+    "results_examples": "main.results_examples",
+    "book_call": "main.book_call",
 }
 
 MINIMAL = """\

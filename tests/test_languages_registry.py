@@ -231,7 +231,7 @@ def test_an_unknown_default_language_stops_the_bot_with_one_line(tmp_path: Path)
         (
             "yes: [ok]\nmaybe: [boh]\n",
             "words.yaml knows only `yes:`, `no:`, `back:`, `cancel:`, `resume:`, `slots:`, "
-            "not `maybe`",
+            "`fee:`, `ads:`, not `maybe`",
         ),
         ("yes: klaro\n", "`yes:` must be a list of words"),
         ("no: [nope, 3]\n", "every `no:` word must be text"),

@@ -37,6 +37,7 @@ RANKS: dict[str, int] = {
     "bot.content": 2,
     "bot.core": 3,
     "bot.growth": 4,
+    "bot.agency": 4,
     "bot.storage": 4,
     "bot.staff": 5,
     "bot.adapters": 6,

@@ -261,8 +261,8 @@ async def test_a_yearly_budget_in_a_growth_question_is_said_back_too(engine: Eng
     )
     assert result.state == "ask_posts"
     assert result.slots["budget"] == Money(100, "EUR", "month")
-    # the flow's own first line, then what was understood, then the next question
-    assert chat.texts[0].startswith("Facciamo due conti")
+    # the straight answer first, then what was understood, then the next question
+    assert chat.texts[0].startswith("10.000 follower?")
     assert chat.texts[1] == "€ 1.200 l'anno, cioè € 100 al mese."
     assert chat.texts[2].startswith("Quanti post")
 
@@ -466,6 +466,7 @@ def test_registry_answers_what_the_content_layer_asks() -> None:
         "common.money.other_currency",
         "common.money.range",
         "common.money.negative",
+        "common.money.to_agency",
     )
     assert registry.takes_period("money") and registry.takes_period("number")
     assert not registry.takes_period("choice") and not registry.takes_period("postcode")

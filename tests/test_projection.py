@@ -77,6 +77,7 @@ def test_more_budget_never_slows_growth(
 @PROPERTY
 @given(inp=inputs, other_target=st.integers(0, 20_000_000))
 def test_a_higher_target_never_arrives_sooner(inp: ProjectionInput, other_target: int) -> None:
+    assert inp.target is not None  # the strategy always gives one
     lower, higher = sorted((inp.target, other_target))
     near = project(dataclasses.replace(inp, target=lower), PARAMS)
     far = project(dataclasses.replace(inp, target=higher), PARAMS)
@@ -221,18 +222,26 @@ def test_no_posts_no_ads_slowly_shrinks() -> None:
 
 
 def test_absurd_numbers_do_not_break_anything() -> None:
+    largest = PARAMS.platforms["instagram"].largest_account
     result = _ig(0, 10**12, 10**9, 1000)
     assert Advice.IMPOSSIBLE_TARGET in result.advice
     assert Advice.TOO_MANY_POSTS in result.advice
     assert result.budget_needed_eur_month is None
     for scenario in result.scenarios.values():
         assert scenario.months_to_target is None
-        assert all(0 <= n <= PEOPLE_ON_EARTH for n in scenario.months)
-    fast = _ig(0, 10**9, 10**9, 1000)
+        assert all(0 <= n <= largest for n in scenario.months)
+    # the most-followed account is the ceiling: a billion is out of reach at any budget...
+    beyond = _ig(0, 10**9, 10**9, 3)
+    assert not beyond.reachable
+    assert Advice.IMPOSSIBLE_TARGET in beyond.advice
+    # ...and an absurd budget reaches the ceiling, never more
+    fast = _ig(0, largest, 10**9, 3)
     assert fast.reachable
     assert fast.scenarios["good"].months_to_target is not None
-    huge = project(ProjectionInput("tiktok", PEOPLE_ON_EARTH, 10**30, 1e300, 1e6), PARAMS)
-    assert huge.scenarios["good"].after_3_years == PEOPLE_ON_EARTH
+    tiktok = PARAMS.platforms["tiktok"].largest_account
+    huge = project(ProjectionInput("tiktok", tiktok, 10**30, 1e300, 1e6), PARAMS)
+    assert huge.scenarios["good"].after_3_years == tiktok
+    assert tiktok < PEOPLE_ON_EARTH
 
 
 @pytest.mark.parametrize(
@@ -324,7 +333,12 @@ def test_all_ads_and_no_content_is_flagged() -> None:
 def test_linkedin_is_expensive_so_the_bot_suggests_more_budget() -> None:
     result = project(ProjectionInput("linkedin", 800, 10_000, 200, 3), PARAMS)
     assert not result.reachable
-    assert result.advice == (Advice.CLOSER_TARGET, Advice.ADD_BUDGET)
+    # € 200 a month is also below the € 10 a day LinkedIn needs to run a campaign at all
+    assert result.advice == (
+        Advice.CLOSER_TARGET,
+        Advice.ADD_BUDGET,
+        Advice.BUDGET_BELOW_PLATFORM_MINIMUM,
+    )
     assert result.budget_needed_eur_month is not None
     assert result.budget_needed_eur_month > 200
 
@@ -340,6 +354,7 @@ def test_advice_codes_are_plain_strings_for_the_dialogs() -> None:
         "all_ads_no_strategy",
         "post_more",
         "too_many_posts",
+        "budget_below_platform_minimum",
     }
 
 

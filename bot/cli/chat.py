@@ -40,7 +40,8 @@ def chat(lang: str | None, user_id: str, db_path: Path | None, root: Path | None
         db_path=db_path or settings.db_path,
         default_lang=lang or settings.default_lang,
     )
-    engine = start_runtime(settings).engine
+    runtime = start_runtime(settings)
+    engine = runtime.engine
     session = ConsoleChat(engine, f"console:{user_id}", lang=lang or settings.default_lang)
     click.echo(click.style("expectations-bot — console chat. Ctrl-D or /quit to leave.", bold=True))
     click.echo("")
@@ -60,4 +61,7 @@ def chat(lang: str | None, user_id: str, db_path: Path | None, root: Path | None
                 return
             await session.send(line, click.echo)
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    finally:
+        runtime.close()

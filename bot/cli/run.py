@@ -101,5 +101,5 @@ def run(verbose: bool) -> None:
                 drop_pending_updates=False,
             )
     finally:
-        engine.store.close()
+        runtime.close()  # the store, and the chart process if one was started
         log.info("stopped")

@@ -24,7 +24,8 @@ class ActionCatalog(Protocol):
         ...
 
     def provided(self) -> set[str]:
-        """Template values the actions set, so that texts may use them."""
+        """Template values the actions set, named values, and slots filled outside any
+        question, so that texts and conditions may use them."""
         ...
 
     def suggestion(self, name: str) -> str:

@@ -15,6 +15,7 @@ from bot.content.model import (
     Branch,
     ButtonSpec,
     CaptureSpec,
+    Check,
     Dialog,
     Option,
     StateSpec,
@@ -45,7 +46,20 @@ STATE_KEYS = (
     "updates",
 )
 BUTTON_KEYS = ("text", "go", "means")
-ASK_KEYS = ("slot", "type", "retry", "tries", "options", "min", "max", "per", "unsure", "suggest")
+ASK_KEYS = (
+    "slot",
+    "type",
+    "retry",
+    "tries",
+    "options",
+    "min",
+    "max",
+    "per",
+    "unsure",
+    "suggest",
+    "checks",
+)
+CHECK_KEYS = ("if", "say")
 OPTION_KEYS = ("value", "text", "fills", "aliases")
 BRANCH_KEYS = ("if", "go")
 
@@ -485,6 +499,7 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
     per = read_per(r, raw, kind, what) if "per" in raw else None
     unsure = r.text_ref(raw, "unsure", "`unsure`") if "unsure" in raw else None
     suggest = read_suggest(r, raw, kind, what) if "suggest" in raw else None
+    checks = read_checks(r, raw, what) if "checks" in raw else ()
     if slot is None or kind is None:
         return None
     return AskSpec(
@@ -500,7 +515,41 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
         unsure=unsure,
         suggest=suggest,
         suggest_pos=src.at_value(raw, "suggest") if suggest is not None else None,
+        checks=checks,
     )
+
+
+def read_checks(r: _Reader, raw: Any, what: str) -> tuple[Check, ...]:
+    """``checks:``, answers refused with a word of why: a list of ``- if: value > 1000000``
+    + ``say: projection.budget_too_big``."""
+    src, problems = r.src, r.problems
+    items = raw["checks"]
+    if not is_list(items) or not items:
+        problems.add(
+            src.at_key(raw, "checks"),
+            f"`checks` of {what} must be a list",
+            "write each check as `- if: value > 100` with `say: <text key>` under it",
+        )
+        return ()
+    checks: list[Check] = []
+    for i, item in enumerate(items):
+        pos = src.at_item(items, i)
+        if not is_mapping(item) or "if" not in item or "say" not in item:
+            problems.add(
+                pos,
+                f"check {i + 1} of {what} needs `if:` and `say:`",
+                "write it as `- if: value > 100` with `say: <text key>` under it",
+            )
+            continue
+        r.check_keys(item, CHECK_KEYS, f"a check of {what}")
+        condition = item["if"]
+        if isinstance(condition, bool) or not isinstance(condition, (str, int, float)):
+            problems.add(src.at_value(item, "if"), "`if` must be a condition like `value > 100`")
+            continue
+        say = r.text_ref(item, "say", "a check")
+        if say is not None:
+            checks.append(Check(str(condition), say, src.at_value(item, "if")))
+    return tuple(checks)
 
 
 def read_suggest(r: _Reader, raw: Any, kind: str | None, what: str) -> str | None:

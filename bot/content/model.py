@@ -75,6 +75,17 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Check:
+    """One line of an ask's ``checks:``: an answer for which ``condition`` holds (``value`` is
+    the answer, as a plain number for numbers and money) is not kept; ``say`` tells the
+    prospect why and asks again ("a billion? more than any account has")."""
+
+    condition: str
+    say: TextRef
+    pos: Pos
+
+
+@dataclass(frozen=True)
 class AskSpec:
     slot: str
     type: str
@@ -93,6 +104,8 @@ class AskSpec:
     # ("current_followers * 2"); ``suggest_pos`` is where it is written
     suggest: str | None = None
     suggest_pos: Pos | None = None
+    # answers that are readable but not believable, checked in order before one is kept
+    checks: tuple[Check, ...] = ()
 
 
 @dataclass(frozen=True)

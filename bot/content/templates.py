@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -72,6 +73,21 @@ def format_compact(value: Any, lang: str, *, languages: LanguageRegistry = DEFAU
     return format_compact_decimal(number, locale=languages.locale(lang), fraction_digits=1)
 
 
+def format_big(value: Any, lang: str, *, languages: LanguageRegistry = DEFAULT) -> str:
+    """A large number as people say it, to 2 significant figures: «160 milioni», «1.5 million»,
+    «12 mila» (Babel's long compact format)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if number == 0 or not math.isfinite(number):
+        return format_decimal(number, locale=languages.locale(lang))
+    rounded = round(number, 1 - math.floor(math.log10(abs(number))))
+    return format_compact_decimal(
+        rounded, locale=languages.locale(lang), format_type="long", fraction_digits=1
+    )
+
+
 def format_pct(value: Any, lang: str, *, languages: LanguageRegistry = DEFAULT) -> str:
     try:
         number = float(value)
@@ -81,7 +97,9 @@ def format_pct(value: Any, lang: str, *, languages: LanguageRegistry = DEFAULT) 
 
 
 def format_duration(months: Any, lang: str, *, languages: LanguageRegistry = DEFAULT) -> str:
-    """A number of months as people say it: «8 mesi» under two years, «38 anni» above."""
+    """A number of months as people say it: «8 mesi» under two years, then years rounded UP to
+    the half year under ten («37 mesi» is «3,5 anni», never «3 anni»: an estimate of how long
+    something takes errs on the long side), whole years above («38 anni»)."""
     try:
         number = float(months)
     except (TypeError, ValueError):
@@ -89,7 +107,46 @@ def format_duration(months: Any, lang: str, *, languages: LanguageRegistry = DEF
     locale = languages.locale(lang)
     if number < 24:
         return format_unit(max(1, round(number)), "duration-month", locale=locale)
-    return format_unit(round(number / 12), "duration-year", locale=locale)
+    years = number / 12
+    if years < 10:
+        half_years = math.ceil(years * 2 - 1e-9) / 2
+        return format_unit(half_years, "duration-year", locale=locale)
+    return format_unit(round(years), "duration-year", locale=locale)
+
+
+def format_duration_range(
+    low: Any, lang: str, high: Any = None, *, languages: LanguageRegistry = DEFAULT
+) -> str:
+    """Two numbers of months as one span (``{{ low|duration_range(high) }}``): «12–18 mesi»,
+    «2,5–4,5 anni», «20 mesi – 3 anni»; the same as ``format_duration`` when both say the same.
+    """
+    first, second = (format_duration(x, lang, languages=languages) for x in (low, high))
+    if first == second:
+        return first
+    try:
+        low_months, high_months = float(low), float(high)
+    except (TypeError, ValueError):
+        return f"{first} – {second}"
+    locale = languages.locale(lang)
+    values: tuple[float, float]
+    if high_months < 24:
+        values = (max(1, round(low_months)), max(1, round(high_months)))
+        unit = "duration-month"
+    elif low_months >= 24:
+        values, unit = (_years(low_months), _years(high_months)), "duration-year"
+    else:
+        return f"{first} – {second}"
+    # the unit's words as Babel says them for the higher number, with the span in its place
+    said = format_unit(values[1], unit, locale=locale)
+    number = format_decimal(values[1], locale=locale)
+    span = f"{format_decimal(values[0], locale=locale)}–{number}"
+    return said.replace(number, span, 1) if number in said else f"{first} – {second}"
+
+
+def _years(months: float) -> float:
+    """Years as ``format_duration`` says them: up to the half year under ten, whole above."""
+    years = months / 12
+    return math.ceil(years * 2 - 1e-9) / 2 if years < 10 else float(round(years))
 
 
 MAX_OUTPUT = 20_000  # characters of one rendered text; Telegram shows 4096 per message anyway
@@ -146,6 +203,8 @@ class Renderer:
         env.filters["compact"] = _ctx_filter(format_compact, languages)
         env.filters["percent"] = _ctx_filter(format_pct, languages)
         env.filters["duration"] = _ctx_filter(format_duration, languages)
+        env.filters["duration_range"] = _ctx_filter(format_duration_range, languages)
+        env.filters["big"] = _ctx_filter(format_big, languages)
         env.filters["forename"] = forename
         return env
 

@@ -14,6 +14,7 @@ from jinja2 import TemplateSyntaxError
 from bot.base.problems import Pos, Problems, did_you_mean
 from bot.content.catalog import ActionCatalog, SlotTypeCatalog
 from bot.content.model import MOVES, Content, StateSpec, Target, TextRef
+from bot.content.placeholders import MARKER, contains_marker
 from bot.content.templates import Renderer
 
 # Texts the engine itself says; every language must have them.
@@ -61,6 +62,8 @@ BUILTIN_VALUES |= {"captured", "update_value"}
 BUILTIN_VALUES |= {"greeting_said", "suggested", "at_menu"}
 # an earlier answer corrected at a later question (``core.amends``): its value and its name
 BUILTIN_VALUES |= {"corrected", "corrected_name"}
+# the answer a question's `checks:` refused, in the text that says why
+BUILTIN_VALUES |= {"value"}
 
 
 def validate(
@@ -221,7 +224,7 @@ def _check_states(
             if actions.get(name) is None:
                 problems.add(pos, f"unknown action `{name}`", actions.suggestion(name))
         for name, pos in state.forget:
-            if name not in asked:
+            if name not in asked and name not in actions.provided():
                 problems.add(
                     pos,
                     f"`forget` of {where} names `{name}`, which no question asks",
@@ -421,6 +424,8 @@ def _refs(content: Content) -> Iterable[TextRef]:
                 yield state.ask.retry
             if state.ask.unsure is not None:
                 yield state.ask.unsure
+            for check in state.ask.checks:
+                yield check.say
             for option in state.ask.options:
                 yield option.text
 
@@ -477,6 +482,14 @@ def _check_texts(
                     text.pos,
                     f"the text `{key}` has a loop inside a loop",
                     "keep messages simple: one {% for %} at most",
+                )
+            if contains_marker(text.source):  # a placeholder here would be said as it is
+                problems.add(
+                    text.pos,
+                    f"the text `{key}` still holds a placeholder (“{MARKER} …”): prospects "
+                    "would read it as it is",
+                    "write the real sentence; a fact still unknown goes in dialogs/agency.yaml, "
+                    "where a placeholder is never shown",
                 )
             for name in sorted(names - provided):
                 problems.add(
@@ -546,24 +559,31 @@ def _check_suggestions(content: Content, problems: Problems, provided: set[str])
 def _check_conditions(content: Content, problems: Problems, provided: set[str]) -> None:
     renderer = Renderer(languages=content.languages)
     for _dialog, state in _all_states(content):
-        for branch in state.when:
-            if branch.condition is None:
-                continue
-            try:
-                names = renderer.expression_variables(branch.condition)
-            except TemplateSyntaxError as err:
-                problems.add(
-                    branch.pos,
-                    f"the condition `{branch.condition}` cannot be read: {err.message}",
-                    "write it like `budget > 0` or `consent`",
-                )
-                continue
-            for name in sorted(names - provided - {"true", "false", "none", "True", "False"}):
-                problems.add(
-                    branch.pos,
-                    f"the condition uses `{name}`, which no question provides",
-                    did_you_mean(name, provided),
-                )
+        conditions = [(b.condition, b.pos, provided) for b in state.when if b.condition]
+        if state.ask is not None:  # a check also reads the answer being checked: `value`
+            conditions += [(c.condition, c.pos, provided | {"value"}) for c in state.ask.checks]
+        for condition, pos, known in conditions:
+            _check_condition(renderer, problems, condition, pos, known)
+
+
+def _check_condition(
+    renderer: Renderer, problems: Problems, condition: str, pos: Pos, known: set[str]
+) -> None:
+    try:
+        names = renderer.expression_variables(condition)
+    except TemplateSyntaxError as err:
+        problems.add(
+            pos,
+            f"the condition `{condition}` cannot be read: {err.message}",
+            "write it like `budget > 0` or `consent`",
+        )
+        return
+    for name in sorted(names - known - {"true", "false", "none", "True", "False"}):
+        problems.add(
+            pos,
+            f"the condition uses `{name}`, which no question provides",
+            did_you_mean(name, known),
+        )
 
 
 def _check_intents(content: Content, problems: Problems) -> None:

@@ -8,6 +8,8 @@ cancel: [lascia cadere]        # "never mind": leave the question for the menu
 resume: [rieccomi]             # back to a question left unfinished
 slots:                         # other names of an answer, by slot: "cambia la piattaforma"
   platform: [piattaforma, canale]
+fee: [la vostra quota, pacchetto]  # money for the agency: "il pacchetto da 300" is its fee
+ads: [social ads, reclame]     # money for ads: "300 di reclame" is ad budget
 ```
 
 They are added to the language pack's words (``bot.understanding.lang``) for this content only,
@@ -24,13 +26,14 @@ from bot.base.yamlpos import is_list, is_mapping, load_yaml
 from bot.understanding.lang import (
     MOVE_WORDS,
     LanguagePack,
+    with_money_cues,
     with_move_words,
     with_slot_words,
     with_words,
 )
 
 WORDS_FILE = "words.yaml"
-KEYS = ("yes", "no", *MOVE_WORDS, "slots")
+KEYS = ("yes", "no", *MOVE_WORDS, "slots", "fee", "ads")
 
 
 def load_words(folder: Path, pack: LanguagePack, problems: Problems, root: Path) -> LanguagePack:
@@ -83,6 +86,7 @@ def load_words(folder: Path, pack: LanguagePack, problems: Problems, root: Path)
         return pack
     pack = with_words(pack, yes=found["yes"], no=found["no"])
     pack = with_slot_words(pack, slots)
+    pack = with_money_cues(pack, fee=found["fee"], ads=found["ads"])
     return with_move_words(pack, {key: found[key] for key in MOVE_WORDS})
 
 

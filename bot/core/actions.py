@@ -6,6 +6,7 @@ messages for the agency. Nothing is written to disk here; the engine saves the w
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,8 @@ from typing import Any
 from bot.base.problems import did_you_mean
 from bot.core.office_hours import WAITING_VALUES, waiting_values
 from bot.core.records import CONTACT_SLOTS, LEAD_FIELDS, LEAD_SOURCES, Event, LeadRecord, OutboxItem
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,6 +40,9 @@ class ActionContext:
 
 
 ActionFunc = Callable[[ActionContext], Awaitable[None] | None]
+ValuesFunc = Callable[[Any], Any]
+"""``(content) -> value``: a value every text and condition may read, worked out from the
+loaded content (``limits`` from the growth plug-in's benchmarks)."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,13 @@ class Action:
 
 
 class ActionRegistry:
+    """The named actions dialogs may run (``do:``), and the named values every text and
+    condition may read (``add_value``): the only Python staff can reach, by name."""
+
     def __init__(self) -> None:
         self._actions: dict[str, Action] = {}
+        self._values: dict[str, ValuesFunc] = {}
+        self._slots: set[str] = set()
 
     def register(
         self,
@@ -84,6 +95,36 @@ class ActionRegistry:
             raise ValueError(f"action {name!r} is registered twice")
         self._actions[name] = Action(name, func, provides, needs, description)
 
+    def add_value(self, name: str, func: ValuesFunc) -> None:
+        """Offer ``func(content)`` to every text and condition as ``name`` (a check like
+        ``value > limits.max_budget``).
+
+        Raises:
+            ValueError: ``name`` is already offered.
+        """
+        if name in self._values:
+            raise ValueError(f"value {name!r} is registered twice")
+        self._values[name] = func
+
+    def add_slots(self, *names: str) -> None:
+        """Slots filled outside any question (by a plug-in's slot fillers or actions), so the
+        dialogs may test, show and ``forget:`` them ("horizon_months" from "in un anno")."""
+        self._slots.update(names)
+
+    def values(self, content: Any) -> dict[str, Any]:
+        """The named values for ``content``; a value that cannot be worked out is left out
+        (the texts and conditions reading it see it as missing)."""
+        found: dict[str, Any] = {}
+        for name, func in self._values.items():
+            try:
+                value = func(content)
+            except Exception:  # a plug-in's value must never cost a prospect their turn
+                log.exception("the value %s could not be worked out", name)
+                continue
+            if value is not None:
+                found[name] = value
+        return found
+
     def get(self, name: str) -> Action | None:
         return self._actions.get(name)
 
@@ -91,7 +132,8 @@ class ActionRegistry:
         return sorted(self._actions)
 
     def provided(self) -> set[str]:
-        return {value for a in self._actions.values() for value in a.provides}
+        provides = {value for a in self._actions.values() for value in a.provides}
+        return provides | set(self._values) | self._slots
 
     def suggestion(self, name: str) -> str:
         return did_you_mean(name, self._actions) or "known actions: " + ", ".join(self.names())

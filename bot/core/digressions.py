@@ -81,7 +81,10 @@ def answer_intent(
         voice.say(t, "common.see_above")
         reprompt(t, spec, voice)
         return None
-    if at_rest or flow or here:
+    # at a step that asks nothing, the answer is a step of its own, with its own buttons: no
+    # "Ma torniamo a noi…", and the step before is not said again (unless it says `return: true`)
+    content_step = spec is not None and spec.ask is None and answer.returns is not True
+    if at_rest or flow or here or content_step:
         if flow and not here:  # a question left for another flow: resumable
             keep_for_later(conv, spec)
         return target

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from bot.content.machines import ADVANCE, ANSWER, GIVE_UP, PRESS, DialogMachine, build_machines
-from bot.content.model import MOVES, RESUME, Content, StateSpec
+from bot.content.model import MOVES, RESUME, AskSpec, Content, StateSpec
 from bot.content.templates import Renderer
 from bot.core.acknowledgements import acknowledge
 from bot.core.actions import ActionContext, ActionRegistry, core_actions
@@ -85,7 +85,7 @@ from bot.core.slot_types import DEFAULT_SLOT_TYPES, Note, SlotTypeRegistry
 from bot.core.state import Conversation
 from bot.core.taps import BUTTON, note_tap, tap_label
 from bot.core.turn import Turn, current_spec, describe_input, move_replies, render_values
-from bot.core.updates import PENDING, UPDATE_VALUE, named_question, read_update
+from bot.core.updates import PENDING, UPDATE_VALUE, asking, named_question, read_update
 from bot.core.voice import Voice
 from bot.core.waiting import (
     HUMAN_WAIT,
@@ -168,6 +168,7 @@ class Engine:
         self.languages = languages if languages is not None else content.languages
         self.default_lang = self.languages.choose(default_lang)
         self.actions = actions if actions is not None else core_actions()
+        self._values_cache: tuple[Content, dict[str, Any]] | None = None
         self.renderer = Renderer(languages=self.languages)
         self.lock: TurnLock = lock if lock is not None else InProcessTurnLock()
         # the version a running turn started with: a reload during its awaits must not mix two
@@ -260,6 +261,7 @@ class Engine:
         if inp.first_name:
             conv.first_name = inp.first_name[:64]
         t = Turn(conv, now, phone_lang=self.languages.match(inp.language_code))
+        t.values.update(self._named_values(content))
         # a state removed by a content reload: back to the menu with a word of explanation
         if content.state(conv.dialog, conv.state) is None:
             t.event("state_missing", f"{conv.dialog}.{conv.state}")
@@ -274,9 +276,10 @@ class Engine:
         relayed = False
         if fresh and not text.startswith("/start"):
             t.event("started")
-            await self._enter(t, machines, conv.dialog, conv.state)
-            if text.strip() and not inp.button:
-                await self._text(t, machines, text)
+            if not (conv.is_new and t.typed and await self._first_question(t, machines, text)):
+                await self._enter(t, machines, conv.dialog, conv.state)
+                if text.strip() and not inp.button:
+                    await self._text(t, machines, text)
         else:
             handover = self.store.handover(conv.user_id)
             in_relay = relaying(t, handover)
@@ -305,6 +308,13 @@ class Engine:
             notice=t.notice,
             relay=relayed,
         )
+
+    def _named_values(self, content: Content) -> dict[str, Any]:
+        """The plug-ins' named values (``limits``…), worked out once per content version."""
+        cached = self._values_cache
+        if cached is None or cached[0] is not content:
+            cached = self._values_cache = (content, self.actions.values(content))
+        return cached[1]
 
     def _forget_files(self, user_id: str) -> None:
         for hook in self.forget_hooks:
@@ -452,7 +462,11 @@ class Engine:
         if spec.ask is not None:
             amended = amend(t, spec, voice, text)
             if amended is not None:  # "no aspetta, 300 non 200": an earlier answer was 200
-                say_amended(t, voice, amended)
+                refused = self._checked(t, amended.state.ask, amended.value)
+                if refused is not None:
+                    voice.say_note(t, refused)
+                else:
+                    say_amended(t, voice, amended)
                 self._reprompt(t, machines)
                 return
             free = is_free_text(spec, voice)
@@ -534,11 +548,25 @@ class Engine:
             return True
         amended = amend(t, spec, voice, text) if spec.updates is not None else None
         if amended is not None and spec.updates and amended.slot in spec.updates.slots:
+            refused = self._checked(t, amended.state.ask, amended.value)
+            if refused is not None:  # "anzi un miliardo": said why, the step stays
+                voice.say_note(t, refused)
+                self._reprompt(t, machines)
+                return True
             say_amended(t, voice, amended)  # "300 non 200": that answer, and the result again
             await self._enter(t, machines, *spec.updates.then.resolve(t.conv.dialog))
             return True
         update = read_update(t, spec, voice, text)
         if update is not None and spec.updates is not None:
+            refused = (
+                self._checked(t, asking(self.content, update.slot, t.conv.dialog), update.value)
+                if update.slot is not None
+                else None
+            )
+            if refused is not None:  # a new value its question would refuse: said why
+                voice.say_note(t, refused)
+                self._reprompt(t, machines)
+                return True
             if update.slot is not None:
                 t.conv.slots[update.slot] = update.value
                 t.event("answer", update.slot)
@@ -594,12 +622,33 @@ class Engine:
     def _analyse(self, t: Turn, text: str) -> Any:
         if self.understanding is None:
             return None
+        if text in t.analysed:
+            return t.analysed[text]
         try:
             analysis = self.understanding.analyse(text, t.conv.lang, t.now.date())
         except Exception:  # understanding must never cost the prospect their answer
             log.exception("understanding failed")
-            return None
+            analysis = None
+        t.analysed[text] = analysis
         return analysis
+
+    async def _first_question(self, t: Turn, machines: Machines, text: str) -> bool:
+        """A new prospect whose first message is a question ("how long to a million
+        followers?") gets its answer as the first reply, not the welcome and the menu first;
+        a greeting, small talk or anything not understood gets the welcome. True when the
+        question was answered."""
+        analysis = self._analyse(t, text)
+        intent = getattr(analysis, "intent", None)
+        target = intent_answer(self.content, intent) if intent else None
+        answer = self.content.state(*target) if target is not None else None
+        if target is None or answer is None or is_small_talk(answer):
+            return False
+        if target in (start_target(self.content), menu_target(self.content)):
+            return False
+        t.event("first_question", str(intent))
+        t.conv.dialog, t.conv.state = menu_target(self.content)  # the menu, unsaid: at rest
+        await self._text(t, machines, text)
+        return True
 
     def _follow_language(self, t: Turn, analysis: Any) -> None:
         detectable: frozenset[str] = getattr(self.understanding, "languages", frozenset())
@@ -686,6 +735,12 @@ class Engine:
         (kept already, so that the questions asking them are skipped), said in one line."""
         conv = t.conv
         assert spec.ask is not None
+        refused = self._checked(t, spec.ask, value)
+        if refused is not None:  # readable, but not believable: say why and ask again
+            if captured is not None and captured.slots:
+                say_captured(t, self._voice, captured)  # the email given with it is kept
+            await self._retry(t, machines, spec, str(value), instead=refused)
+            return
         conv.slots[spec.ask.slot] = value
         conv.tries = 0
         t.event("answer", spec.ask.slot)
@@ -700,6 +755,18 @@ class Engine:
             return
         await self._enter(t, machines, *moved)
         answered(conv, spec.ask.slot, question)  # "anzi 300" next corrects it (``amends``)
+
+    def _checked(self, t: Turn, ask: AskSpec | None, value: Any) -> Note | None:
+        """The first of the question's ``checks:`` the answer fails, as the note to say (with
+        the answer as ``value``); None when it passes them all (or there is no question)."""
+        if ask is None or not ask.checks:
+            return None
+        variables = {**render_values(t), "value": value}  # Money compares with numbers
+        for check in ask.checks:
+            if self.renderer.evaluate(check.condition, variables):
+                t.event("answer_checked", f"{ask.slot}: {check.condition}"[:200])
+                return Note(check.say.key, {"value": value})
+        return None
 
     async def _retry(
         self,

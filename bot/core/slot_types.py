@@ -382,17 +382,22 @@ class MoneyType(SlotType):
         "common.money.other_currency",
         "common.money.range",
         "common.money.negative",
+        "common.money.to_agency",
     )
     values = ("money_said", "money_counted", "money_low", "money_high", "money_about")
 
     def parse(self, answer: Answer) -> Parsed:
-        said = read_money(answer.text, answer.lang)
+        said = read_money(answer.text, answer.lang, answer.packs)
         if said is None:
             return UNSURE if is_unsure(answer.text, answer.lang, answer.packs) else NOT_AN_ANSWER
         if said.negative:  # "meno cento" is refused with its reason, never read as 100
             return Parsed(None, retry=Note(self.texts[3]))
         currency = said.currency or self.currency
         amount = Decimal(str(said.value))  # through str: 1.1 stays 1.1
+        if getattr(said, "to_agency", False):
+            # "vi pago 300": our fee, never the ad budget; asked again, with why
+            said_money = Money(amount, currency, said.period)
+            return Parsed(None, retry=Note(self.texts[4], {"money_said": said_money}))
         parsed = self.fit(Money(amount, currency, said.period), answer.spec)
         if not said.is_range or parsed.value is None:
             return parsed

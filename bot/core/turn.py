@@ -38,6 +38,7 @@ class Turn:
     keyboard_used: bool = False  # the prospect tapped the keyboard on screen: it is gone
     short: list[int] | None = None  # [step, how many in a row]: a short re-prompt was said
     typed: bool = False  # the prospect wrote something: they get an answer, even a repeated one
+    analysed: dict[str, Any] = field(default_factory=dict)  # text -> understanding, once a turn
 
     def __post_init__(self) -> None:
         self.record = TurnRecord(self.conv, self.now)

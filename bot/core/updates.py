@@ -37,6 +37,12 @@ class Update:
     candidates: tuple[str, ...] = ()
 
 
+def asking(content: Content, slot: str, dialog: str) -> AskSpec | None:
+    """The question asking ``slot`` (in ``dialog`` first), None when none does."""
+    found = _ask_for(content, dialog, slot)
+    return found[1] if found is not None else None
+
+
 def _ask_for(content: Content, dialog: str, slot: str) -> tuple[StateSpec, AskSpec] | None:
     """The question asking ``slot``, in ``dialog`` first."""
     order = [content.dialogs[dialog]] if dialog in content.dialogs else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +29,28 @@ _PLATFORM_KEYS = (
     "baseline_posts_per_week",
     "max_useful_posts_per_week",
 )
-_POSTING_KEYS = ("under_1_per_week", "below_band", "in_band", "above_band", "over_max")
+_PLATFORM_OPTIONAL = ("largest_account", "min_ad_budget_eur_month")
+_POSTING_KEYS = ("one_per_week", "in_band", "at_max_useful", "loss_per_post_over_max")
+_OLD_POSTING_KEYS = ("under_1_per_week", "below_band", "in_band", "above_band", "over_max")
+"""The step table used before posting had negative returns; such a file still loads."""
+_RETIRED_POSTING_KEYS: Mapping[str, tuple[str | None, str]] = {
+    "below_band": ("one_per_week", "now `one_per_week`, the multiplier at one post a week"),
+    "above_band": ("at_max_useful", "now `at_max_useful`, the peak at the useful maximum"),
+    "over_max": (
+        "loss_per_post_over_max",
+        "replaced by `loss_per_post_over_max` (e.g. 0.05): over-posting now loses followers",
+    ),
+    "under_1_per_week": (None, "no longer used (`one_per_week` covers it): remove it"),
+}
 _PAID_KEYS = (
     "diminishing_above_eur_month",
     "cpf_multiplier_above",
     "seasonal_cpf_multiplier",
     "seasonal_months",
 )
+_PAID_OPTIONAL = ("empty_page_multiplier",)
+_LIMITS_KEYS = ("max_budget_eur_month", "max_posts_per_week")
+_TYPICAL_KEYS = ("current", "budget_eur_month", "posts_per_week")
 _HORIZON_KEYS = ("realistic_within_months", "max_months")
 _TOP_REQUIRED = (
     "platforms",
@@ -45,10 +61,35 @@ _TOP_REQUIRED = (
     "paid",
     "horizon",
 )
-_TOP_OPTIONAL = ("sector_multipliers",)
+_TOP_OPTIONAL = ("sector_multipliers", "likely_range", "limits", "typical_account")
 
 MAX_HORIZON_MONTHS = 1200
 """A century: beyond it a projection says nothing a person can act on."""
+
+PEOPLE_ON_EARTH = 8_000_000_000
+"""UN World Population Prospects 2024 gives about 8.2 billion: no account can have more
+followers than there are people, so no setting may say otherwise."""
+
+DAYS_PER_MONTH = 30.4
+"""365 / 12, rounded: how a platform's minimum daily ad budget becomes a monthly one."""
+
+# Settings added after the first version of the file: a file written before them keeps loading
+# with these (the shipped figures, sourced in dialogs/benchmarks.yaml) and says so once.
+DEFAULT_LARGEST_ACCOUNT: Mapping[str, int] = {
+    "instagram": 698_000_000,
+    "facebook": 188_000_000,
+    "tiktok": 160_400_000,
+    "linkedin": 39_000_000,
+}
+DEFAULT_MIN_AD_BUDGET_EUR_MONTH: Mapping[str, float] = {
+    "instagram": 30.4,
+    "facebook": 30.4,
+    "tiktok": 608.0,
+    "linkedin": 304.0,
+}
+DEFAULT_EMPTY_PAGE_MULTIPLIER = 0.25
+DEFAULT_LOSS_PER_POST_OVER_MAX = 0.05
+DEFAULT_LIKELY_RANGE = 0.25
 
 
 @dataclass(frozen=True)
@@ -69,18 +110,27 @@ class PlatformBenchmarks:
     band_min_posts_week: float
     band_max_posts_week: float
     max_useful_posts_week: float
-    """Above this, more posts add nothing (over-posting is the top reason to unfollow)."""
+    """Organic growth peaks here; each post a week beyond it costs some (over-posting is the top
+    reason to unfollow)."""
+    largest_account: int
+    """Followers of the most-followed account on the platform: no projection goes beyond it."""
+    min_ad_budget_eur_month: float
+    """The platform's minimum daily ad budget × 30.4: less cannot run as a campaign."""
 
 
 @dataclass(frozen=True)
 class PostingMultipliers:
-    """Multipliers on organic growth by posting frequency; zero posts is always 0 (no content)."""
+    """The organic growth multiplier by posts a week (zero posts is always 0: no content).
 
-    under_1_per_week: float
-    below_band: float
+    It rises from 0 through ``one_per_week`` (1 a week) and ``in_band`` (the bottom of the
+    platform's baseline band) to ``at_max_useful`` (at ``max_useful_posts_per_week``), straight
+    between those points, then falls by ``loss_per_post_over_max`` for each post beyond.
+    """
+
+    one_per_week: float
     in_band: float
-    above_band: float
-    over_max: float
+    at_max_useful: float
+    loss_per_post_over_max: float
 
 
 @dataclass(frozen=True)
@@ -90,6 +140,30 @@ class PaidBenchmarks:
     """Each euro above the threshold buys followers at ``cpf × this`` (audience saturation)."""
     seasonal_cpf_multiplier: float
     seasonal_months: frozenset[int]
+    empty_page_multiplier: float
+    """Share of the ad followers kept with no posts at all (visitors leave an empty page); it
+    rises to 1 at the bottom of the baseline band."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Answers beyond these are read as a typo or a joke and asked again (agency policy)."""
+
+    max_budget_eur_month: float
+    max_posts_per_week: float
+
+
+@dataclass(frozen=True)
+class TypicalAccount:
+    """The account a first straight answer assumes before the prospect gave their numbers."""
+
+    current: int
+    budget_eur_month: float
+    posts_per_week: float
+
+
+DEFAULT_LIMITS = Limits(max_budget_eur_month=50_000, max_posts_per_week=70)
+DEFAULT_TYPICAL = TypicalAccount(current=500, budget_eur_month=150, posts_per_week=3)
 
 
 @dataclass(frozen=True)
@@ -105,6 +179,10 @@ class Benchmarks:
     sectors: Mapping[str, float]
     realistic_within_months: int
     horizon_months: int
+    likely_range: float
+    """How far the likely band reaches from the likely scenario towards each extreme (0-1)."""
+    limits: Limits
+    typical: TypicalAccount
 
 
 def load_benchmarks(path: Path, problems: Problems) -> Benchmarks | None:
@@ -112,9 +190,9 @@ def load_benchmarks(path: Path, problems: Problems) -> Benchmarks | None:
     source = load_yaml(path, problems)
     if source is None:
         return None
-    before = len(problems)
+    before = len(problems.errors)
     result = _Reader(source, problems).benchmarks()
-    if len(problems) > before:
+    if len(problems.errors) > before:
         return None
     return result
 
@@ -125,6 +203,8 @@ class _Reader:
     def __init__(self, source: Source, problems: Problems) -> None:
         self.src = source
         self.problems = problems
+        self.defaulted: list[str] = []
+        """Newer settings the file lacks, so their shipped default is used (one warning)."""
 
     # -- generic checks ------------------------------------------------------------------------
 
@@ -136,19 +216,32 @@ class _Reader:
         required: Iterable[str],
         optional: Iterable[str] = (),
         example: str = "",
+        retired: Mapping[str, tuple[str | None, str]] | None = None,
     ) -> None:
-        """Report missing and unknown keys; unknown ones get a did-you-mean."""
+        """Report missing and unknown keys; unknown ones get a did-you-mean, retired ones say
+        what replaced them. One mistake, one message: a misspelt or renamed key is not also
+        reported as the key it stands for missing."""
         required = tuple(required)
         known = (*required, *tuple(optional))
-        for key in mapping:
-            if str(key) not in known:
-                hint = did_you_mean(str(key), known) or "remove it; known: " + ", ".join(known)
-                self.problems.add(
-                    self.src.at_key(mapping, key), f"unknown setting `{key}` in {what}", hint
-                )
         present = {str(k) for k in mapping}
+        meant: set[str] = set()
+        for key in mapping:
+            name = str(key)
+            if name in known:
+                continue
+            if retired and name in retired:
+                target, hint = retired[name]
+            else:
+                close = did_you_mean(name, known)
+                target = close.split("`")[1] if close else None
+                hint = close or "remove it; known: " + ", ".join(known)
+            if target is not None and target not in present:
+                meant.add(target)
+            self.problems.add(
+                self.src.at_key(mapping, key), f"unknown setting `{key}` in {what}", hint
+            )
         for key in required:
-            if key not in present:
+            if key not in present and key not in meant:
                 self.problems.add(
                     where, f"{what} has no `{key}`", f"add `{key}:`{example} inside {what}"
                 )
@@ -279,6 +372,17 @@ class _Reader:
         paid = self._paid(data) if "paid" in data else None
         sectors = self._sectors(data)
         horizon = self._horizon(data) if "horizon" in data else None
+        likely_range = self._likely_range(data)
+        limits = self._limits(data, platforms)
+        typical = self._typical(data, limits)
+        if self.defaulted:
+            self.problems.add(
+                self.src.top(),
+                "this file predates some settings, so their usual figures are used: "
+                + ", ".join(self.defaulted),
+                "copy them, with their sources, from the shipped dialogs/benchmarks.yaml",
+                severity="warning",
+            )
         if (
             platforms is None
             or floor is None
@@ -288,6 +392,9 @@ class _Reader:
             or paid is None
             or sectors is None
             or horizon is None
+            or likely_range is None
+            or limits is None
+            or typical is None
         ):
             return None
         return Benchmarks(
@@ -300,6 +407,9 @@ class _Reader:
             sectors=sectors,
             realistic_within_months=horizon[0],
             horizon_months=horizon[1],
+            likely_range=likely_range,
+            limits=limits,
+            typical=typical,
         )
 
     def _platforms(self, data: Any) -> dict[str, PlatformBenchmarks] | None:
@@ -325,7 +435,13 @@ class _Reader:
         block = self._mapping(platforms, name, f"`{name}`")
         if block is None:
             return None
-        self._keys(block, self.src.at_key(platforms, name), f"`{name}`", _PLATFORM_KEYS)
+        self._keys(
+            block,
+            self.src.at_key(platforms, name),
+            f"`{name}`",
+            _PLATFORM_KEYS,
+            _PLATFORM_OPTIONAL,
+        )
         organic = (
             self._range(block, "organic_pct_month", f"{name}.organic_pct_month")
             if "organic_pct_month" in block
@@ -357,9 +473,63 @@ class _Reader:
                 "make it at least the baseline maximum",
             )
             useful = None
-        if organic is None or cpf is None or band is None or useful is None:
+        largest = (
+            self._followers(block, "largest_account", f"{name}.largest_account")
+            if "largest_account" in block
+            else self._default(f"{name}.largest_account", DEFAULT_LARGEST_ACCOUNT[name])
+        )
+        minimum = (
+            self._number(block, "min_ad_budget_eur_month", f"{name}.min_ad_budget_eur_month")
+            if "min_ad_budget_eur_month" in block
+            else self._default(
+                f"{name}.min_ad_budget_eur_month", DEFAULT_MIN_AD_BUDGET_EUR_MONTH[name]
+            )
+        )
+        if (
+            organic is None
+            or cpf is None
+            or band is None
+            or useful is None
+            or largest is None
+            or minimum is None
+        ):
             return None
-        return PlatformBenchmarks(organic, cpf, band[0], band[1], useful)
+        return PlatformBenchmarks(
+            organic_pct_month=organic,
+            cpf_eur=cpf,
+            band_min_posts_week=band[0],
+            band_max_posts_week=band[1],
+            max_useful_posts_week=useful,
+            largest_account=int(largest),
+            min_ad_budget_eur_month=minimum,
+        )
+
+    def _default(self, name: str, value: float) -> float:
+        self.defaulted.append(f"{name} = {value:g}")
+        return value
+
+    def _followers(self, mapping: Any, key: str, name: str) -> int | None:
+        """A whole number of followers, 1 or more, no more than there are people."""
+        value = mapping.get(key)
+        if isinstance(value, str) and value.replace(".", "").replace(",", "").strip().isdigit():
+            digits = value.replace(".", "").replace(",", "").strip()
+            self.problems.add(
+                self.src.at_value(mapping, key),
+                f"`{name}` must be a number, not {_show(value)}",
+                f"write follower counts without dots or quotes: {digits}",
+            )
+            return None
+        if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+            self.problems.add(
+                self.src.at_value(mapping, key),
+                f"`{name}` must be a whole number of followers, not {value}",
+                f"did you mean {round(value * 1000)}? write follower counts without dots",
+            )
+            return None
+        number = self._number(
+            mapping, key, name, positive=True, whole=True, at_most=PEOPLE_ON_EARTH
+        )
+        return None if number is None else int(number)
 
     def _band(self, block: Any, name: str) -> tuple[float, float] | None:
         what = f"{name}.baseline_posts_per_week"
@@ -389,14 +559,18 @@ class _Reader:
         block = self._mapping(data, "posting_multipliers", "`posting_multipliers`")
         if block is None:
             return None
+        keys = {str(key) for key in block}
+        if keys == set(_OLD_POSTING_KEYS):
+            return self._old_posting(data, block)
         self._keys(
             block,
             self.src.at_key(data, "posting_multipliers"),
             "`posting_multipliers`",
             _POSTING_KEYS,
+            retired=_RETIRED_POSTING_KEYS,
         )
         values: dict[str, float] = {}
-        for key in _POSTING_KEYS:
+        for key in _POSTING_KEYS[:3]:
             number = (
                 self._number(block, key, f"posting_multipliers.{key}", at_most=10)
                 if key in block
@@ -404,9 +578,69 @@ class _Reader:
             )
             if number is not None:
                 values[key] = number
-        if len(values) < len(_POSTING_KEYS):
+        loss_key = "loss_per_post_over_max"
+        loss = (
+            self._number(block, loss_key, f"posting_multipliers.{loss_key}", at_most=0.9)
+            if loss_key in block
+            else None
+        )
+        if loss is not None and loss == 0:
+            self.problems.add(
+                self.src.at_value(block, loss_key),
+                f"`posting_multipliers.{loss_key}` must be more than 0",
+                "posting far too much loses followers (Nielsen Norman Group 2021): "
+                "write a small share, e.g. 0.05 for 5 % less per extra post",
+            )
+            loss = None
+        if len(values) < 3 or loss is None:
             return None
-        return PostingMultipliers(**values)
+        rising = ("one_per_week", "in_band", "at_max_useful")
+        for lower, higher in pairwise(rising):
+            if values[lower] > values[higher]:
+                # in_band is the reference (1.0 by definition): point at the other one
+                culprit = higher if lower == "in_band" else lower
+                self.problems.add(
+                    self.src.at_value(block, culprit),
+                    f"`posting_multipliers.{lower}` ({values[lower]:g}) is above "
+                    f"`{higher}` ({values[higher]:g})",
+                    "up to the useful maximum more posts never grow slower: "
+                    "keep one_per_week ≤ in_band ≤ at_max_useful",
+                )
+                return None
+        return PostingMultipliers(loss_per_post_over_max=loss, **values)
+
+    def _old_posting(self, data: Any, block: Any) -> PostingMultipliers | None:
+        """The step table of the first version: read on, and say once how it was read."""
+        values: dict[str, float] = {}
+        for key in ("below_band", "in_band", "above_band"):
+            number = self._number(block, key, f"posting_multipliers.{key}", at_most=10)
+            if number is not None:
+                values[key] = number
+        if len(values) < 3:
+            return None
+        self.problems.add(
+            self.src.at_key(data, "posting_multipliers"),
+            "`posting_multipliers` is written the old way (steps, no loss for over-posting); "
+            f"read as one_per_week = below_band ({values['below_band']:g}), at_max_useful = "
+            f"above_band ({values['above_band']:g}) and loss_per_post_over_max = "
+            f"{DEFAULT_LOSS_PER_POST_OVER_MAX:g}; under_1_per_week and over_max are not used",
+            "rename below_band to one_per_week and above_band to at_max_useful, and replace "
+            "under_1_per_week and over_max with `loss_per_post_over_max: 0.05`",
+            severity="warning",
+        )
+        if not values["below_band"] <= values["in_band"] <= values["above_band"]:
+            self.problems.add(
+                self.src.at_key(data, "posting_multipliers"),
+                "`posting_multipliers`: below_band ≤ in_band ≤ above_band does not hold",
+                "up to the useful maximum more posts never grow slower",
+            )
+            return None
+        return PostingMultipliers(
+            one_per_week=values["below_band"],
+            in_band=values["in_band"],
+            at_max_useful=values["above_band"],
+            loss_per_post_over_max=DEFAULT_LOSS_PER_POST_OVER_MAX,
+        )
 
     def _account_size(self, data: Any) -> tuple[tuple[int, float], ...] | None:
         block = self._mapping(data, "account_size_multipliers", "the account-size brackets")
@@ -451,7 +685,7 @@ class _Reader:
         block = self._mapping(data, "paid", "`paid`")
         if block is None:
             return None
-        self._keys(block, self.src.at_key(data, "paid"), "`paid`", _PAID_KEYS)
+        self._keys(block, self.src.at_key(data, "paid"), "`paid`", _PAID_KEYS, _PAID_OPTIONAL)
         threshold = (
             self._number(block, "diminishing_above_eur_month", "paid.diminishing_above_eur_month")
             if "diminishing_above_eur_month" in block
@@ -476,9 +710,20 @@ class _Reader:
             else None
         )
         months = self._months(block) if "seasonal_months" in block else None
-        if threshold is None or above is None or seasonal is None or months is None:
+        empty = (
+            self._number(block, "empty_page_multiplier", "paid.empty_page_multiplier", at_most=1)
+            if "empty_page_multiplier" in block
+            else self._default("paid.empty_page_multiplier", DEFAULT_EMPTY_PAGE_MULTIPLIER)
+        )
+        if (
+            threshold is None
+            or above is None
+            or seasonal is None
+            or months is None
+            or empty is None
+        ):
             return None
-        return PaidBenchmarks(threshold, above, seasonal, months)
+        return PaidBenchmarks(threshold, above, seasonal, months, empty)
 
     def _months(self, block: Any) -> frozenset[int] | None:
         months = block.get("seasonal_months")
@@ -569,6 +814,105 @@ class _Reader:
             )
             return None
         return int(realistic), int(cap)
+
+    def _likely_range(self, data: Any) -> float | None:
+        if "likely_range" not in data:
+            return self._default("likely_range", DEFAULT_LIKELY_RANGE)
+        return self._number(data, "likely_range", "likely_range", at_most=1)
+
+    def _limits(
+        self, data: Any, platforms: Mapping[str, PlatformBenchmarks] | None
+    ) -> Limits | None:
+        if "limits" not in data:
+            self.defaulted.append(
+                f"limits (max_budget_eur_month = {DEFAULT_LIMITS.max_budget_eur_month:g}, "
+                f"max_posts_per_week = {DEFAULT_LIMITS.max_posts_per_week:g})"
+            )
+            return DEFAULT_LIMITS
+        block = self._mapping(data, "limits", "`limits`")
+        if block is None:
+            return None
+        self._keys(block, self.src.at_key(data, "limits"), "`limits`", _LIMITS_KEYS)
+        budget = (
+            self._number(
+                block, "max_budget_eur_month", "limits.max_budget_eur_month", positive=True
+            )
+            if "max_budget_eur_month" in block
+            else None
+        )
+        posts = (
+            self._number(block, "max_posts_per_week", "limits.max_posts_per_week", positive=True)
+            if "max_posts_per_week" in block
+            else None
+        )
+        if budget is None or posts is None:
+            return None
+        if platforms:
+            useful = max(p.max_useful_posts_week for p in platforms.values())
+            if posts < useful:
+                self.problems.add(
+                    self.src.at_value(block, "max_posts_per_week"),
+                    f"`limits.max_posts_per_week` ({posts:g}) is below a platform's "
+                    f"`max_useful_posts_per_week` ({useful:g})",
+                    "the bot would refuse a pace the projection calls useful: raise it",
+                )
+                return None
+            dearest = max(p.min_ad_budget_eur_month for p in platforms.values())
+            if budget < dearest:
+                self.problems.add(
+                    self.src.at_value(block, "max_budget_eur_month"),
+                    f"`limits.max_budget_eur_month` ({budget:g}) is below a platform's "
+                    f"`min_ad_budget_eur_month` ({dearest:g})",
+                    "the bot would refuse every budget that platform can run: raise it",
+                )
+                return None
+        return Limits(max_budget_eur_month=budget, max_posts_per_week=posts)
+
+    def _typical(self, data: Any, limits: Limits | None) -> TypicalAccount | None:
+        if "typical_account" not in data:
+            typical = DEFAULT_TYPICAL
+            self.defaulted.append(
+                f"typical_account (current = {typical.current}, budget_eur_month = "
+                f"{typical.budget_eur_month:g}, posts_per_week = {typical.posts_per_week:g})"
+            )
+            return typical
+        block = self._mapping(data, "typical_account", "`typical_account`")
+        if block is None:
+            return None
+        where = self.src.at_key(data, "typical_account")
+        self._keys(block, where, "`typical_account`", _TYPICAL_KEYS)
+        current = (
+            self._number(
+                block, "current", "typical_account.current", whole=True, at_most=PEOPLE_ON_EARTH
+            )
+            if "current" in block
+            else None
+        )
+        budget = (
+            self._number(block, "budget_eur_month", "typical_account.budget_eur_month")
+            if "budget_eur_month" in block
+            else None
+        )
+        posts = (
+            self._number(block, "posts_per_week", "typical_account.posts_per_week")
+            if "posts_per_week" in block
+            else None
+        )
+        if current is None or budget is None or posts is None:
+            return None
+        if limits is not None:
+            for key, value, limit in (
+                ("budget_eur_month", budget, limits.max_budget_eur_month),
+                ("posts_per_week", posts, limits.max_posts_per_week),
+            ):
+                if value > limit:
+                    self.problems.add(
+                        self.src.at_value(block, key),
+                        f"`typical_account.{key}` ({value:g}) is above the `limits` ({limit:g})",
+                        "a typical account is well inside what the bot accepts: lower it",
+                    )
+                    return None
+        return TypicalAccount(current=int(current), budget_eur_month=budget, posts_per_week=posts)
 
 
 def _show(value: Any) -> str:

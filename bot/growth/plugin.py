@@ -6,7 +6,15 @@ from bot.content.catalog import ContentFile
 from bot.core.actions import ActionRegistry
 from bot.core.plugins import Plugin
 from bot.core.records import LeadField
-from bot.growth.actions import GROWTH_SLOTS, forget_chart, project_growth
+from bot.growth.actions import (
+    GROWTH_SLOTS,
+    PLATFORM_NAMES,
+    budget_from_fee,
+    forget_chart,
+    growth_limits,
+    project_growth,
+    quick_estimate,
+)
 from bot.growth.parameters import load_benchmarks
 from bot.growth.slot_filling import fill_growth_slots
 
@@ -21,6 +29,23 @@ def register_actions(registry: ActionRegistry) -> None:
         needs=GROWTH_SLOTS,
         description="Project followers month by month in three scenarios and draw the chart.",
     )
+    registry.add(
+        "quick_estimate",
+        quick_estimate,
+        provides=("estimate",),
+        description="The straight answer to a growth question: what the prospect said, and a "
+        "typical small business's numbers for the rest.",
+    )
+    registry.add(
+        "budget_from_fee",
+        budget_from_fee,
+        needs=("fee_said",),
+        description="The amount said as a payment to us was meant for ads: it becomes the budget.",
+    )
+    registry.add_value("limits", growth_limits)
+    # filled by ``fill_growth_slots`` from a typed question, never asked as such
+    registry.add_slots("horizon_months", "fee_said", "budget_from_text")
+    registry.add_value("platform_names", lambda _content: dict(PLATFORM_NAMES))
 
 
 # what staff see of a lead's growth answers: «followers now 800, target 10000, ads € 200/month,

@@ -1,18 +1,29 @@
-"""How many followers, how fast: a month-by-month projection in three scenarios.
+"""How many followers, how fast: a month-by-month projection in five scenarios.
 
 Pure (no I/O, no clock) so the same inputs always give the same honest answer, and so the
-properties the bot relies on (more budget never slows growth, cautious <= likely <= good) can be
-checked exhaustively in tests.
+properties the bot relies on (more budget never slows growth; cautious <= likely_low <= likely
+<= likely_high <= good; never beyond the platform's largest account) can be checked
+exhaustively in tests.
 
 One month, for follower count F (all rates from ``dialogs/benchmarks.yaml``)::
 
     content = m_posts * max(floor, (g + churn) * S(F))   # g is a NET benchmark: add churn back
-    ads     = effective_spend(budget) / (cpf * season)   # dearer above the spend threshold
-    F'      = min(PEOPLE_ON_EARTH, F - churn * F + content + ads)
+    ads     = a_posts * effective_spend(budget) / (cpf * season)   # dearer above the threshold
+    F'      = min(largest_account, F - churn * F + content + ads)
 
-``S(F)`` weighs each slice of followers by its account-size multiplier (like tax brackets), so
-F' only ever grows with F; together with ordered low/mid/high settings this is what makes every
-property above hold month by month.
+``m_posts`` rises with diminishing gains up to the platform's useful maximum of posts a week and
+falls beyond it (over-posting drives unfollows); ``a_posts`` is the share of ad followers an
+(almost) empty page keeps. ``S(F)`` weighs each slice of followers by its account-size
+multiplier (like tax brackets), so F' only ever grows with F; together with ordered settings
+this is what makes every property above hold month by month.
+
+The five scenarios: ``cautious`` and ``good`` are the extremes (low and high settings), drawn
+on the chart; ``likely`` is the middle; ``likely_low`` and ``likely_high`` sit ``likely_range``
+of the way from the likely scenario towards each extreme: the range the bot says out loud
+("most likely between 18 and 30 months": likely_high arrives first, likely_low last).
+
+Months and follower counts are estimates: the model keeps them exact (so the properties can be
+tested) and the texts round them with ``round_followers``.
 """
 
 from __future__ import annotations
@@ -20,19 +31,48 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
-from bot.growth.parameters import PLATFORMS, Benchmarks, PlatformBenchmarks
+from bot.growth.parameters import (
+    PEOPLE_ON_EARTH,
+    PLATFORMS,
+    Benchmarks,
+    PlatformBenchmarks,
+    Range,
+)
 
 SCENARIOS: tuple[str, ...] = ("cautious", "likely", "good")
+"""The extremes and the middle: the curves drawn on the chart."""
+
+BAND: tuple[str, ...] = ("likely_low", "likely_high")
+"""The likely range said out loud: likely_low grows slower (arrives later), likely_high faster."""
+
+ALL_SCENARIOS: tuple[str, ...] = ("cautious", "likely_low", "likely", "likely_high", "good")
+"""Every scenario, slowest first: ``Projection.scenarios`` and ``at_horizon`` hold all five."""
+
+_POSITION = {"cautious": -1.0, "likely": 0.0, "good": 1.0}
+"""Where each scenario sits between the low (-1), mid (0) and high (+1) settings; the band
+scenarios sit at -likely_range and +likely_range."""
 
 CHART_MAX_MONTHS = 60
 """The chart never spans more than five years: a phone screen cannot show more usefully."""
 
-PEOPLE_ON_EARTH = 8_000_000_000
-"""UN World Population Prospects 2024 gives about 8.2 billion; no account can have more
-followers than there are people, so the simulation stops there (it also keeps floats finite)."""
-
-_BUDGET_SEARCH_LIMIT = 1e12
+__all__ = [
+    "ALL_SCENARIOS",
+    "BAND",
+    "CHART_MAX_MONTHS",
+    "PEOPLE_ON_EARTH",
+    "SCENARIOS",
+    "Advice",
+    "Projection",
+    "ProjectionInput",
+    "Scenario",
+    "ads_multiplier",
+    "follower_path",
+    "posting_multiplier",
+    "project",
+    "round_followers",
+]
 
 
 class Advice(StrEnum):
@@ -44,21 +84,29 @@ class Advice(StrEnum):
     ADD_BUDGET = "add_budget"
     NO_ADS_IS_RECKLESS = "no_ads_is_reckless"
     ALL_ADS_NO_STRATEGY = "all_ads_no_strategy"
+    """Ads and under one post a week: they land on an (almost) empty page, which the model
+    converts at ``paid.empty_page_multiplier`` (the texts already say visitors leave)."""
     POST_MORE = "post_more"
     TOO_MANY_POSTS = "too_many_posts"
+    BUDGET_BELOW_PLATFORM_MINIMUM = "budget_below_platform_minimum"
+    """0 < budget < the platform's minimum: the model still computes with it."""
 
 
 @dataclass(frozen=True)
 class ProjectionInput:
     platform: str
     current: int
-    target: int
+    target: int | None
+    """``None``: no target given (e.g. "how many in a year?"): no arrivals, no target advice."""
     budget_eur_month: float
     """Ad budget only; the agency fee is never part of it."""
     posts_per_week: float
     sector: str | None = None
     start_month: int | None = None
     """Calendar month (1-12) the plan starts, for Q4 ad prices; ``None`` averages over a year."""
+    horizon_months: int | None = None
+    """A question about a time ("how many in a year?" is 12): followers then, in
+    ``Projection.at_horizon``; 1 to the simulated horizon (``horizon.max_months``)."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +115,8 @@ class Scenario:
     months: tuple[int, ...]
     """Followers at month 0, 1, … as drawn on the chart (same length in every scenario)."""
     months_to_target: int | None
-    """First month with at least ``target`` followers; ``None`` if not within the horizon."""
+    """First month with at least ``target`` followers; ``None`` if not within the simulated
+    horizon, or when no target was given."""
     years_to_target: float | None
     after_1_year: int
     after_3_years: int
@@ -81,15 +130,20 @@ class Projection:
     scenarios: dict[str, Scenario]
     already_there: bool
     reachable: bool
-    """The likely scenario arrives within ``realistic_within_months``."""
+    """The likely scenario arrives within ``realistic_within_months`` (False without target)."""
     paid_share: float
     """Share of the likely scenario's new followers in year 1 that came from ads (0-1)."""
     advice: tuple[Advice, ...]
     budget_needed_eur_month: float | None
     """Ad budget for the likely scenario to arrive within the realistic window at the same
-    posting pace; ``None`` when already reachable or not reachable at any budget."""
+    posting pace: at least the platform's minimum, more than today's budget, 2 significant
+    digits. ``None`` when already reachable, without a target, or when even
+    ``limits.max_budget_eur_month`` would not do."""
     realistic_within_months: int
     horizon_months: int
+    """How far the model simulates (``horizon.max_months``), not the question's horizon."""
+    at_horizon: dict[str, int] | None = None
+    """Followers at ``input.horizon_months`` in all five scenarios; ``None`` without one."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +153,8 @@ class _Rates:
     gross_pct: float
     floor: float
     posting: float
+    ads_share: float
+    """Share of ad followers kept, by posting pace (an empty page converts poorly)."""
     cpf: float
     churn: float
     brackets: tuple[tuple[float, float, float], ...]
@@ -106,19 +162,22 @@ class _Rates:
     """CPF multiplier for simulated month 0, 1, …, 11 (repeats yearly)."""
     threshold: float
     above: float
+    cap: float
+    """The platform's largest account: no curve goes beyond it."""
 
 
 def project(inp: ProjectionInput, params: Benchmarks) -> Projection:
-    """Project the three scenarios; raises ``ValueError`` on impossible inputs (never clamps)."""
-    _check(inp)
+    """Project the five scenarios; raises ``ValueError`` on impossible inputs (never clamps)."""
+    _check(inp, params)
     platform = params.platforms[inp.platform]
     horizon = params.horizon_months
     realistic = params.realistic_within_months
-    rates = {name: _rates(inp, params, platform, name) for name in SCENARIOS}
+    target = inp.target
+    rates = {name: _rates(inp, params, platform, name) for name in ALL_SCENARIOS}
 
     paths: dict[str, list[int]] = {}
     paid_share = 0.0
-    for name in SCENARIOS:
+    for name in ALL_SCENARIOS:
         floats, content, ads = _simulate(
             inp.current, inp.budget_eur_month, rates[name], max(horizon, 36)
         )
@@ -126,21 +185,36 @@ def project(inp: ProjectionInput, params: Benchmarks) -> Projection:
         if name == "likely":
             paid_share = ads / (ads + content) if ads + content > 0 else 0.0
 
-    already_there = inp.current >= inp.target
-    arrivals = {name: _arrival(paths[name][: horizon + 1], inp.target) for name in SCENARIOS}
+    already_there = target is not None and inp.current >= target
+    arrivals = {
+        name: None if target is None else _arrival(paths[name][: horizon + 1], target)
+        for name in ALL_SCENARIOS
+    }
     likely = arrivals["likely"]
     reachable = likely is not None and likely <= realistic
-    span = _chart_span(likely, already_there)
+    span = _chart_span(likely, already_there, target is not None, inp.horizon_months)
 
     scenarios = {
-        name: _scenario(name, paths[name], arrivals[name], span, inp.current) for name in SCENARIOS
+        name: _scenario(name, paths[name], arrivals[name], span, inp.current)
+        for name in ALL_SCENARIOS
     }
     needed = (
         None
-        if reachable or inp.target > PEOPLE_ON_EARTH
+        if target is None or reachable or target > platform.largest_account
         else _budget_needed(
-            inp.current, inp.target, inp.budget_eur_month, rates["likely"], realistic
+            inp.current,
+            target,
+            inp.budget_eur_month,
+            rates["likely"],
+            realistic,
+            platform.min_ad_budget_eur_month,
+            params.limits.max_budget_eur_month,
         )
+    )
+    at_horizon = (
+        None
+        if inp.horizon_months is None
+        else {name: paths[name][inp.horizon_months] for name in ALL_SCENARIOS}
     )
     return Projection(
         input=inp,
@@ -152,6 +226,7 @@ def project(inp: ProjectionInput, params: Benchmarks) -> Projection:
         budget_needed_eur_month=needed,
         realistic_within_months=realistic,
         horizon_months=horizon,
+        at_horizon=at_horizon,
     )
 
 
@@ -159,14 +234,25 @@ def follower_path(
     inp: ProjectionInput, params: Benchmarks, scenario: str, months: int
 ) -> tuple[int, ...]:
     """Followers at month 0..``months`` in one scenario: the whole curve, not the chart's cut."""
-    _check(inp)
-    if scenario not in SCENARIOS:
-        raise ValueError(f"unknown scenario {scenario!r}; expected one of {SCENARIOS}")
+    _check(inp, params)
+    if scenario not in ALL_SCENARIOS:
+        raise ValueError(f"unknown scenario {scenario!r}; expected one of {ALL_SCENARIOS}")
     if months < 0:
         raise ValueError(f"months cannot be negative, got {months}")
     rates = _rates(inp, params, params.platforms[inp.platform], scenario)
     path = _simulate(inp.current, inp.budget_eur_month, rates, months)[0]
     return tuple(_round(followers) for followers in path)
+
+
+def round_followers(n: int) -> int:
+    """A count as people say it: 2 significant figures, half up (2,813 → 2,800;
+    67,012,345 → 67,000,000; 95 → 95). For the texts: the model itself stays exact."""
+    if n < 0:
+        return -round_followers(-n)
+    if n < 100:
+        return n
+    step = 10 ** (len(str(n)) - 2)
+    return (n + step // 2) // step * step
 
 
 def _scenario(name: str, path: list[int], arrival: int | None, span: int, current: int) -> Scenario:
@@ -184,33 +270,77 @@ def _scenario(name: str, path: list[int], arrival: int | None, span: int, curren
 def posting_multiplier(
     posts_per_week: float, platform: PlatformBenchmarks, params: Benchmarks
 ) -> float:
-    """Organic growth multiplier for a posting pace; no posts means no content to follow."""
-    table = params.posting
+    """Organic growth multiplier for a posting pace; no posts means no content to follow.
+
+    Straight lines through (0, 0), (1, ``one_per_week``), (band minimum, ``in_band``) and
+    (useful maximum, ``at_max_useful``), each step gaining less; beyond the useful maximum each
+    extra post a week keeps ``1 - loss_per_post_over_max`` of it (over-posting loses people).
+    """
     if posts_per_week <= 0:
         return 0.0
-    if posts_per_week < 1:
-        return table.under_1_per_week
-    if posts_per_week < platform.band_min_posts_week:
-        return table.below_band
-    if posts_per_week <= platform.band_max_posts_week:
-        return table.in_band
-    if posts_per_week <= platform.max_useful_posts_week:
-        return table.above_band
-    return table.over_max
+    table = params.posting
+    band_min = platform.band_min_posts_week
+    useful = platform.max_useful_posts_week
+    points = [(0.0, 0.0)]
+    if band_min > 1:
+        points.append((1.0, table.one_per_week))
+    points.append((band_min, table.in_band))
+    if useful > band_min:
+        points.append((useful, table.at_max_useful))
+    if posts_per_week > useful:
+        peak = points[-1][1]
+        return peak * (1 - table.loss_per_post_over_max) ** (posts_per_week - useful)
+    return _through(points, posts_per_week)
 
 
-def _check(inp: ProjectionInput) -> None:
+def ads_multiplier(
+    posts_per_week: float, platform: PlatformBenchmarks, params: Benchmarks
+) -> float:
+    """Share of the followers ads bring that stay: ``empty_page_multiplier`` with no posts, in a
+    straight line up to 1 at the bottom of the baseline band (and 1 above it)."""
+    empty = params.paid.empty_page_multiplier
+    band_min = platform.band_min_posts_week
+    if posts_per_week >= band_min:
+        return 1.0
+    return empty + (1 - empty) * max(0.0, posts_per_week) / band_min
+
+
+def _through(points: list[tuple[float, float]], x: float) -> float:
+    """The straight-line curve through ``points`` (x ascending) at ``x``; two points at the same
+    x (a band starting at 0) make a step up there."""
+    for (x0, y0), (x1, y1) in pairwise(points):
+        if x1 > x0 and x0 <= x <= x1:
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return points[-1][1]
+
+
+def _check(inp: ProjectionInput, params: Benchmarks) -> None:
     """Reject, never clamp: a silently "fixed" number would answer a question nobody asked."""
     if inp.platform not in PLATFORMS:
         raise ValueError(f"unknown platform {inp.platform!r}; expected one of {PLATFORMS}")
     for name in ("current", "target"):
         value = getattr(inp, name)
+        if value is None and name == "target":
+            continue
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"{name} must be a whole number of followers, got {value!r}")
         if value < 0:
             raise ValueError(f"{name} cannot be negative, got {value}")
-    if inp.current > PEOPLE_ON_EARTH:
-        raise ValueError(f"current ({inp.current}) is more followers than there are people")
+    largest = params.platforms[inp.platform].largest_account
+    if inp.current > largest:
+        raise ValueError(
+            f"current ({inp.current}) is more followers than the most-followed account on "
+            f"{inp.platform} has ({largest})"
+        )
+    horizon = inp.horizon_months
+    if horizon is not None and (
+        isinstance(horizon, bool)
+        or not isinstance(horizon, int)
+        or not 1 <= horizon <= params.horizon_months
+    ):
+        raise ValueError(
+            f"horizon_months must be 1-{params.horizon_months} or None, got {horizon!r}"
+        )
     for name in ("budget_eur_month", "posts_per_week"):
         value = getattr(inp, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -227,24 +357,34 @@ def _check(inp: ProjectionInput) -> None:
 def _rates(
     inp: ProjectionInput, params: Benchmarks, platform: PlatformBenchmarks, scenario: str
 ) -> _Rates:
-    index = SCENARIOS.index(scenario)
-    organic = platform.organic_pct_month
-    growth = (organic.low, organic.mid, organic.high)[index]
-    cpf = (platform.cpf_eur.high, platform.cpf_eur.mid, platform.cpf_eur.low)[index]
-    floor = params.floor_followers_month
+    if scenario in _POSITION:
+        position = _POSITION[scenario]
+    else:
+        position = params.likely_range * (1.0 if scenario == "likely_high" else -1.0)
+    growth = _at(platform.organic_pct_month, position)
+    cpf = _at(platform.cpf_eur, -position)  # the good scenario pays the LOW cost
     sector = params.sectors.get((inp.sector or "").strip().lower(), 1.0)
     churn = params.churn_pct_month / 100
     return _Rates(
         gross_pct=growth * sector / 100 + churn,
-        floor=(floor.low, floor.mid, floor.high)[index],
+        floor=_at(params.floor_followers_month, position),
         posting=posting_multiplier(inp.posts_per_week, platform, params),
+        ads_share=ads_multiplier(inp.posts_per_week, platform, params),
         cpf=cpf,
         churn=churn,
         brackets=_brackets(params.account_size),
         season=_season(params, inp.start_month),
         threshold=params.paid.diminishing_above_eur_month,
         above=params.paid.cpf_multiplier_above,
+        cap=float(platform.largest_account),
     )
+
+
+def _at(values: Range, position: float) -> float:
+    """The setting at ``position``: -1 low, 0 mid, +1 high, straight in between."""
+    if position >= 0:
+        return values.mid + position * (values.high - values.mid)
+    return values.mid + position * (values.mid - values.low)
 
 
 def _brackets(sizes: tuple[tuple[int, float], ...]) -> tuple[tuple[float, float, float], ...]:
@@ -279,7 +419,7 @@ def _sized(followers: float, brackets: tuple[tuple[float, float, float], ...]) -
 
 def _ads(budget: float, rates: _Rates, month: int) -> float:
     spend = min(budget, rates.threshold) + max(0.0, budget - rates.threshold) / rates.above
-    return spend / (rates.cpf * rates.season[month % 12])
+    return rates.ads_share * spend / (rates.cpf * rates.season[month % 12])
 
 
 def _step(followers: float, budget: float, rates: _Rates, month: int) -> tuple[float, float, float]:
@@ -287,7 +427,7 @@ def _step(followers: float, budget: float, rates: _Rates, month: int) -> tuple[f
     content = rates.posting * max(rates.floor, rates.gross_pct * _sized(followers, rates.brackets))
     ads = _ads(budget, rates, month)
     after = followers - rates.churn * followers + content + ads
-    return min(PEOPLE_ON_EARTH, after), content, ads
+    return min(rates.cap, after), content, ads
 
 
 def _simulate(
@@ -318,14 +458,18 @@ def _arrival(path: list[int], target: int) -> int | None:
     return None
 
 
-def _chart_span(likely_arrival: int | None, already_there: bool) -> int:
-    """Up to the likely arrival plus a margin, so the crossing is visible but not squeezed."""
-    if already_there:
-        return 12
+def _chart_span(
+    likely_arrival: int | None, already_there: bool, has_target: bool, horizon: int | None
+) -> int:
+    """Up to the likely arrival plus a margin, so the crossing is visible but not squeezed, and
+    at least up to the question's horizon (a year at least, five years at most)."""
+    asked = 12 if horizon is None else min(CHART_MAX_MONTHS, max(12, horizon))
+    if not has_target or already_there:
+        return asked
     if likely_arrival is None:
         return CHART_MAX_MONTHS
     margin = max(3, math.ceil(likely_arrival / 4))
-    return min(CHART_MAX_MONTHS, max(12, likely_arrival + margin))
+    return max(asked, min(CHART_MAX_MONTHS, max(12, likely_arrival + margin)))
 
 
 def _arrives_within(current: int, target: int, budget: float, rates: _Rates, months: int) -> bool:
@@ -338,26 +482,30 @@ def _arrives_within(current: int, target: int, budget: float, rates: _Rates, mon
 
 
 def _budget_needed(
-    current: int, target: int, budget: float, rates: _Rates, months: int
+    current: int,
+    target: int,
+    budget: float,
+    rates: _Rates,
+    months: int,
+    minimum: float,
+    maximum: float,
 ) -> float | None:
-    """Smallest monthly budget (rounded up to 2 significant digits) that arrives in time.
+    """Smallest monthly budget (rounded up to 2 significant digits) that arrives in time, never
+    below what the platform can run; ``None`` if even ``maximum`` (the sanity limit) would not.
 
-    Arrival is monotone in budget, so a doubling search then bisection is exact enough.
+    Arrival is monotone in budget, so a bisection between today's budget and the limit is
+    exact enough; rounding up and the platform minimum only add budget, so it still arrives.
     """
-    low = budget
-    high = max(100.0, budget * 2)
-    while not _arrives_within(current, target, high, rates, months):
-        low = high
-        high *= 2
-        if high > _BUDGET_SEARCH_LIMIT:
-            return None
+    if budget >= maximum or not _arrives_within(current, target, maximum, rates, months):
+        return None
+    low, high = budget, maximum
     while high - low > max(1.0, high * 0.001):
         middle = (low + high) / 2
         if _arrives_within(current, target, middle, rates, months):
             high = middle
         else:
             low = middle
-    return _round_up(high)
+    return max(_round_up(high), _round_up(minimum))
 
 
 def _round_up(amount: float) -> float:
@@ -375,21 +523,25 @@ def _advice(
     reachable: bool,
     needed: float | None,
 ) -> tuple[Advice, ...]:
-    if inp.target < inp.current:
+    target = inp.target
+    if target is not None and target < inp.current:
         return (Advice.TARGET_BELOW_CURRENT,)
     if already_there:
         return ()
     advice: list[Advice] = []
-    if inp.target > PEOPLE_ON_EARTH:
-        advice.append(Advice.IMPOSSIBLE_TARGET)
-    if not reachable:
-        advice.append(Advice.CLOSER_TARGET)
-        if needed is not None:
-            advice.append(Advice.ADD_BUDGET)
+    if target is not None:
+        if target > platform.largest_account:
+            advice.append(Advice.IMPOSSIBLE_TARGET)
+        if not reachable:
+            advice.append(Advice.CLOSER_TARGET)
+            if needed is not None:
+                advice.append(Advice.ADD_BUDGET)
     if inp.budget_eur_month == 0:
         advice.append(Advice.NO_ADS_IS_RECKLESS)
     elif inp.posts_per_week < 1:
-        advice.append(Advice.ALL_ADS_NO_STRATEGY)
+        advice.append(Advice.ALL_ADS_NO_STRATEGY)  # the ads land on an (almost) empty page
+    if 0 < inp.budget_eur_month < platform.min_ad_budget_eur_month:
+        advice.append(Advice.BUDGET_BELOW_PLATFORM_MINIMUM)
     if inp.posts_per_week < platform.band_min_posts_week:
         advice.append(Advice.POST_MORE)
     elif inp.posts_per_week > platform.max_useful_posts_week:

@@ -35,6 +35,7 @@ FILE_KEYS = ("tests", "lang", "first_name", "note")
 STEP_KEYS = ("send", "press", "expect", "note")
 CHECKS = (
     "text_contains",
+    "first_text_contains",
     "text_not_contains",
     "buttons",
     "buttons_include",
@@ -292,7 +293,7 @@ class _Reader:
         pos = self.src.at_key(expect, key)
         where = self.src.at_value(expect, key)
         value = expect[key]
-        if key in ("text_contains", "text_not_contains", "buttons_include"):
+        if key in ("text_contains", "first_text_contains", "text_not_contains", "buttons_include"):
             texts = self.texts(expect, key)
             return Check(key, texts, pos) if texts is not None else None
         if key == "buttons":
@@ -613,6 +614,10 @@ class TranscriptRunner:
         if kind == "text_contains":
             missing = [v for v in value if _norm(v) not in said]
             return f"expected the bot to write «{missing[0]}»" if missing else None
+        if kind == "first_text_contains":  # the answer comes first, not after a welcome
+            first = _norm(html_to_plain(result.replies[0].text)) if result.replies else ""
+            missing = [v for v in value if _norm(v) not in first]
+            return f"expected the bot's first message to say «{missing[0]}»" if missing else None
         if kind == "text_not_contains":
             found = [v for v in value if _norm(v) in said]
             return f"the bot was not supposed to write «{found[0]}»" if found else None

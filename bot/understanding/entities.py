@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import operator
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, built_once
 from bot.understanding.numbers import (
     TIME_UNITS,
     MoneyMention,
@@ -25,6 +28,7 @@ from bot.understanding.numbers import (
     money_from_tokens,
     money_ranges,
 )
+from bot.understanding.numbers.lexer import lex
 
 __all__ = [
     "PLATFORM_NAMES",
@@ -33,6 +37,7 @@ __all__ = [
     "extract_entities",
     "find_platforms",
     "find_time_spans",
+    "horizon_months",
     "spans_from_tokens",
 ]
 
@@ -69,7 +74,12 @@ class Entities:
         return {
             "numbers": [_plain(v) for v in self.numbers],
             "money": [
-                {"amount": _plain(m.amount), "currency": m.currency, "period": m.period}
+                {
+                    "amount": _plain(m.amount),
+                    "currency": m.currency,
+                    "period": m.period,
+                    "to_agency": m.to_agency,
+                }
                 for m in self.money
             ],
             "platforms": list(self.platforms),
@@ -122,7 +132,12 @@ def find_platforms(text: str) -> list[str]:
 
 # --- time spans ---------------------------------------------------------------------------------
 
-_IT_UNITS = {"mese", "mesi", "settimana", "settimane", "anno", "anni", "giorno", "giorni", "gg"}
+_IT_UNITS = {"mese", "mesi", "settimana", "settimane", "anno", "anni", "giorno", "giorni", "gg"} | {
+    "mesetto",
+    "mesetti",
+    "annetto",
+    "annetti",
+}
 _EN_UNITS = set(TIME_UNITS) - _IT_UNITS
 _IT_ARTICLES = {"un", "uno", "una"}
 _EN_ARTICLES = {"a", "an", "one"}
@@ -197,7 +212,7 @@ _TRIGGERS = {
 # Only these make "quest'anno" a deadline: "entro quest'anno" is one, "a quest'anno" is not.
 _FIRM_TRIGGERS = {"entro", "per", "prima", "fino", "by", "before", "until", "till", "within"}
 _FILLERS = {"la", "il", "lo", "l", "'", "di", "del", "dell", "della", "d", "the", "of", "-"}
-_QUALIFIERS = {"quest", "questo", "this", "next", "prossimo", "l", "il"}
+_QUALIFIERS = {"quest", "questo", "questa", "this", "next", "prossimo", "prossima", "l", "il"}
 _WHERE = {
     "fine": "end",
     "end": "end",
@@ -216,6 +231,27 @@ _LAST = {"scorso", "passato", "last", "past"}
 _YEAR_WORDS = {"anno", "year"}
 _MONTH_WORDS = {"mese", "month"}
 _CHRISTMAS = {"natale", "christmas", "xmas"}
+# Seasons, by their astronomical first and last day; "entro l'estate", "by summer" need a clock.
+_SPRING, _SUMMER, _AUTUMN, _WINTER = (
+    ((3, 21), (6, 20)),
+    ((6, 21), (9, 22)),
+    ((9, 23), (12, 20)),
+    (
+        (12, 21),
+        (3, 20),
+    ),
+)
+_SEASONS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "primavera": _SPRING,
+    "spring": _SPRING,
+    "estate": _SUMMER,
+    "summer": _SUMMER,
+    "autunno": _AUTUMN,
+    "autumn": _AUTUMN,
+    "fall": _AUTUMN,
+    "inverno": _WINTER,
+    "winter": _WINTER,
+}
 
 
 def _day_in(year: int, month: int, where: str) -> datetime.date:
@@ -233,6 +269,25 @@ def _in_year(year: int, where: str) -> datetime.date:
 
 def _months_until(today: datetime.date, target: datetime.date) -> float:
     return round((target - today).days / DAYS_PER_MONTH, 2)
+
+
+def _season(name: str, where: str, today: datetime.date) -> datetime.date:
+    """The day a deadline on a season means: its start by default ("entro l'estate", "by
+    summer": the cautious reading, and what a business getting ready for the season means),
+    its middle or end when said ("a metà estate", "by the end of summer"); the season under
+    way when today is in it (its end, once its start has passed), else the next one."""
+    (first_month, first_day), (last_month, last_day) = _SEASONS[name]
+    for year in (today.year - 1, today.year, today.year + 1):
+        start = datetime.date(year, first_month, first_day)
+        end = datetime.date(year + (last_month < first_month), last_month, last_day)
+        if end < today or (where == "start" and start < today):
+            continue
+        if where == "mid" and start + (end - start) / 2 >= today:
+            return start + (end - start) / 2
+        if where != "end" and start >= today:
+            return start
+        return end
+    return today  # not reached: next year's season always ends after today
 
 
 def _deadline(toks: list[Tok], i: int, today: datetime.date) -> tuple[float, int] | None:
@@ -298,6 +353,8 @@ def _deadline(toks: list[Tok], i: int, today: datetime.date) -> tuple[float, int
         target = _in_year(today.year + next_year, where)
     elif core.low in _MONTH_WORDS and (where or (first in _FIRM_TRIGGERS and qualified)):
         target = _day_in(today.year, today.month, where or "end")
+    elif core.low in _SEASONS and (where or first in _FIRM_TRIGGERS):
+        target = _season(core.low, where, today)  # "entro l'estate", "by the end of summer"
     elif core.low in _CHRISTMAS and (where or triggered):
         target = datetime.date(today.year, 12, 25)
         if target < today:
@@ -343,9 +400,13 @@ def _is_range(toks: list[Tok], i: int) -> bool:
 
 def _couple(toks: list[Tok], i: int) -> int | None:
     """Index just past "un paio di" / "a couple of", whose 2 is not a number word to text2num."""
-    words = [t.low for t in toks[i : i + 3]]
+    if toks[i].low not in ("un", "a"):
+        return None
+    words = [t.low for t in toks[i : i + 4]]
     if words[:2] in (["un", "paio"], ["a", "couple"]):
-        return i + 3 if words[2:] in (["di"], ["of"]) else i + 2
+        if words[2:] == ["d", "'"]:  # "un paio d'anni"
+            return i + 4
+        return i + 3 if words[2:3] in (["di"], ["of"]) else i + 2
     return None
 
 
@@ -394,19 +455,80 @@ def _quantity(toks: list[Tok], i: int) -> tuple[list[float], int] | None:
     return [(a + extra) * TIME_UNITS[unit] for a in amounts], j
 
 
+_Phrases = dict[str, list[tuple[tuple[str, ...], float]]]
+
+
+_HORIZON_TABLES: dict[tuple[int, ...], tuple[tuple[LanguagePack, ...], _Phrases]] = {}
+
+
+def _horizon_table(packs: Mapping[str, LanguagePack] | None) -> _Phrases:
+    """The packs' ``horizon_phrases`` as word tuples by first word, longest first; built
+    once per set of packs (a content reload makes new ones)."""
+    chosen = tuple((BUILTIN_PACKS if packs is None else packs).values())
+    key = tuple(map(id, chosen))
+    found = _HORIZON_TABLES.get(key)
+    if found is not None and all(map(operator.is_, found[0], chosen)):
+        return found[1]
+    table: _Phrases = {}
+    for pack in chosen:
+        for words, months in built_once(pack, "horizon_phrases", _build_horizons):
+            table.setdefault(words[0], []).append((words, months))
+    for rows in table.values():
+        rows.sort(key=lambda row: -len(row[0]))
+    if len(_HORIZON_TABLES) > 32:
+        _HORIZON_TABLES.clear()
+    _HORIZON_TABLES[key] = (chosen, table)
+    return table
+
+
+def _build_horizons(pack: LanguagePack) -> list[tuple[tuple[str, ...], float]]:
+    rows = []
+    for phrase, months in pack.horizon_phrases.items():
+        words = tuple(t.low for t in lex(phrase.lower()) if t.kind in ("word", "num"))
+        if words:
+            rows.append((words, float(months)))
+    return rows
+
+
+def _horizon_phrase(toks: list[Tok], i: int, table: _Phrases) -> tuple[float, int] | None:
+    """A span said as a phrase at ``toks[i]`` ("this time next year", "nel prossimo anno"):
+    its months and the index past it; an apostrophe in the text is skipped, as in the
+    phrase."""
+    rows = table.get(toks[i].low) if toks[i].kind in ("word", "num") else None
+    for words, months in rows or ():
+        k, matched = i, 0
+        while k < len(toks) and matched < len(words):
+            if toks[k].kind == "punct" and toks[k].low == "'":
+                k += 1
+                continue
+            if toks[k].low != words[matched]:
+                break
+            matched, k = matched + 1, k + 1
+        if matched == len(words):
+            return months, k
+    return None
+
+
 def spans_from_tokens(
-    text: str, toks: list[Tok], today: datetime.date | None = None
+    text: str,
+    toks: list[Tok],
+    today: datetime.date | None = None,
+    packs: Mapping[str, LanguagePack] | None = None,
 ) -> tuple[list[TimeSpan], set[int]]:
-    """Time spans in an analysed stream, plus the indices of the number tokens they used."""
+    """Time spans in an analysed stream, plus the indices of the number tokens they used;
+    ``packs`` give the phrases that are spans on their own (default: the built-in packs)."""
     if isinstance(today, datetime.datetime):
         today = today.date()  # a datetime would not compare with the dates computed here
     spans: list[TimeSpan] = []
     used: set[int] = set()
+    table = _horizon_table(packs)
     i, n = 0, len(toks)
     while i < n:
         months: list[float]
         deadline = _deadline(toks, i, today) if today is not None else None
-        if deadline is not None:
+        if (phrase := _horizon_phrase(toks, i, table)) is not None:
+            months, end = [phrase[0]], phrase[1]
+        elif deadline is not None:
             months, end = [deadline[0]], deadline[1]
         elif (half := _half_unit(toks, i)) is not None:
             months, end = [half[0]], half[1]
@@ -424,20 +546,28 @@ def spans_from_tokens(
 
 
 def find_time_spans(
-    text: str, lang: str | None = None, today: datetime.date | None = None
+    text: str,
+    lang: str | None = None,
+    today: datetime.date | None = None,
+    packs: Mapping[str, LanguagePack] | None = None,
 ) -> list[TimeSpan]:
     """Durations and deadlines in months; relative dates are skipped when ``today`` is None."""
-    return spans_from_tokens(text, analyse(text, lang), today)[0]
+    return spans_from_tokens(text, analyse(text, lang), today, packs)[0]
 
 
 def extract_entities(
-    text: str, lang: str | None = None, today: datetime.date | None = None
+    text: str,
+    lang: str | None = None,
+    today: datetime.date | None = None,
+    packs: Mapping[str, LanguagePack] | None = None,
 ) -> Entities:
     """Everything at once, from a single analysis of the text; never raises on odd input.
-    A range of money ("200-300 euro al mese") is one amount, its middle."""
+    A range of money ("200-300 euro al mese") is one amount, its middle. ``packs`` (default:
+    the built-in ones) give the fee and ads cues and the span phrases, staff's words included
+    when the content's packs are passed."""
     toks = money_ranges(analyse(text, lang))
-    money = money_from_tokens(text, toks)
-    spans, used = spans_from_tokens(text, toks, today)
+    money = money_from_tokens(text, toks, packs)
+    spans, used = spans_from_tokens(text, toks, today, packs)
     in_money = [(m.start, m.end) for m in money]
     numbers = [
         t.value
@@ -448,3 +578,13 @@ def extract_entities(
         and not any(s <= t.start and t.end <= e for s, e in in_money)
     ]
     return Entities(numbers, money, find_platforms(text), spans)
+
+
+def horizon_months(entities: Entities) -> int | None:
+    """The horizon a message asks about ("quanti follower in un anno?" -> 12): its first time
+    span in whole months, rounded to the nearest and at least 1 ("in 2 settimane" -> 1);
+    None when it names none. A period attached to money or a frequency ("300 al mese", "3 a
+    settimana", "1200 a year") is no span, so it never gives a horizon."""
+    if not entities.spans:
+        return None
+    return max(1, int(entities.spans[0].months + 0.5))

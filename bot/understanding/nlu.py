@@ -6,13 +6,14 @@ was understood (the same language feeds the matcher and the entity extractor).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from bot.understanding.entities import Entities, extract_entities
 from bot.understanding.intents import IntentSet, Matcher
-from bot.understanding.lang import NLU_LANGUAGES
+from bot.understanding.lang import NLU_LANGUAGES, LanguagePack
 from bot.understanding.language import detect_language, is_sentence_in, strong_markers
 
 
@@ -46,14 +47,22 @@ class Analysis:
 class Understanding:
     """Language, intent and entities of free text, built once from the intents file.
 
-    ``languages`` are those ``detect_language`` can tell apart (``NLU_LANGUAGES``).
+    ``languages`` are those ``detect_language`` can tell apart (``NLU_LANGUAGES``); ``packs``
+    the language packs entities are read with (the content's, with staff's ``words.yaml``;
+    default: the built-in ones).
     """
 
     languages: frozenset[str] = frozenset(NLU_LANGUAGES)
 
-    def __init__(self, intents: IntentSet, threshold: float | None = None) -> None:
+    def __init__(
+        self,
+        intents: IntentSet,
+        threshold: float | None = None,
+        packs: Mapping[str, LanguagePack] | None = None,
+    ) -> None:
         self.intents = intents
         self.matcher = Matcher(intents) if threshold is None else Matcher(intents, threshold)
+        self.packs = packs
 
     def analyse(
         self, text: str, lang_prior: str | None = None, today: date | None = None
@@ -61,7 +70,7 @@ class Understanding:
         """Read one message; ``lang_prior`` is the conversation's (or the phone's) language."""
         lang, lang_confidence = detect_language(text, lang_prior)
         match = self.matcher.match(text, lang)
-        entities = extract_entities(text, lang, today)
+        entities = extract_entities(text, lang, today, self.packs)
         return Analysis(
             text=text,
             lang=lang,

@@ -257,6 +257,10 @@ PACK = LanguagePack(
     amount_words=MappingProxyType(
         {"fiver": 5, "fivers": 5, "tenner": 10, "tenners": 10, "grand": 1000, "grands": 1000}
     ),
+    # "10 grand", "5 mil", "half a mil", "10 thou"
+    scale_words=MappingProxyType({"mil": 1e6, "mils": 1e6, "thou": 1e3}),
+    # "a few grand", "a few thousand": about 3,000, said back as 2,000 to 4,000
+    few_words=MappingProxyType({"few": (2, 4), "several": (3, 6)}),
     zero_words=frozenset({"nothing", "none", "zilch", "nil", "nought", "naught", "zip"}),
     # no money to spend, said anywhere in the answer ("no budget rn"): a budget of € 0
     zero_phrases=frozenset(
@@ -268,6 +272,31 @@ PACK = LanguagePack(
         | {"we're broke", "not spending anything"}
     ),
     minus_words=frozenset({"minus", "negative"}),
+    # money that goes to the agency, not into ads: "if we pay you 300 a month", "your fee of
+    # 300" (mistake no. 2); the bot asks which it is
+    fee_cues=frozenset(
+        {"pay you", "paying you", "paid you", "pays you", "pay u", "give you", "giving you"}
+        | {"gave you", "to you", "to you guys", "for you guys", "hire you", "hiring you"}
+        | {"hired you", "hire your agency"}
+        | {"your agency", "to your agency", "your fee", "your fees", "fee", "fees"}
+        | {"management fee", "agency fee", "retainer", "your rate", "your rates", "your price"}
+        | {"your services", "your service", "your work", "management", "managing"}
+        | {"to manage", "you charge", "you'd charge", "commission"}
+    ),
+    # money for ads: "300 on ads", "for sponsored posts" (wins right after an amount)
+    ads_cues=frozenset(
+        {"ads", "adverts", "advert", "advertising", "advertisement", "advertisements"}
+        | {"ad spend", "ad budget", "ad campaign", "ad campaigns", "sponsored", "promoted"}
+        | {"promotion", "promotions", "boost", "boosting", "boosted", "boosts", "campaign"}
+        | {"campaigns", "paid media", "paid reach", "media budget"}
+    ),
+    # a span said as a phrase, no number in it
+    horizon_phrases=MappingProxyType(
+        {"this time next year": 12, "this time next month": 1, "in the next year": 12}
+        | {"over the next year": 12, "within the next year": 12, "during the next year": 12}
+        | {"in the coming year": 12, "over the coming year": 12, "in the next month": 1}
+        | {"over the next month": 1, "within the next month": 1}
+    ),
     # a name given in a sentence: "hi, my name is Sarah Jones", "call me Tom"
     name_intros=frozenset(
         {

@@ -277,9 +277,23 @@ PACK = LanguagePack(
         }
     ),
     number_language="it",
-    count_words=MappingProxyType({"paio": 2, "dozzina": 12, "decina": 10, "ventina": 20}),
+    count_words=MappingProxyType(
+        {"paio": 2, "dozzina": 12, "decina": 10, "ventina": 20, "trentina": 30}
+        | {"quarantina": 40, "cinquantina": 50, "sessantina": 60, "settantina": 70}
+        | {"ottantina": 80, "novantina": 90}
+    ),
     times_words=frozenset({"volta", "volte"}),
     amount_words=MappingProxyType({"centone": 100, "centoni": 100}),
+    # "un migliaio di follower", "qualche migliaio", "un paio di centinaia di euro"
+    scale_words=MappingProxyType(
+        {"migliaio": 1e3, "migliaia": 1e3, "centinaio": 100, "centinaia": 100}
+    ),
+    # "qualche migliaio", "poche migliaia di euro": about 3, said back as 2 to 4
+    few_words=MappingProxyType(
+        {"qualche": (2, 4), "alcuni": (2, 4), "alcune": (2, 4), "pochi": (2, 4)}
+        | {"poche": (2, 4), "diversi": (3, 6), "diverse": (3, 6), "svariati": (3, 6)}
+        | {"svariate": (3, 6)}
+    ),
     zero_words=frozenset({"zero", "niente", "nulla", "nessuno", "nada"}),
     # no money to spend, said anywhere in the answer ("nn ho budget x ora"): a budget of € 0
     zero_phrases=frozenset(
@@ -291,6 +305,34 @@ PACK = LanguagePack(
         | {"non spendo niente", "non spendo nulla", "sono al verde", "non ci sono soldi"}
     ),
     minus_words=frozenset({"meno", "negativo", "negativi"}),
+    # money that goes to the agency, not into ads: "se vi pago 300 al mese", "con 500 euro a
+    # voi", "il vostro compenso è 300" (mistake no. 2); the bot asks which it is
+    fee_cues=frozenset(
+        {"vi pag*", "ti pag*", "pagarvi", "pagandovi", "pagarti", "pagandoti", "pagare voi"}
+        | {"vi do", "vi dò", "vi diamo", "vi darei", "vi daremmo", "vi darò", "vi daremo"}
+        | {"vi dessi", "vi dessimo", "ti do", "ti dò", "ti darei", "ti darò", "ti dessi"}
+        | {"darvi", "dandovi", "darti", "dandoti", "vi verso", "vi versiamo", "versarvi"}
+        | {"vi giro", "vi giriamo", "a voi", "per voi", "all'agenzia", "alla vostra agenzia"}
+        | {"compenso", "compensi", "parcella", "onorario", "tariffa", "tariffe", "canone"}
+        | {"fee", "gestione", "per gestire", "per gestirci", "per gestirmi", "per seguirci"}
+        | {"per seguirmi", "vostro lavoro", "vostro servizio", "vostri servizi", "costate"}
+        | {"vostro prezzo", "prezzo della gestione"}
+    ),
+    # money for ads: "300 di sponsorizzate", "per la pubblicità" (wins right after an amount)
+    ads_cues=frozenset(
+        {"sponsorizzate", "sponsorizzata", "sponsorizzati", "sponsorizzato", "sponsor"}
+        | {"sponsorizzazione", "sponsorizzazioni", "sponsorizzare", "sponsorizzando"}
+        | {"pubblicità", "pubblicita", "pubblicitario", "pubblicitaria", "inserzioni"}
+        | {"inserzione", "campagne", "campagna", "adv", "ads", "promozione", "promozioni"}
+        | {"post promossi", "boost", "budget pubblicitario"}
+    ),
+    # a span said as a phrase, no number in it
+    horizon_phrases=MappingProxyType(
+        {"a quest'ora l'anno prossimo": 12, "l'anno prossimo a quest'ora": 12}
+        | {"nel prossimo anno": 12, "nel corso del prossimo anno": 12}
+        | {"nell'arco del prossimo anno": 12, "nel corso dell'anno prossimo": 12}
+        | {"nel prossimo mese": 1}
+    ),
     # a name given in a sentence: "ciao, mi chiamo Giuseppe Russo", "Giuseppe, piacere"
     name_intros=frozenset(
         {

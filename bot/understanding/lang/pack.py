@@ -60,6 +60,17 @@ class LanguagePack:
     """"Times" after a count ("3 volte a settimana", "3 times a week"): skipped when reading it."""
     amount_words: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     """Slang for an amount of money, with its value ("centone" 100, "grand" 1000)."""
+    scale_words: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    """Words that multiply the number before them, beyond the numerals' own ("10 grand",
+    "un migliaio", "5 mil", "qualche migliaio"), read in free text and answers alike; after
+    an article they stand for one of themselves ("a grand", "un migliaio di follower") when
+    the phrase goes on as an amount does (``bot.understanding.numbers.number_words``)."""
+    few_words: Mapping[str, tuple[float, float]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """A small count said without a number, as the range it usually means ("few" 2-4,
+    "qualche" 2-4): "a few grand" is 3,000, between 2,000 and 4,000, and an answer says both
+    ends back; only before a scale ("a few thousand", "qualche migliaio"), never alone."""
     zero_words: frozenset[str] = frozenset()
     """A whole answer meaning zero ("niente", "zilch")."""
     zero_phrases: frozenset[str] = frozenset()
@@ -67,6 +78,19 @@ class LanguagePack:
     zero, found anywhere in the answer, chat spellings written out first ("nn ho soldi")."""
     minus_words: frozenset[str] = frozenset()
     """Words right before a number that make it negative ("meno", "minus")."""
+    fee_cues: frozenset[str] = frozenset()
+    """Phrases that say an amount goes to the agency, not into ads ("vi pago", "a voi",
+    "compenso", "pay you", "your fee"): an amount they govern is ``to_agency``
+    (``bot.understanding.numbers.money``), and a bare number they govern is money ("il
+    vostro compenso è 300"). A trailing "*" matches any ending ("vi pag*"). Staff add more
+    in ``locales/<code>/words.yaml`` (``fee:``)."""
+    ads_cues: frozenset[str] = frozenset()
+    """Phrases that say an amount is for ads ("sponsorizzate", "pubblicità", "on ads"): right
+    after an amount they win over a fee cue before it ("vi pago 300 di sponsorizzate" is ads).
+    Staff add more in ``locales/<code>/words.yaml`` (``ads:``)."""
+    horizon_phrases: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    """Phrases that are a time span on their own, in months ("this time next year" 12, "a
+    quest'ora l'anno prossimo" 12): read by ``bot.understanding.entities`` as a ``TimeSpan``."""
     name_intros: frozenset[str] = frozenset()
     """Phrases that introduce a name given in a sentence ("mi chiamo", "my name is", "ciao"):
     dropped from the start of an answer to a name question."""
@@ -183,6 +207,17 @@ MOVE_WORDS = ("back", "cancel", "resume")
 def with_words(pack: LanguagePack, yes: Iterable[str] = (), no: Iterable[str] = ()) -> LanguagePack:
     """``pack`` with more yes/no words (staff's ``words.yaml``)."""
     return replace(pack, yes=pack.yes | frozenset(yes), no=pack.no | frozenset(no))
+
+
+def with_money_cues(
+    pack: LanguagePack, fee: Iterable[str] = (), ads: Iterable[str] = ()
+) -> LanguagePack:
+    """``pack`` with more fee and ads cues (staff's ``words.yaml``, ``fee:`` and ``ads:``)."""
+    return replace(
+        pack,
+        fee_cues=pack.fee_cues | frozenset(w.lower() for w in fee),
+        ads_cues=pack.ads_cues | frozenset(w.lower() for w in ads),
+    )
 
 
 def with_slot_words(pack: LanguagePack, words: Mapping[str, Iterable[str]]) -> LanguagePack:

@@ -6,8 +6,10 @@ mese"), each an ``Amount`` with its period, currency, range ends or sign; and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.understanding.lang import LanguagePack
 from bot.understanding.numbers.lexer import Tok
 from bot.understanding.numbers.money import CURRENCY_AFTER, CURRENCY_BEFORE, period_at
 from bot.understanding.numbers.number_words import (
@@ -32,8 +34,11 @@ class Amount:
 
     ``period`` is one of ``bot.base.money.PERIODS`` or None when unsaid; ``currency`` is set for
     money (EUR when unsaid). A range ("2-3", "tra 200 e 300") gives its middle as ``value`` and
-    its ends as ``low``/``high``. ``negative``: the prospect wrote a negative amount ("-100",
-    "meno cento"); ``value`` is then below zero, never the same amount made positive.
+    its ends as ``low``/``high``; so does a vague amount ("a few grand": 3,000, 2,000 to
+    4,000). ``negative``: the prospect wrote a negative amount ("-100", "meno cento"); ``value``
+    is then below zero, never the same amount made positive. ``to_agency`` (money only): the
+    amount is governed by paying the agency ("vi pago 300", "your fee is 300"), so it may be
+    the agency's fee rather than ad budget (``MoneyMention.to_agency``).
     """
 
     value: float
@@ -42,6 +47,7 @@ class Amount:
     low: float | None = None
     high: float | None = None
     negative: bool = False
+    to_agency: bool = False
 
     @property
     def is_range(self) -> bool:
@@ -146,14 +152,14 @@ def _range_link(opener: str, link: Tok) -> bool:
 def _ranges(toks: list[Tok]) -> tuple[list[Tok], dict[int, tuple[float, float]]]:
     """Ranges ("2-3", "tra 2 e 3", "2 o 3", "between 200 and 300") made one number, their
     middle; the ends by the new token's start. A scale on the high end applies to a bare low
-    end ("10-20k")."""
+    end ("10-20k"). A vague amount ("a few grand", ``Tok.ends``) is a range too."""
     out: list[Tok] = []
-    ends: dict[int, tuple[float, float]] = {}
+    ends: dict[int, tuple[float, float]] = {t.start: t.ends for t in toks if t.ends is not None}
     n = len(toks)
     i = 0
     while i < n:
         t = toks[i]
-        if t.kind == "num":
+        if t.kind == "num" and t.ends is None:
             opener = out[-1].low if out and out[-1].low in _RANGE_OPENERS else ""
             j = i + 1
             if j + 1 < n and toks[j].low in CURRENCY_AFTER and toks[j].kind != "num":
@@ -294,10 +300,14 @@ def read_count(text: str, lang: str | None = None) -> Amount | None:
     return None
 
 
-def read_money(text: str, lang: str | None = None) -> Amount | None:
+def read_money(
+    text: str, lang: str | None = None, packs: Mapping[str, LanguagePack] | None = None
+) -> Amount | None:
     """An amount of money typed as an answer: ``parse_money``, plus what only answers say
     ("3 centoni al mese", "a grand a year", "a couple hundred", "zilch"), ranges ("200-300 al
-    mese" -> 250 a month) and negative amounts (refused by the caller, never made positive)."""
+    mese" -> 250 a month, "a few grand" -> 3,000 between 2,000 and 4,000) and negative amounts
+    (refused by the caller, never made positive). ``to_agency`` when a fee cue of ``packs``
+    (default: the built-in packs) governs it: "vi pago 300" is maybe the agency's fee."""
     raw = analyse(text, lang)
     if any(t.kind == "word" and (t.low in _TIMES_WORDS or t.low in _FREQUENCY_WORDS) for t in raw):
         return None  # "2 volte a settimana", "twice a week": how often, not how much
@@ -306,10 +316,12 @@ def read_money(text: str, lang: str | None = None) -> Amount | None:
     if negative is not None:
         return Amount(-negative.value, currency="EUR", negative=True)
     toks, ends = _ranges(toks)
-    mention = money_in(text, toks)
+    mention = money_in(text, toks, packs)
     if mention is None:
         return None
     low, high = next(
         (v for start, v in ends.items() if mention.start <= start < mention.end), (None, None)
     )
-    return Amount(mention.amount, mention.period, mention.currency, low, high)
+    return Amount(
+        mention.amount, mention.period, mention.currency, low, high, to_agency=mention.to_agency
+    )

@@ -23,6 +23,7 @@ class Tok(NamedTuple):
     scale: float = 1.0  # the multiplier the wording ended in: 1000 for "10k" and "diecimila"
     spelled: bool = False
     nwords: int = 0  # words text2num read, so single stray words ("un", "sei") can be judged
+    ends: tuple[float, float] | None = None  # a vague amount's likely range: "a few grand"
 
 
 _LEX = re.compile(

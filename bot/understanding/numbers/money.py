@@ -1,18 +1,28 @@
 """Money on the token stream: amounts with a currency ("€ 300", "$15", "300 euro") or a period
-("300 al mese", "1.200 l'anno", "x sett"); a bare number is not money here.
+("300 al mese", "1.200 l'anno", "x sett"), and bare numbers a fee or ads cue governs ("il
+vostro compenso è 300", "300 di sponsorizzate"); another bare number is not money here.
+Each amount says whether it goes to the agency (``to_agency``, see ``fees``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.understanding.lang import LanguagePack
+from bot.understanding.numbers.fees import Cue, find_cues, governing_cue
 from bot.understanding.numbers.lexer import Tok
-from bot.understanding.numbers.number_words import analyse, is_percent
+from bot.understanding.numbers.number_words import COUNTABLE, analyse, followed_by, is_percent
 
 
 @dataclass(frozen=True)
 class MoneyMention:
-    """An amount of money; ``period`` is "month", "week", "year", "day" or None when unsaid."""
+    """An amount of money; ``period`` is "month", "week", "year", "day" or None when unsaid.
+
+    ``to_agency``: the amount is governed by paying the agency ("se vi pago 300", "il vostro
+    compenso", "pay you", "your fee"), so it may be the agency's fee rather than ad budget;
+    False when nothing says so or the amount is clearly for ads ("vi pago 300 di
+    sponsorizzate")."""
 
     amount: float
     currency: str
@@ -20,6 +30,7 @@ class MoneyMention:
     start: int
     end: int
     text: str
+    to_agency: bool = False
 
 
 CURRENCY_AFTER: dict[str, str] = {
@@ -133,20 +144,30 @@ def _period_before(toks: list[Tok], i: int) -> str | None:
     return None
 
 
-def money_from_tokens(text: str, toks: list[Tok]) -> list[MoneyMention]:
-    """Money in an analysed token stream, so callers that analysed already do not lex twice."""
+# After a bare number these make it a count or a rate, never money: "300 follower", "3 volte"
+_NOT_MONEY_AFTER = (COUNTABLE - {"euro", "mila", "milioni", "k"}) | {"volte", "times", "x"}
+
+
+def money_from_tokens(
+    text: str, toks: list[Tok], packs: Mapping[str, LanguagePack] | None = None
+) -> list[MoneyMention]:
+    """Money in an analysed token stream, so callers that analysed already do not lex twice.
+    ``packs`` give the fee and ads cues (default: the built-in packs)."""
     found: list[MoneyMention] = []
     n = len(toks)
+    cues: list[Cue] | None = None
     for i, t in enumerate(toks):
         if t.kind != "num" or is_percent(toks, i):
             continue
+        if cues is None:
+            cues = find_cues(toks, packs)
         start, j, currency = t.start, i + 1, None
         if i > 0 and toks[i - 1].low in CURRENCY_BEFORE and toks[i - 1].kind != "num":
             currency, start = CURRENCY_BEFORE[toks[i - 1].low], toks[i - 1].start
         if j < n and toks[j].low in CURRENCY_AFTER:
             currency, j = currency or CURRENCY_AFTER[toks[j].low], j + 1
-        elif (  # "un milione di euro"
-            t.scale >= 1e6
+        elif (  # "un milione di euro", "qualche migliaio di euro", "un paio di centinaia di euro"
+            t.scale >= 100
             and j + 1 < n
             and toks[j].low in ("di", "of")
             and toks[j + 1].low in CURRENCY_AFTER
@@ -155,16 +176,30 @@ def money_from_tokens(text: str, toks: list[Tok]) -> list[MoneyMention]:
         period_end = period_at(toks, j)
         period = period_end[0] if period_end else None
         if currency is None and period is None:
+            if followed_by(toks, i, _NOT_MONEY_AFTER):
+                continue
+            bare = governing_cue(toks, i, i, cues, tight=True)  # "il vostro compenso è 300"
+            if bare is None:
+                continue
+            end = t.end
+            found.append(MoneyMention(t.value, "EUR", None, start, end, text[start:end], bare))
             continue
         if period_end:
             j = period_end[1]
         elif currency is not None:
             period = _period_before(toks, i)
         end = toks[j - 1].end
-        found.append(MoneyMention(t.value, currency or "EUR", period, start, end, text[start:end]))
+        first = i - 1 if start < t.start else i
+        to_agency = governing_cue(toks, first, j - 1, cues) is True
+        found.append(
+            MoneyMention(t.value, currency or "EUR", period, start, end, text[start:end], to_agency)
+        )
     return found
 
 
-def find_money(text: str, lang: str | None = None) -> list[MoneyMention]:
-    """Amounts with a currency or a period ("300 al mese" is euro); bare numbers are not money."""
-    return money_from_tokens(text, analyse(text, lang))
+def find_money(
+    text: str, lang: str | None = None, packs: Mapping[str, LanguagePack] | None = None
+) -> list[MoneyMention]:
+    """Amounts with a currency or a period ("300 al mese" is euro), and bare numbers a fee or
+    ads cue governs; other bare numbers are not money."""
+    return money_from_tokens(text, analyse(text, lang), packs)

@@ -36,6 +36,93 @@ SCALE_WORDS: dict[str, float] = {
     "billions": 1e9,
     "bn": 1e9,
 }
+# The packs' scale words and money slang ("grand", "mil", "migliaio", "centone"): nouns that
+# multiply the number before them ("10 grand", "3 centoni") or, after an article, stand for
+# one of themselves ("a grand", "un migliaio di follower"), in free text as in answers.
+NOUN_SCALES: dict[str, float] = {
+    word: float(value)
+    for pack in BUILTIN_PACKS.values()
+    for word, value in {**pack.amount_words, **pack.scale_words}.items()
+}
+_ALL_SCALES = SCALE_WORDS | NOUN_SCALES
+# "un paio di migliaia", "a couple of thousand": counts before a scale, in free text too
+_COUNTS: dict[str, float] = {
+    word: float(value)
+    for pack in BUILTIN_PACKS.values()
+    for word, value in pack.count_words.items()
+}
+# "a few grand", "qualche migliaio": a small count with no number, as its likely range
+_FEW: dict[str, tuple[float, float]] = {
+    word: (float(lo), float(hi))
+    for pack in BUILTIN_PACKS.values()
+    for word, (lo, hi) in pack.few_words.items()
+}
+# Spelled scales a count or "few" multiplies: "a couple hundred", "a few hundred thousand".
+_MAGNITUDE_WORDS = {"hundred", "hundreds", "cento", "thousand", "thousands", "mille"} | {
+    "million",
+    "millions",
+    "milione",
+    "milioni",
+    "billion",
+    "billions",
+    "miliardo",
+    "miliardi",
+}
+_ARTICLES = {"a", "an", "un", "uno", "una", "na"}
+_OF = {"di", "of", "d"}
+# What may follow "a grand" or "un migliaio" for it to be an amount ("a grand a month", "un
+# migliaio di follower"), not a phrase that goes on ("a grand opening").
+_AFTER_ARTICLE_SCALE = {
+    "a",
+    "al",
+    "alla",
+    "all",
+    "ai",
+    "per",
+    "x",
+    "on",
+    "in",
+    "into",
+    "for",
+    "of",
+    "di",
+    "da",
+    "each",
+    "every",
+    "ogni",
+    "and",
+    "e",
+    "or",
+    "o",
+    "to",
+    "circa",
+    "about",
+    "tops",
+    "max",
+    "massimo",
+    "monthly",
+    "weekly",
+    "yearly",
+    "mensili",
+    "settimanali",
+    "annui",
+    "euro",
+    "euros",
+    "eur",
+    "dollars",
+    "dollari",
+    "bucks",
+    "pounds",
+    "quid",
+    "sterline",
+    "follower",
+    "followers",
+    "seguaci",
+    "iscritti",
+    "fan",
+    "fans",
+    "subscribers",
+}
 _NOT_SUFFIX = {"mille"}  # "2 mille" is not Italian; "mille" only scales inside number words
 _HALF_WORDS = {"mezzo", "half"}
 # Words text2num reads as a number on their own that, alone, are nearly always something else:
@@ -66,6 +153,10 @@ TIME_UNITS: dict[str, float] = {  # months per unit; 30.4375 days is an average 
     "weeks": 7 / 30.4375,
     "anno": 12.0,
     "anni": 12.0,
+    "annetto": 12.0,  # "in un annetto": about a year
+    "annetti": 12.0,
+    "mesetto": 1.0,
+    "mesetti": 1.0,
     "year": 12.0,
     "years": 12.0,
     "yr": 12.0,
@@ -76,7 +167,8 @@ TIME_UNITS: dict[str, float] = {  # months per unit; 30.4375 days is an average 
     "day": 1 / 30.4375,
     "days": 1 / 30.4375,
 }
-_KEEP_SPELLED = frozenset(SCALE_WORDS) | frozenset(TIME_UNITS)  # "k" is no "che" in "10 k"
+# "k" is no "che" in "10 k"
+_KEEP_SPELLED = frozenset(_ALL_SCALES) | frozenset(TIME_UNITS)
 # After "sei" (six, but also "you are") one of these must follow for it to count as a number.
 COUNTABLE = set(TIME_UNITS) | {
     "follower",
@@ -224,11 +316,12 @@ def half_after(toks: list[Tok], j: int) -> int | None:
 
 
 def _scale_token(t: Tok) -> float:
-    """The multiplier a bare scale word stands for ("milione", "million", "mila"), else 0."""
+    """The multiplier a bare scale word stands for ("milione", "million", "mila", "grand"),
+    else 0."""
     if t.low in _NOT_SUFFIX:
         return 0.0
     if t.kind == "word":
-        return SCALE_WORDS.get(t.low, 0.0)
+        return _ALL_SCALES.get(t.low, 0.0)
     if t.kind == "num" and t.spelled and t.nwords == 1 and t.low in SCALE_WORDS:
         return SCALE_WORDS[t.low]
     return 0.0
@@ -239,18 +332,91 @@ def _suffix_scale(num: Tok, nxt: Tok, text: str) -> float:
     scale = _scale_token(nxt)
     if not scale or nxt.start - num.end > 2:
         return 0.0
+    if num.spelled and num.low in _ARTICLES:  # "un migliaio": only as ``_article_scale`` reads it
+        return 0.0
     if nxt.low == "m" and text[nxt.start : nxt.end] == "m" and nxt.start != num.end:
         return 0.0
     return scale
 
 
+def _magnitude(t: Tok) -> float:
+    """The scale a count or "few" multiplies ("migliaia", "thousand", "grand", "hundred
+    thousand"), else 0."""
+    words = t.low.split()
+    if t.kind == "num" and t.spelled and words and all(w in _MAGNITUDE_WORDS for w in words):
+        return t.value
+    return _scale_token(t) if t.kind == "word" or t.nwords == 1 else 0.0
+
+
+def _is_article(t: Tok) -> bool:
+    return t.low in _ARTICLES and (t.kind == "word" or (t.spelled and t.nwords == 1))
+
+
+def _article_scale(toks: list[Tok], i: int) -> tuple[Tok, int] | None:
+    """ "a grand", "un migliaio", "un centone" ("e mezzo": one and a half): one of the scale
+    word, when what follows goes on as an amount does ("a grand a month"; not "a grand
+    opening"); and the index past it."""
+    t = toks[i]
+    if not _is_article(t) or i + 1 >= len(toks) or toks[i + 1].low not in NOUN_SCALES:
+        return None
+    after = toks[i + 2] if i + 2 < len(toks) else None
+    if after is not None and after.kind == "word" and after.low not in _AFTER_ARTICLE_SCALE:
+        return None
+    scale = NOUN_SCALES[toks[i + 1].low]
+    value, j = scale, i + 2
+    if (half := half_after(toks, j)) is not None:  # "un migliaio e mezzo", "a grand and a half"
+        value, j = 1.5 * scale, half
+    low = f"{t.low} {toks[i + 1].low}"
+    return Tok("num", t.start, toks[j - 1].end, low, value, scale, True, 9), j
+
+
+def _counted_scale(toks: list[Tok], i: int, out: list[Tok]) -> tuple[Tok, int] | None:
+    """ "un paio di migliaia", "a couple of thousand", "a few grand", "qualche milione": the
+    count (or the middle of "few", with its range) times the scale; and the index past it.
+    An article before is taken from ``out``."""
+    t = toks[i]
+    if t.kind != "word" or (t.low not in _COUNTS and t.low not in _FEW):
+        return None
+    n = len(toks)
+    j = i + 1
+    if j < n and toks[j].low in _OF:
+        j += 2 if toks[j].low == "d" and j + 1 < n and toks[j + 1].low == "'" else 1
+    scale = _magnitude(toks[j]) if j < n else 0.0
+    if not scale:
+        return None
+    end = toks[j].end
+    j += 1
+    k = j + 1 if j < n and toks[j].low in _OF else j  # "centinaia di migliaia"
+    if k < n and (more := _magnitude(toks[k])) > scale:
+        scale, end, j = scale * more, toks[k].end, k + 1
+    start = out.pop().start if out and _is_article(out[-1]) else t.start
+    if t.low in _FEW:
+        lo, hi = _FEW[t.low]
+        value, ends = (lo + hi) / 2 * scale, (lo * scale, hi * scale)
+    else:
+        value, ends = _COUNTS[t.low] * scale, None
+    tok = Tok("num", start, end, t.low, round(value, 6), scale, True, 9, ends)
+    return tok, j
+
+
 def _combine(toks: list[Tok], text: str) -> list[Tok]:
-    """Apply what text2num leaves out: scale suffixes, halves, "mezzo milione", "a million"."""
+    """Apply what text2num leaves out: scale suffixes, halves, "mezzo milione", "a million",
+    money slang ("10 grand", "a grand"), counts of a scale ("un paio di migliaia", "a few
+    grand")."""
     out: list[Tok] = []
     n = len(toks)
     i = 0
     while i < n:
         t = toks[i]
+        counted = _counted_scale(toks, i, out)
+        if counted is not None:
+            out.append(counted[0])
+            i = counted[1]
+            continue
+        if (one := _article_scale(toks, i)) is not None:
+            out.append(one[0])
+            i = one[1]
+            continue
         if t.kind == "word" and t.low in _HALF_WORDS:  # "mezzo milione", "half a million"
             j = i + 1
             if t.low == "half" and j < n and toks[j].low == "a":

@@ -5,9 +5,11 @@ different numbers, none at all).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, built_once, spell_word
+from bot.understanding.numbers.fees import find_cues, governing_cue
 from bot.understanding.numbers.lexer import Tok, lex
 from bot.understanding.numbers.money import MoneyMention, money_from_tokens
 from bot.understanding.numbers.number_words import (
@@ -144,12 +146,17 @@ def zero_phrase(toks: list[Tok]) -> tuple[int, int] | None:
     return None
 
 
-def parse_money(text: str, lang: str | None = None) -> MoneyMention | None:
-    """The budget a typed answer gives: a bare "300" is euro, "niente" is 0; None if unclear."""
-    return money_in(text, analyse(text, lang))
+def parse_money(
+    text: str, lang: str | None = None, packs: Mapping[str, LanguagePack] | None = None
+) -> MoneyMention | None:
+    """The budget a typed answer gives: a bare "300" is euro, "niente" is 0; None if unclear.
+    ``to_agency`` when a fee cue of ``packs`` governs it ("pagandovi 400")."""
+    return money_in(text, analyse(text, lang), packs)
 
 
-def money_in(text: str, toks: list[Tok]) -> MoneyMention | None:
+def money_in(
+    text: str, toks: list[Tok], packs: Mapping[str, LanguagePack] | None = None
+) -> MoneyMention | None:
     """The one budget ``toks`` (of ``text``) give, as ``parse_money`` reads it; None if unclear."""
     nothing = zero_phrase(toks)
     if nothing is not None and not any(  # "non ho un euro": no number outside the phrase
@@ -157,7 +164,7 @@ def money_in(text: str, toks: list[Tok]) -> MoneyMention | None:
     ):
         start, end = toks[nothing[0]].start, toks[nothing[1]].end
         return MoneyMention(0.0, "EUR", None, start, end, text[start:end])
-    money = money_from_tokens(text, toks)
+    money = money_from_tokens(text, toks, packs)
     in_money = [(m.start, m.end) for m in money]
     loose = [
         (i, t, is_year)
@@ -173,7 +180,9 @@ def money_in(text: str, toks: list[Tok]) -> MoneyMention | None:
     best = single(loose)
     if best is not None:
         start, end = best.start, best.end
-        return MoneyMention(best.value, "EUR", None, start, end, text[start:end])
+        at = next(i for i, t in enumerate(toks) if t is best)
+        to_agency = governing_cue(toks, at, at, find_cues(toks, packs)) is True
+        return MoneyMention(best.value, "EUR", None, start, end, text[start:end], to_agency)
     if any(t.kind == "num" for t in toks):
         return None
     zero = zero_answer(toks)

@@ -1,0 +1,40 @@
+"""Placeholders in staff files: a fact nobody has filled in yet, marked so that it shows.
+
+Some facts only the agency knows (its city, its prices, results it can show): the shipped
+files hold a **placeholder** for each, a text that starts with ``TODO:`` and says what goes
+there. ``python -m bot validate`` reports every placeholder still there as a warning, at its
+``file:line:col``, saying what to fill in; the bot never shows one to a prospect: until it is
+filled in, the value is ``None`` and the texts say an honest line instead ("our team will tell
+you").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.base.problems import Pos, Problems
+
+MARKER = "TODO:"
+"""What a placeholder starts with (spaces before it, and its case, do not matter)."""
+
+
+def is_placeholder(value: Any) -> bool:
+    """Whether ``value`` is a placeholder: a text starting with ``TODO:``."""
+    return isinstance(value, str) and value.lstrip().upper().startswith(MARKER)
+
+
+def contains_marker(text: str) -> bool:
+    """Whether ``TODO:`` appears anywhere in ``text`` (a placeholder that would be shown)."""
+    return MARKER in text.upper()
+
+
+def report_placeholder(problems: Problems, pos: Pos, what: str, instead: str) -> None:
+    """One warning for one placeholder at ``pos``: ``what`` is the fact in plain words ("the
+    agency's city"), ``instead`` what prospects are told meanwhile."""
+    problems.add(
+        pos,
+        f"{what} is still a placeholder (“{MARKER} …”): until it is filled in, prospects read "
+        f"{instead}",
+        f"fill in {what} in {pos.file} line {pos.line}, replacing the whole “{MARKER} …” text",
+        severity="warning",
+    )
