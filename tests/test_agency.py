@@ -91,10 +91,9 @@ def test_each_placeholder_is_one_located_warning_and_none_is_an_error(
     city = next(p for p in found if p.message.startswith("the agency's city"))
     line = city.pos.line
     assert str(city) == (
-        f"dialogs/agency.yaml:{line}:7: warning: the agency's city is still a placeholder "
-        "(“TODO: …”): until it is filled in, prospects read “our team will tell you” instead "
-        f"— fill in the agency's city in dialogs/agency.yaml line {line}, replacing the whole "
-        "“TODO: …” text"
+        f"dialogs/agency.yaml:{line}:7: warning: the agency's city is not filled in yet: "
+        "meanwhile prospects read “our team will tell you” instead — write it in place of the "
+        "whole “TODO: …” text"
     )
     assert "city: " in AGENCY.read_text(encoding="utf-8").splitlines()[line - 1]
     # the validate command says them and still starts the bot
@@ -197,7 +196,7 @@ def test_a_marker_inside_a_value_is_a_placeholder_too(
     text = FILLED.replace("city: Palermo", 'city: "Palermo TODO: check"')
     facts, report = read(tmp_path, text, monkeypatch)
     assert isinstance(facts, AgencyFacts) and facts.city is None
-    assert "the agency's city is still a placeholder" in report
+    assert "the agency's city is not filled in yet" in report
 
 
 # -- what the texts read --------------------------------------------------------------------

@@ -294,3 +294,16 @@ async def test_the_store_returns_typed_rows(store: Store) -> None:
     assert asked == Event("asked", "main", "menu", None, ANN, opened.opened)
     assert (opened_event.kind, closed_event.kind) == ("handover_opened", "handover_closed")
     assert closed_event.detail == "admin:900" and closed_event.at == clock.now
+
+
+def test_a_reload_with_many_warnings_shows_a_few_and_counts_the_rest() -> None:
+    from bot.staff.commands import MAX_WARNINGS_SHOWN, reloaded_text
+    from bot.staff.reload import ReloadOutcome
+
+    lines = [f"dialogs/agency.yaml:{n}:7: warning: still a placeholder" for n in range(1, 23)]
+    text = reloaded_text(ReloadOutcome(ok=True, report="\n".join(lines), summary="2 dialogs"))
+    assert lines[0] in text and lines[MAX_WARNINGS_SHOWN - 1] in text
+    assert lines[MAX_WARNINGS_SHOWN] not in text
+    assert f"and {22 - MAX_WARNINGS_SHOWN} more warnings" in text
+    few = reloaded_text(ReloadOutcome(ok=True, report="\n".join(lines[:3]), summary="2 dialogs"))
+    assert all(line in few for line in lines[:3]) and "more warnings" not in few

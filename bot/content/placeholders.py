@@ -33,8 +33,7 @@ def report_placeholder(problems: Problems, pos: Pos, what: str, instead: str) ->
     agency's city"), ``instead`` what prospects are told meanwhile."""
     problems.add(
         pos,
-        f"{what} is still a placeholder (“{MARKER} …”): until it is filled in, prospects read "
-        f"{instead}",
-        f"fill in {what} in {pos.file} line {pos.line}, replacing the whole “{MARKER} …” text",
+        f"{what} is not filled in yet: meanwhile prospects read {instead}",
+        f"write it in place of the whole “{MARKER} …” text",
         severity="warning",
     )

@@ -96,10 +96,30 @@ def problems_text(outcome: ReloadOutcome) -> str:
     )
 
 
+MAX_WARNINGS_SHOWN = 5
+"""A reload's warnings shown to admins; the rest are counted (placeholders still to fill in
+would otherwise fill the chat at every save)."""
+
+
 def reloaded_text(outcome: ReloadOutcome) -> str:
     files = f"\n<i>{html.escape(', '.join(outcome.changed))}</i>" if outcome.changed else ""
-    warnings = f"\n<pre>{html.escape(outcome.report)}</pre>" if outcome.report else ""
+    warnings = (
+        f"\n<pre>{html.escape(_first_warnings(outcome.report))}</pre>" if outcome.report else ""
+    )
     return (
         f"✅ <b>Modifiche caricate · Changes are live</b>: {html.escape(outcome.summary)}."
         f"{files}{warnings}"
+    )
+
+
+def _first_warnings(report: str) -> str:
+    lines = [line for line in report.splitlines() if line.strip()]
+    if len(lines) <= MAX_WARNINGS_SHOWN:
+        return report
+    more = len(lines) - MAX_WARNINGS_SHOWN
+    return "\n".join(
+        [
+            *lines[:MAX_WARNINGS_SHOWN],
+            f"… e altri {more} avvisi · and {more} more warnings: python -m bot validate",
+        ]
     )
