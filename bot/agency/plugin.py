@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.agency.calls import CALL_SLOT, fill_call_time
 from bot.agency.facts import FILE, AgencyFacts, load_agency
 from bot.content.catalog import ContentFile
 from bot.core.actions import ActionRegistry
@@ -14,9 +15,6 @@ from bot.core.records import LeadField
 from bot.languages import DEFAULT
 
 AGENCY_FILE = ContentFile(name=FILE, key="agency", load=load_agency)
-
-CALL_SLOT = "call_when"
-"""The answer to "when shall we call you?", kept as the prospect said it ("martedì pomeriggio")."""
 
 # staff read a booked call in the lead's note: «Chiamata: martedì pomeriggio»
 LEAD_FIELDS = (LeadField(CALL_SLOT, "Chiamata", own_line=True, column=CALL_SLOT),)
@@ -41,4 +39,5 @@ AGENCY = Plugin(
     register_actions=register_actions,
     content_files=(AGENCY_FILE,),
     lead_fields=LEAD_FIELDS,
+    slot_fillers=(fill_call_time,),  # "a call friday 3pm?": the time is not asked again
 )

@@ -80,7 +80,7 @@ from bot.core.ports import (
     utc_now,
 )
 from bot.core.relay import acknowledge_now, leave, rejoin, relaying
-from bot.core.repetition import drop_repeats, reprompt, stale_tap
+from bot.core.repetition import drop_repeats, reprompt, said_once, stale_tap
 from bot.core.slot_types import DEFAULT_SLOT_TYPES, Note, SlotTypeRegistry
 from bot.core.state import Conversation
 from bot.core.taps import BUTTON, note_tap, tap_label
@@ -280,6 +280,7 @@ class Engine:
                 await self._enter(t, machines, conv.dialog, conv.state)
                 if text.strip() and not inp.button:
                     await self._text(t, machines, text)
+                    said_once(t)  # the menu once, after "sorry, I didn't catch that"
         else:
             handover = self.store.handover(conv.user_id)
             in_relay = relaying(t, handover)

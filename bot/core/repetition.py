@@ -93,6 +93,20 @@ def stale_tap(t: Turn, spec: StateSpec | None, voice: Voice, data: str) -> None:
     reprompt(t, spec, voice)
 
 
+def said_once(t: Turn) -> None:
+    """A reply said twice in one turn (the menu after the welcome, then again after "sorry, I
+    didn't catch that") is kept only where it comes last, with its keyboard."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[Reply] = []
+    for reply in reversed(t.replies):
+        key = (reply.text, "|".join(b.data for b in reply.buttons))
+        if reply.media is None and key in seen:
+            continue
+        seen.add(key)
+        kept.append(reply)
+    t.replies[:] = kept[::-1]
+
+
 def drop_repeats(t: Turn) -> None:
     """Never the same text twice in a row: a reply equal to the one just before it (in this
     turn, or the last of the previous one) is dropped, unless it brings a new keyboard.

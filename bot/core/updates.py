@@ -75,11 +75,24 @@ def read_update(t: Turn, spec: StateSpec, voice: Voice, text: str) -> Update | N
     if len(readings) == 1:
         slot, value, note, _ask = readings[0]
         return Update(slot, value, note)
+    named = _named_slots(t, voice, text) & {r[0] for r in readings}
+    if len(named) == 1:  # "obiettivo 5mila", "e se il budget fosse 300?": the one it names
+        slot, value, note, _ask = next(r for r in readings if r[0] in named)
+        return Update(slot, value, note)
     closest = _closest(t, voice, readings)
     if closest is not None:
         slot, value, note, _ask = closest
         return Update(slot, value, note)
     return Update(None, candidates=tuple(r[0] for r in readings))
+
+
+def _named_slots(t: Turn, voice: Voice, text: str) -> set[str]:
+    """The slots a message names by the language pack's other names for them (``slot_words``,
+    staff's ``words.yaml``): «obiettivo» for ``target_followers``."""
+    pack = voice.content.packs.get(t.conv.lang)
+    words = getattr(pack, "slot_words", None) or {}
+    typed = _words(text)
+    return {slot for slot, names in words.items() if any(_words(n) in typed for n in names)}
 
 
 def _closest(
@@ -128,14 +141,7 @@ def named_question(t: Turn, spec: StateSpec, voice: Voice, text: str) -> tuple[s
         asked = content.state(*target)
         if asked is not None and asked.ask is not None and asked.ask.slot in updates.slots:
             return target
-    pack = content.packs.get(t.conv.lang)
-    words = getattr(pack, "slot_words", None) or {}
-    typed = _words(text)
-    named = {
-        slot
-        for slot, names in words.items()
-        if slot in targets and any(_words(n) in typed for n in names)
-    }
+    named = _named_slots(t, voice, text) & set(targets)
     return targets[named.pop()] if len(named) == 1 else None
 
 

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from bot.base.money import Money
+from bot.base.money import Money, per_period
 from bot.growth.parameters import PLATFORMS
 from bot.understanding.entities import horizon_months
 
@@ -20,9 +20,40 @@ CURRENT_CUES = re.compile(
 )
 TARGET_CUES = re.compile(
     r"\b(arrivare|arrivo|arriviamo|raggiungere|voglio|vorrei|vogliamo|obiettivo|a quota|"
-    r"reach|get to|hit|want|target|goal|to)\b[^0-9]{0,25}$",
+    r"fino a|reach|get to|hit|want|target|goal|to|till|until|til)\b[^0-9]{0,25}$",
     re.IGNORECASE,
 )
+# Posts a week in a question: a count, then what is posted and how often ("20 times a week",
+# "3 post a settimana"), or a count after a posting verb ("we post 5 a week"). The words belong
+# with these cues until they move to the language packs.
+_PERIOD = (
+    r"(?:a|per|al|alla|ogni|every|each|in\s+a|in\s+una?|at\s+the)?\s*"
+    r"(?P<period>settimana|week|giorno|day|mese|month)\b"
+)
+POSTS_AFTER = re.compile(
+    r"\s*(?:\w+\s+){0,2}?(?:post|posts|video|videos|reel|reels|contenuti|pubblicazioni|"
+    r"storie|stories|times|volte)\b\s*" + _PERIOD,
+    re.IGNORECASE,
+)
+PERIOD_AFTER = re.compile(r"\s*" + _PERIOD, re.IGNORECASE)
+POSTS_RIGHT_AFTER = re.compile(
+    r"\s*(?:post|posts|reel|reels|video|videos)\b(?!\s*\w*\s*(?:al|a|per|ogni|every|each)\s)", re.I
+)
+POSTS_BEFORE = re.compile(
+    r"\b(?:post|posts|posting|posted|pubblico|pubblichiamo|pubblicare|postiamo|posto)\b"
+    r"(?:\s+\w+){0,3}\s*$",
+    re.IGNORECASE,
+)
+PERIODS = {
+    "settimana": "week",
+    "week": "week",
+    "giorno": "day",
+    "day": "day",
+    "mese": "month",
+    "month": "month",
+}
+# "40k more", "altri 40k": added to today's count
+MORE_AFTER = re.compile(r"\s*(?:follower\w*\s+)?(?:more|in più|in piu|di più|di piu|extra)\b", re.I)
 GROWTH_INTENT = "growth_timeline"
 
 
@@ -63,25 +94,19 @@ def fill_growth_slots(analysis: Any, text: str, slots: dict[str, Any], dialog: s
     horizon = horizon_months(entities)
     if horizon is not None:
         found["horizon_months"] = horizon
-    numbers = [n for n in entities.numbers if n >= 0]
-    if len(numbers) >= 2:
-        first, second = int(numbers[0]), int(numbers[1])
-        if _said_as(text, numbers[0], CURRENT_CUES) and _said_as(text, numbers[1], TARGET_CUES):
-            # "ne ho 5000 e ne voglio 3000": as said (the target question then asks again)
-            found["current_followers"], found["target_followers"] = first, second
-        else:
-            found["current_followers"], found["target_followers"] = (
-                min(first, second),
-                max(first, second),
-            )
-    elif len(numbers) == 1:
-        value = int(numbers[0])
-        position = _position(text, numbers[0])
-        before = text[:position] if position is not None else text
-        if CURRENT_CUES.search(before) and not TARGET_CUES.search(before):
-            found["current_followers"] = value
-        else:
-            found["target_followers"] = value
+    # every number not inside an amount of money or a time ("in un anno")
+    taken = [(m.start, m.end) for m in entities.money] + [(t.start, t.end) for t in entities.spans]
+    mentions = [
+        m
+        for m in _mentions(text)
+        if m.value >= 0 and not any(s <= m.start and m.end <= e for s, e in taken)
+    ]
+    posts = _posting(text, mentions)
+    if posts is not None:
+        found["posts_per_week"], said = posts
+        mentions = [m for m in mentions if m is not said]  # not a follower count too
+    mentions = [m for m in mentions if m.value in entities.numbers]
+    found.update(_followers(text, mentions, slots))
     if "target_followers" in found and horizon is None:
         slots.pop("horizon_months", None)  # "how long to 10k?" asks when, not how many by then
     filled = []
@@ -91,17 +116,66 @@ def fill_growth_slots(analysis: Any, text: str, slots: dict[str, Any], dialog: s
     return filled
 
 
-def _said_as(text: str, value: float, cues: re.Pattern[str]) -> bool:
-    """The words just before ``value`` match ``cues`` ("ho 800": current)."""
-    position = _position(text, value)
-    return position is not None and bool(cues.search(text[:position]))
-
-
-def _position(text: str, value: float) -> int | None:
-    """Where a number was written, to read the words just before it."""
+def _mentions(text: str) -> list[Any]:
     from bot.understanding.numbers import find_numbers
 
-    for mention in find_numbers(text):
-        if mention.value == value:
-            return mention.start
+    return list(find_numbers(text))
+
+
+def _posting(text: str, mentions: list[Any]) -> tuple[float, Any] | None:
+    """Posts a week said in the question ("we post like 20 times a week", "3 post a
+    settimana", "2 reel al giorno"), and the number that said it; None when none was."""
+    for mention in mentions:
+        after = POSTS_AFTER.match(text, mention.end)
+        before = POSTS_BEFORE.search(text[: mention.start])
+        period = after.group("period") if after else None
+        if period is None:
+            bare = PERIOD_AFTER.match(text, mention.end)
+            period = bare.group("period") if bare and before else None
+        if period is None and POSTS_RIGHT_AFTER.match(text, mention.end):
+            period = "week"  # "3 post": the question's own unit
+        if period is None:
+            continue
+        said = Decimal(str(mention.value))
+        week = per_period(said, PERIODS[period.lower()], "week")
+        return float(round(week, 2)), mention
     return None
+
+
+def _followers(text: str, mentions: list[Any], slots: dict[str, Any]) -> dict[str, int]:
+    """Current and target followers from the numbers left: by the words before each ("ho
+    800", "till 100k"), else the smaller is today's; "40k more" adds to today's."""
+    found: dict[str, int] = {}
+    roles: dict[str, int] = {}
+    more: int | None = None
+    for mention in mentions:
+        before = text[: mention.start]
+        value = int(mention.value)
+        if MORE_AFTER.match(text, mention.end):
+            more = value
+        elif CURRENT_CUES.search(before) and not TARGET_CUES.search(before):
+            roles.setdefault("current_followers", value)
+        elif TARGET_CUES.search(before):
+            roles.setdefault("target_followers", value)
+    values = [int(m.value) for m in mentions]
+    if more is not None:
+        current = roles.get("current_followers")
+        if current is None:
+            current = next((v for v in values if v != more), None)
+        if current is None and isinstance(slots.get("current_followers"), int | float):
+            current = int(slots["current_followers"])
+        if current is not None:
+            return {"current_followers": current, "target_followers": current + more}
+    if len(roles) == 2:
+        return roles  # "ne ho 5000 e ne voglio 3000": as said (the target is then asked again)
+    if len(values) >= 2:
+        first, second = values[0], values[1]
+        found["current_followers"], found["target_followers"] = (
+            min(first, second),
+            max(first, second),
+        )
+    elif len(values) == 1:
+        found["current_followers" if "current_followers" in roles else "target_followers"] = values[
+            0
+        ]
+    return found

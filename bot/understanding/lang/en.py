@@ -282,6 +282,7 @@ PACK = LanguagePack(
         | {"management fee", "agency fee", "retainer", "your rate", "your rates", "your price"}
         | {"your services", "your service", "your work", "management", "managing"}
         | {"to manage", "you charge", "you'd charge", "commission"}
+        | {"all in", "all-in", "in total", "altogether", "everything included", "all told"}
     ),
     # money for ads: "300 on ads", "for sponsored posts" (wins right after an amount)
     ads_cues=frozenset(

@@ -317,6 +317,7 @@ PACK = LanguagePack(
         | {"fee", "gestione", "per gestire", "per gestirci", "per gestirmi", "per seguirci"}
         | {"per seguirmi", "vostro lavoro", "vostro servizio", "vostri servizi", "costate"}
         | {"vostro prezzo", "prezzo della gestione"}
+        | {"tutto compreso", "in tutto", "in totale", "complessivamente", "che mi fate"}
     ),
     # money for ads: "300 di sponsorizzate", "per la pubblicità" (wins right after an amount)
     ads_cues=frozenset(

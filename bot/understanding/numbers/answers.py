@@ -282,6 +282,8 @@ def read_count(text: str, lang: str | None = None) -> Amount | None:
     best = single(count_candidates(text, toks))
     if best is not None:
         return _amount(best, ends)
+    if "?" in text:
+        return None  # "quanto volete al mese?" asks something: no "once a month" in it
     periods: set[str] = set()
     i = 0
     while i < len(toks):  # "ogni giorno", "weekly": once per period, when no number is said
