@@ -71,6 +71,8 @@ def test_posts_a_week_said_in_the_question_are_not_a_follower_count(
     [
         ("we have 50k already and want 40k more, how long on insta", "en"),
         ("ne abbiamo 50mila e ne vogliamo 40mila in più, quanto ci vuole?", "it"),
+        ("ho 50mila follower su insta e ne voglio altri 40mila", "it"),
+        ("we've got 50k, how long for another 40k?", "en"),
     ],
 )
 def test_more_followers_are_added_to_todays(text: str, lang: str) -> None:

@@ -168,6 +168,11 @@ async def project_growth(ctx: ActionContext) -> None:
         return
     values = projection_values(result, params)
     values["fee_note"] = bool(ctx.slots.get("budget_from_text"))
+    # what is said of every projection (bought followers never count) is said with the first
+    runs = ctx.slots.get("projection_runs")
+    runs = runs if isinstance(runs, int) and not isinstance(runs, bool) else 0
+    values["first_run"] = runs == 0
+    ctx.slots["projection_runs"] = runs + 1
     ctx.values["projection"] = values
     ctx.slots["projection_summary"] = _summary(result)
     ctx.events.append(Event("projection", detail=ctx.slots["projection_summary"]))

@@ -53,6 +53,7 @@ PERIODS = {
     "month": "month",
 }
 # "40k more", "altri 40k": added to today's count
+MORE_BEFORE = re.compile(r"\b(?:altri|altre|another|an extra|additional)\s*$", re.I)
 MORE_AFTER = re.compile(r"\s*(?:follower\w*\s+)?(?:more|in più|in piu|di più|di piu|extra)\b", re.I)
 GROWTH_INTENT = "growth_timeline"
 
@@ -151,7 +152,7 @@ def _followers(text: str, mentions: list[Any], slots: dict[str, Any]) -> dict[st
     for mention in mentions:
         before = text[: mention.start]
         value = int(mention.value)
-        if MORE_AFTER.match(text, mention.end):
+        if MORE_AFTER.match(text, mention.end) or MORE_BEFORE.search(before):
             more = value
         elif CURRENT_CUES.search(before) and not TARGET_CUES.search(before):
             roles.setdefault("current_followers", value)
