@@ -62,7 +62,7 @@ def projection_values(result: Projection, params: Benchmarks | None = None) -> d
         "platform": inp.platform,
         "platform_name": PLATFORM_NAMES.get(inp.platform, inp.platform),
         "realistic_months": result.realistic_within_months,
-        "min_ad_budget": platform.min_ad_budget_eur_month if platform else None,
+        "min_ad_budget": _sayable(platform.min_ad_budget_eur_month) if platform else None,
         "max_useful_posts": platform.max_useful_posts_week if platform else None,
         "largest_account": platform.largest_account if platform else None,
     }
@@ -80,6 +80,12 @@ def projection_values(result: Projection, params: Benchmarks | None = None) -> d
     values["soonest"] = values.get("likely_high_months")
     values["latest"] = values.get("likely_low_months")
     return values
+
+
+def _sayable(euros: float) -> int:
+    """An amount to say with "about": € 608 is «circa € 600», € 30.40 «circa € 30»."""
+    step = 50 if euros >= 100 else 5
+    return max(step, round(euros / step) * step)
 
 
 def _benchmarks(ctx: ActionContext) -> Benchmarks | None:
