@@ -55,6 +55,21 @@ def _fill(text: str, lang: str, slots: dict[str, Any] | None = None) -> dict[str
             3,
         ),
         ("facciamo 2 reel al giorno, ho 500 follower, quando arrivo a 5000?", "it", 500, 5000, 14),
+        (
+            "ho 900 follower e posto 1 volta al giorno, quanto ci vuole per 5mila?",
+            "it",
+            900,
+            5000,
+            7,
+        ),
+        (
+            "quanto ci vuole per arrivare a 5mila su insta? ne ho 900 e posto ogni giorno",
+            "it",
+            900,
+            5000,
+            7,
+        ),
+        ("I have 2,000 followers, we post twice a day, how long to 10k?", "en", 2000, 10000, 14),
     ],
 )
 def test_posts_a_week_said_in_the_question_are_not_a_follower_count(

@@ -397,3 +397,24 @@ def test_round_followers_keeps_two_significant_figures(n: int) -> None:
     said = round_followers(n)
     assert len(str(said).rstrip("0") or "0") <= 2 or n < 100
     assert abs(said - n) <= max(1, n) * 0.05
+
+
+def test_a_deadline_with_a_target_is_the_window_of_the_answer() -> None:
+    from bot.base.problems import Problems
+    from bot.growth.parameters import BENCHMARKS_FILE, load_benchmarks
+    from bot.growth.projection import ProjectionInput, project
+
+    params = load_benchmarks(BENCHMARKS_FILE, Problems())
+    assert params is not None
+    inp = ProjectionInput("linkedin", 3000, 20000, 500.0, 14.0, start_month=1)
+    general = project(inp, params)
+    deadline = project(
+        ProjectionInput("linkedin", 3000, 20000, 500.0, 14.0, start_month=1, horizon_months=18),
+        params,
+    )
+    assert general.realistic_within_months == params.realistic_within_months
+    assert deadline.realistic_within_months == 18
+    assert deadline.budget_needed_eur_month is not None
+    assert general.budget_needed_eur_month is not None
+    # a shorter window needs more money, never less
+    assert deadline.budget_needed_eur_month >= general.budget_needed_eur_month

@@ -888,6 +888,10 @@ class Engine:
         )
         if parsed.value is None:
             return
+        refused = self._checked(t, spec.ask, parsed.value)
+        if refused is not None:  # "un miliardo", then «l'obiettivo»: said why, and asked
+            voice.say_note(t, refused)
+            return
         conv.slots[spec.ask.slot] = parsed.value
         t.prefilled.add(spec.ask.slot)
         t.event("answer", spec.ask.slot)

@@ -321,6 +321,9 @@ class NumberType(SlotType):
             return UNSURE if is_unsure(answer.text, answer.lang, answer.packs) else NOT_AN_ANSWER
         if amount.negative:
             return Parsed(None, retry=Note(self.texts[2]))
+        money = read_money(answer.text, answer.lang, answer.packs)
+        if money is not None and money.to_agency and money.value == amount.value:
+            return NOT_AN_ANSWER  # "I pay you 1,000 a month": money for us, not a count
         return self.counted(amount, answer.spec, answer.text)
 
     def suggestion(self, value: Any, spec: AskSpec) -> Any:

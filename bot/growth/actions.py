@@ -243,7 +243,9 @@ async def quick_estimate(ctx: ActionContext) -> None:
     and for the rest a typical small business (``typical_account`` in benchmarks.yaml). Sets
     ``estimate`` (None when nothing can be said): the projection's values plus, for each of
     ``platform``, ``current``, ``budget``, ``posts``, whether the prospect said it
-    (``<name>_said``), and ``impossible`` (a target beyond the platform's largest account)."""
+    (``<name>_said``), ``impossible`` (a target beyond the platform's largest account) and
+    ``refused``: figures said that the questions would refuse (``budget``, ``posts``,
+    ``current``), left out of the estimate."""
     params = _benchmarks(ctx)
     if params is None:
         ctx.values["estimate"] = None
@@ -263,6 +265,14 @@ async def quick_estimate(ctx: ActionContext) -> None:
         budget = None
     posts = slots.get("posts_per_week")
     posts_value = float(posts) if isinstance(posts, int | float) and posts >= 0 else None
+    # figures the questions would refuse are named, not computed with (see the `checks:`)
+    refused: dict[str, float] = {}
+    if budget is not None and budget > params.limits.max_budget_eur_month:
+        refused["budget"], budget = budget, None
+    if posts_value is not None and posts_value > params.limits.max_posts_per_week:
+        refused["posts"], posts_value = posts_value, None
+    if current is not None and current > params.platforms[platform].largest_account:
+        refused["current"], current = current, None
     start = current if current is not None else typical.current
     if target is not None and target <= start:
         target = None  # "ne ho 5.000 e ne voglio 3.000": asked again; the estimate says why
@@ -295,6 +305,7 @@ async def quick_estimate(ctx: ActionContext) -> None:
         said_target=said_target,
         target_not_above=said_target is not None and said_target <= start,
         impossible=target is not None and target > params.platforms[platform].largest_account,
+        refused=refused,
     )
     ctx.values["estimate"] = values
     ctx.events.append(Event("estimate", detail=_summary(result)[:200]))

@@ -140,6 +140,9 @@ class Projection:
     digits. ``None`` when already reachable, without a target, or when even
     ``limits.max_budget_eur_month`` would not do."""
     realistic_within_months: int
+    """The window ``reachable`` and ``budget_needed_eur_month`` are about: the prospect's own
+    deadline when they gave a target and a time ("20k in 18 months"), else
+    ``horizon.realistic_within_months``."""
     horizon_months: int
     """How far the model simulates (``horizon.max_months``), not the question's horizon."""
     at_horizon: dict[str, int] | None = None
@@ -171,8 +174,13 @@ def project(inp: ProjectionInput, params: Benchmarks) -> Projection:
     _check(inp, params)
     platform = params.platforms[inp.platform]
     horizon = params.horizon_months
-    realistic = params.realistic_within_months
     target = inp.target
+    # "20k in 18 months?": the prospect's own deadline is the window the answer is about
+    realistic = (
+        inp.horizon_months
+        if target is not None and inp.horizon_months is not None
+        else params.realistic_within_months
+    )
     rates = {name: _rates(inp, params, platform, name) for name in ALL_SCENARIOS}
 
     paths: dict[str, list[int]] = {}

@@ -32,7 +32,7 @@ _PERIOD = (
 )
 POSTS_AFTER = re.compile(
     r"\s*(?:\w+\s+){0,2}?(?:post|posts|video|videos|reel|reels|contenuti|pubblicazioni|"
-    r"storie|stories|times|volte)\b\s*" + _PERIOD,
+    r"storie|stories|times|time|volte|volta)\b\s*" + _PERIOD,
     re.IGNORECASE,
 )
 PERIOD_AFTER = re.compile(r"\s*" + _PERIOD, re.IGNORECASE)
@@ -42,6 +42,11 @@ POSTS_RIGHT_AFTER = re.compile(
 POSTS_BEFORE = re.compile(
     r"\b(?:post|posts|posting|posted|pubblico|pubblichiamo|pubblicare|postiamo|posto)\b"
     r"(?:\s+\w+){0,3}\s*$",
+    re.IGNORECASE,
+)
+POSTING_PHRASE = re.compile(
+    r"\b(?:posto|postiamo|pubblico|pubblichiamo|post|posting|publish|publishing)\b"
+    r"(?P<rest>(?:[^\w\n,.;?!]+\w+){1,5})",
     re.IGNORECASE,
 )
 PERIODS = {
@@ -102,7 +107,7 @@ def fill_growth_slots(analysis: Any, text: str, slots: dict[str, Any], dialog: s
         for m in _mentions(text)
         if m.value >= 0 and not any(s <= m.start and m.end <= e for s, e in taken)
     ]
-    posts = _posting(text, mentions)
+    posts = _posting(text, mentions) or _posting_said(text, getattr(analysis, "lang", None))
     if posts is not None:
         found["posts_per_week"], said = posts
         mentions = [m for m in mentions if m is not said]  # not a follower count too
@@ -140,6 +145,20 @@ def _posting(text: str, mentions: list[Any]) -> tuple[float, Any] | None:
         said = Decimal(str(mention.value))
         week = per_period(said, PERIODS[period.lower()], "week")
         return float(round(week, 2)), mention
+    return None
+
+
+def _posting_said(text: str, lang: str | None) -> tuple[float, Any] | None:
+    """Posts a week said without a count of posts ("posto ogni giorno", "we post twice a
+    day"): the words after a posting verb, read as an answer to "how many a week?"."""
+    from bot.understanding.numbers import read_count
+
+    for match in POSTING_PHRASE.finditer(text):
+        amount = read_count(match.group("rest"), lang)
+        if amount is None or amount.period is None or amount.value <= 0:
+            continue
+        week = per_period(Decimal(str(amount.value)), amount.period, "week")
+        return float(round(week, 2)), None
     return None
 
 

@@ -283,6 +283,7 @@ PACK = LanguagePack(
         | {"your services", "your service", "your work", "management", "managing"}
         | {"to manage", "you charge", "you'd charge", "commission"}
         | {"all in", "all-in", "in total", "altogether", "everything included", "all told"}
+        | {"between you", "you and ads", "fee and ads", "fee plus ads", "fees and ads"}
     ),
     # money for ads: "300 on ads", "for sponsored posts" (wins right after an amount)
     ads_cues=frozenset(

@@ -318,6 +318,7 @@ PACK = LanguagePack(
         | {"per seguirmi", "vostro lavoro", "vostro servizio", "vostri servizi", "costate"}
         | {"vostro prezzo", "prezzo della gestione"}
         | {"tutto compreso", "in tutto", "in totale", "complessivamente", "che mi fate"}
+        | {"tra voi", "fra voi", "voi e pubblicità", "voi e pubblicita", "voi più"}
     ),
     # money for ads: "300 di sponsorizzate", "per la pubblicità" (wins right after an amount)
     ads_cues=frozenset(
