@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.base.problems import Problems
 
@@ -30,6 +30,10 @@ class ActionCatalog(Protocol):
 
     def suggestion(self, name: str) -> str:
         """A hint for staff who typed an unknown action ``name``."""
+        ...
+
+    def values(self, content: Any) -> dict[str, Any]:
+        """The named values every text and condition may read, worked out from ``content``."""
         ...
 
 

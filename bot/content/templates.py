@@ -17,7 +17,7 @@ from typing import Any
 
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 from babel.units import format_unit
-from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, meta, nodes
+from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, Undefined, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -252,6 +252,27 @@ class Renderer:
         """The names a template reads (raises TemplateSyntaxError on broken syntax)."""
         return meta.find_undeclared_variables(self.env.parse(source)) - {"lang"}
 
+    def fields_read(
+        self, source: str, names: set[str], *, expression: bool = False
+    ) -> list[tuple[str, str]]:
+        """``(name, field)`` for each ``name.field`` or ``name["field"]`` a template (or, with
+        ``expression``, a condition) reads of one of ``names`` (raises TemplateSyntaxError)."""
+        parsed = self.env.parse("{{ " + source + " }}" if expression else source)
+        found: list[tuple[str, str]] = []
+        for node in parsed.find_all((nodes.Getattr, nodes.Getitem)):
+            inner = getattr(node, "node", None)  # Getattr and Getitem both have one
+            if not isinstance(inner, nodes.Name) or inner.name not in names:
+                continue
+            if isinstance(node, nodes.Getattr):
+                found.append((inner.name, node.attr))
+            elif (
+                isinstance(node, nodes.Getitem)
+                and isinstance(node.arg, nodes.Const)
+                and isinstance(node.arg.value, str)
+            ):
+                found.append((inner.name, node.arg.value))
+        return found
+
     def expression_variables(self, expression: str) -> set[str]:
         parsed = self.env.parse("{{ " + expression + " }}")
         return {n.name for n in parsed.find_all(nodes.Name) if n.ctx == "load"}
@@ -269,6 +290,8 @@ def _ctx_filter(func: Any, languages: LanguageRegistry) -> Any:
 
     @pass_context
     def wrapper(ctx: Any, value: Any, *args: Any) -> str:
+        if isinstance(value, Undefined):  # a value this prospect lacks: a blank, not a failure
+            return ""
         return func(value, ctx.get("lang", languages.default), *args, languages=languages)
 
     return wrapper

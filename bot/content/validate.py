@@ -7,7 +7,8 @@ they can look across files: a button in one dialog, a text in two languages, an 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
@@ -77,9 +78,11 @@ def validate(
     _check_capture(content, problems, slot_types)
     _check_reachable(content, problems)
     provided = _slots_and_values(content, actions) | slot_types.values()
-    _check_texts(content, problems, provided)
+    named = _named_values(content, actions)
+    _check_texts(content, problems, provided, named=named)
     _check_type_texts(content, problems, slot_types)
-    _check_conditions(content, problems, provided)
+    _check_conditions(content, problems, provided, named)
+    _check_checks_agree(content, problems)
     _check_suggestions(content, problems, provided)
     _check_intents(content, problems)
 
@@ -430,8 +433,45 @@ def _refs(content: Content) -> Iterable[TextRef]:
                 yield option.text
 
 
+def _named_values(content: Content, actions: ActionCatalog) -> dict[str, Mapping[str, Any]]:
+    """The plug-ins' named values (``limits``, ``agency``…) that are tables of fields, worked
+    out from this content, so a field that does not exist is caught before a prospect meets
+    it."""
+    values = getattr(actions, "values", None)
+    if not callable(values):
+        return {}
+    try:
+        found = values(content)
+    except Exception:  # a plug-in that cannot work its values out is reported at run time
+        return {}
+    return {k: v for k, v in found.items() if isinstance(v, Mapping)}
+
+
+def _check_fields(
+    problems: Problems,
+    pos: Pos,
+    what: str,
+    reads: Iterable[tuple[str, str]],
+    named: Mapping[str, Mapping[str, Any]],
+) -> None:
+    for name, field_name in reads:
+        table = named.get(name)
+        if table is None or field_name in table:
+            continue
+        problems.add(
+            pos,
+            f"{what} uses `{name}.{field_name}`, but `{name}` has no `{field_name}`",
+            did_you_mean(field_name, table) or f"`{name}` has: " + ", ".join(sorted(table)),
+        )
+
+
 def _check_texts(
-    content: Content, problems: Problems, provided: set[str], needed: Iterable[str] = BUILTIN_TEXTS
+    content: Content,
+    problems: Problems,
+    provided: set[str],
+    needed: Iterable[str] = BUILTIN_TEXTS,
+    *,
+    named: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> None:
     renderer = Renderer(languages=content.languages)
     languages = _languages(content)
@@ -498,6 +538,9 @@ def _check_texts(
                     "but no question or action provides it",
                     did_you_mean(name, provided) or "ask for it with `ask: slot:` first",
                 )
+            if named:
+                reads = renderer.fields_read(text.source, set(named))
+                _check_fields(problems, text.pos, f"the text `{key}`", reads, named)
 
 
 def _check_type_texts(content: Content, problems: Problems, slot_types: SlotTypeCatalog) -> None:
@@ -556,18 +599,28 @@ def _check_suggestions(content: Content, problems: Problems, provided: set[str])
             )
 
 
-def _check_conditions(content: Content, problems: Problems, provided: set[str]) -> None:
+def _check_conditions(
+    content: Content,
+    problems: Problems,
+    provided: set[str],
+    named: Mapping[str, Mapping[str, Any]] | None = None,
+) -> None:
     renderer = Renderer(languages=content.languages)
     for _dialog, state in _all_states(content):
         conditions = [(b.condition, b.pos, provided) for b in state.when if b.condition]
         if state.ask is not None:  # a check also reads the answer being checked: `value`
             conditions += [(c.condition, c.pos, provided | {"value"}) for c in state.ask.checks]
         for condition, pos, known in conditions:
-            _check_condition(renderer, problems, condition, pos, known)
+            _check_condition(renderer, problems, condition, pos, known, named or {})
 
 
 def _check_condition(
-    renderer: Renderer, problems: Problems, condition: str, pos: Pos, known: set[str]
+    renderer: Renderer,
+    problems: Problems,
+    condition: str,
+    pos: Pos,
+    known: set[str],
+    named: Mapping[str, Mapping[str, Any]],
 ) -> None:
     try:
         names = renderer.expression_variables(condition)
@@ -575,7 +628,7 @@ def _check_condition(
         problems.add(
             pos,
             f"the condition `{condition}` cannot be read: {err.message}",
-            "write it like `budget > 0` or `consent`",
+            "write it like `budget > 0`, `value <= 10` or `consent`",
         )
         return
     for name in sorted(names - known - {"true", "false", "none", "True", "False"}):
@@ -584,6 +637,31 @@ def _check_condition(
             f"the condition uses `{name}`, which no question provides",
             did_you_mean(name, known),
         )
+    reads = renderer.fields_read(condition, set(named), expression=True)
+    _check_fields(problems, pos, "the condition", reads, named)
+
+
+def _check_checks_agree(content: Content, problems: Problems) -> None:
+    """Two questions asking the same answer (``ask_budget`` and ``change_budget``) check it
+    the same way: a check added to one only would let the other take what it refuses."""
+    first: dict[str, tuple[StateSpec, set[tuple[str, str]]]] = {}
+    for _dialog, state in _all_states(content):
+        ask = state.ask
+        if ask is None:
+            continue
+        checks = {(c.condition, c.say.key) for c in ask.checks}
+        if ask.slot not in first:
+            first[ask.slot] = (state, checks)
+            continue
+        other, other_checks = first[ask.slot]
+        if checks != other_checks:
+            fewer, more = (state, other) if len(checks) < len(other_checks) else (other, state)
+            problems.add(
+                fewer.ask.pos if fewer.ask is not None else fewer.pos,
+                f"`{fewer.name}` and `{more.name}` both ask `{ask.slot}`, but check it differently",
+                f"give both the same `checks:` (copy them from `{more.name}`)",
+                severity="warning",
+            )
 
 
 def _check_intents(content: Content, problems: Problems) -> None:

@@ -903,6 +903,11 @@ class Engine:
         assert spec.ask is not None
         remember_question(conv)
         if spec.ask.slot in conv.slots and spec.say:
+            refused = self._checked(t, spec.ask, conv.slots[spec.ask.slot])
+            if refused is not None:  # "90.000 al mese" in a question: why it is asked again
+                del conv.slots[spec.ask.slot]
+                self._voice.say_note(t, refused)
+                return
             t.values["previous"] = self._voice.shown(t, spec, conv.slots[spec.ask.slot])
             self._voice.say(t, "common.you_said")
 

@@ -274,6 +274,8 @@ async def quick_estimate(ctx: ActionContext) -> None:
     if current is not None and current > params.platforms[platform].largest_account:
         refused["current"], current = current, None
     start = current if current is not None else typical.current
+    if current is None and target is not None and target <= start:
+        start = 0  # "how long to 300 followers?": a page just opened, not a typical one
     if target is not None and target <= start:
         target = None  # "ne ho 5.000 e ne voglio 3.000": asked again; the estimate says why
     if target is None and horizon is None:

@@ -14,7 +14,8 @@ from bot.growth.parameters import PLATFORMS
 from bot.understanding.entities import horizon_months
 
 CURRENT_CUES = re.compile(
-    r"\b(ho|abbiamo|siamo a|sono a|conto|contiamo|have|got|we're at|i'm at|at|currently|"
+    r"\b(ho|abbiamo|siamo a|sono a|conto|contiamo|partendo da|parto da|partiamo da|"
+    r"starting from|starting at|have|got|we're at|i'm at|at|currently|"
     r"attualmente|adesso|ora|now)\b[^0-9]{0,25}$",
     re.IGNORECASE,
 )
