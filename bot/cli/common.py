@@ -33,8 +33,24 @@ def start_runtime(settings: Settings) -> Runtime:
         click.echo(str(err), err=True)
         sys.exit(1)
     if runtime.loaded.problems:
-        click.echo(runtime.loaded.problems.report(), err=True)
+        click.echo(short_report(runtime.loaded.problems.report()), err=True)
     return runtime
+
+
+WARNINGS_SHOWN = 3
+"""Warnings printed when the bot starts; `validate` lists them all (placeholders still to fill
+in would otherwise bury the conversation at every start)."""
+
+
+def short_report(report: str) -> str:
+    """The first ``WARNINGS_SHOWN`` lines of a warnings-only report, and how many more."""
+    lines = report.splitlines()
+    if len(lines) <= WARNINGS_SHOWN:
+        return report
+    more = len(lines) - WARNINGS_SHOWN
+    return "\n".join(
+        [*lines[:WARNINGS_SHOWN], f"… and {more} more warning(s): python -m bot validate"]
+    )
 
 
 db_option = click.option(
