@@ -97,7 +97,8 @@ def growth_limits(content: Any) -> dict[str, Any] | None:
     """``limits``, for the questions' ``checks:`` and their texts: per platform the most
     followers any account has (``largest_account``) and the smallest ad budget it runs
     (``min_ad_budget``, € a month); ``max_budget`` (€ a month) and ``max_posts`` (a week),
-    beyond which an answer is read as a slip. From ``dialogs/benchmarks.yaml``."""
+    beyond which an answer is read as a slip; ``organic_pct`` per platform, the likely organic
+    growth in % a month. From ``dialogs/benchmarks.yaml``."""
     params = content.extras.get("benchmarks") if content is not None else None
     if not isinstance(params, Benchmarks):
         return None
@@ -106,6 +107,14 @@ def growth_limits(content: Any) -> dict[str, Any] | None:
         "min_ad_budget": {p: b.min_ad_budget_eur_month for p, b in params.platforms.items()},
         "max_budget": params.limits.max_budget_eur_month,
         "max_posts": params.limits.max_posts_per_week,
+        # the likely organic growth, % a month, for texts that quote it ("about 1.5% a month")
+        "organic_pct": {p: b.organic_pct_month.mid for p, b in params.platforms.items()},
+        # the typical small business (``typical_account``): what unsure prospects are offered
+        "typical": {
+            "current": params.typical.current,
+            "budget": params.typical.budget_eur_month,
+            "posts": params.typical.posts_per_week,
+        },
     }
 
 
