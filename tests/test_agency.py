@@ -137,9 +137,9 @@ def test_a_filled_file_has_no_warnings_and_a_half_filled_one_warns_per_placehold
         ),
         (
             "    from: 800",
-            "    from: 1.500",
+            "    from: 800.50",
             "dialogs/agency.yaml:13:11: the lowest monthly fee of price range 2 must be a whole "
-            "number, not 1.5 — write it without dots or commas, e.g. 1500 for € 1.500",
+            "number, not 800.5 — write it without dots or commas, e.g. 1500 for € 1.500",
         ),
         (
             'website: "https://www.example.it"',

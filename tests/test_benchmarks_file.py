@@ -278,7 +278,7 @@ def test_useful_posts_below_band(tmp_path: Path) -> None:
 
 def test_dotted_thousands_in_account_size(tmp_path: Path) -> None:
     problems = _broken(tmp_path, "  10000: 0.8\n", "  10.000: 0.8\n")
-    problem = _one(problems, "not a whole number of followers")
+    problem = _one(problems, "`10.000` is read as 10, not 10000")
     assert (problem.pos.line, problem.pos.col) == (32, 3)
     assert problem.suggestion and "10000" in problem.suggestion
 

@@ -157,7 +157,7 @@ tests:
           stat: main.menu
           state: main.mneu
           picture: maybe
-      - press: 10.000
+      - press: 10.5
       - sned: ciao
   - name: no steps
     lang: it

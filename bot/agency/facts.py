@@ -49,6 +49,26 @@ FACTS: Mapping[str, str] = {
     "team_size": "how many people work at the agency",
 }
 """The single facts, with what each is in staff's words (for the warnings)."""
+
+
+@dataclass(frozen=True)
+class Count:
+    """How to ask again for a whole number written wrong, in the words of what it counts."""
+
+    not_a_number: str
+    """The fix when it is text (`"sei"`, `"€ 1.500"`)."""
+    not_whole: str
+    """The fix when it has decimals (`5.5`, `300.50`)."""
+
+
+PEOPLE = Count(
+    "write only the digits, without quotes, e.g. 5 for five people",
+    "write only the number of people, e.g. 5",
+)
+EUROS = Count(
+    "write only the digits, without quotes, € or dots, e.g. 1500",
+    "write it without dots or commas, e.g. 1500 for € 1.500",
+)
 LINKS = ("map_link", "website")
 TOP_KEYS = (*FACTS, "prices", "results")
 PRICE_KEYS = ("name", "from", "to", "includes")
@@ -121,6 +141,7 @@ def load_agency(
 ) -> AgencyFacts | None:
     """Read and check the file: a placeholder is a warning and reads as None; any other mistake
     is a located error, and gives None."""
+    before = len(problems.errors)  # a number YAML misread (`from: 1.000`) is one, found loading
     src = load_yaml(path, problems)
     if src is None:
         return None
@@ -133,7 +154,6 @@ def load_agency(
             "start from the file the bot ships with",
         )
         return None
-    before = len(problems.errors)
     facts = _Reader(src, problems, languages).facts()
     return None if len(problems.errors) > before else facts
 
@@ -160,7 +180,7 @@ class _Reader:
         return AgencyFacts(
             **texts,
             **links,
-            team_size=self.whole(data, "team_size", FACTS["team_size"], at_least=1),
+            team_size=self.whole(data, "team_size", FACTS["team_size"], PEOPLE, at_least=1),
             prices=self.prices(data),
             results=self.results(data),
         )
@@ -208,7 +228,12 @@ class _Reader:
             return None
         return value
 
-    def whole(self, mapping: Any, key: Any, what: str, *, at_least: int = 0) -> int | None:
+    def whole(
+        self, mapping: Any, key: Any, what: str, count: Count, *, at_least: int = 0
+    ) -> int | None:
+        """A whole number of ``count`` (people, euros), or None after a located problem."""
+        if self.problems.covers(self._pos(mapping, key)):
+            return None  # misread as written (`1.000`): reported while loading the file
         value = self._given(mapping, key, what)
         if value is None:
             return None
@@ -216,15 +241,14 @@ class _Reader:
             self.problems.add(
                 self._pos(mapping, key),
                 f"{what} must be a whole number, not “{value}”",
-                "write only the digits, without quotes, € or dots, e.g. 1500",
+                count.not_a_number,
             )
             return None
         if not float(value).is_integer():
-            # "1.500" is read as one and a half: the dot is not a thousands separator here
             self.problems.add(
                 self._pos(mapping, key),
                 f"{what} must be a whole number, not {value}",
-                "write it without dots or commas, e.g. 1500 for € 1.500",
+                count.not_whole,
             )
             return None
         if value < at_least:
@@ -311,8 +335,8 @@ class _Reader:
                         did_you_mean(str(key), PRICE_KEYS) or "known: " + ", ".join(PRICE_KEYS),
                     )
             what = f"price range {n}"
-            low = self.whole(item, "from", f"the lowest monthly fee of {what}")
-            high = self.whole(item, "to", f"the highest monthly fee of {what}")
+            low = self.whole(item, "from", f"the lowest monthly fee of {what}", EUROS)
+            high = self.whole(item, "to", f"the highest monthly fee of {what}", EUROS)
             if low is not None and high is not None and high < low:
                 self.problems.add(
                     self._pos(item, "to"),

@@ -47,14 +47,41 @@ class Problems:
     # files that could not be read at all (bad YAML, not UTF-8): checks across files would
     # only report consequences of them ("missing text", "no such state"), so they wait
     unreadable: list[str] = field(default_factory=list)
+    # stretches of a file (first, last place) where a problem already said what is wrong, e.g.
+    # a number YAML misread: what later checks find there only follows from it (one mistake,
+    # one message), so ``add`` drops it
+    covered: list[tuple[Pos, Pos]] = field(default_factory=list)
 
     def add(
         self, pos: Pos, message: str, suggestion: str | None = None, severity: str = "error"
     ) -> None:
-        self.items.append(Problem(pos, message, suggestion, severity))
+        """Record a problem, unless ``pos`` is covered by one already reported."""
+        if not self.covers(pos):
+            self.items.append(Problem(pos, message, suggestion, severity))
+
+    def explain(self, pos: Pos, message: str, suggestion: str | None = None) -> None:
+        """Record an error that explains whatever later checks find at ``pos``: ``add`` drops
+        those. Recorded even where covered already, so a file read twice into the same
+        ``Problems`` still counts as having errors."""
+        self.items.append(Problem(pos, message, suggestion))
+        self.cover(pos)
+
+    def cover(self, first: Pos, last: Pos | None = None) -> None:
+        """Drop any later problem at ``first`` (or from ``first`` to ``last``, same file): the
+        value written there has been reported already, and all that follows from it with it."""
+        self.covered.append((first, last or first))
+
+    def covers(self, pos: Pos) -> bool:
+        """Whether a problem reported earlier already explains what is written at ``pos``; a
+        reader skips checking such a value (its checks would only repeat the consequence)."""
+        return any(first.file == pos.file and first <= pos <= last for first, last in self.covered)
 
     def extend(self, other: Iterable[Problem]) -> None:
-        self.items.extend(other)
+        """Add problems found elsewhere (and, from a ``Problems``, what it covers)."""
+        found = [p for p in other if not self.covers(p.pos)]
+        if isinstance(other, Problems):
+            self.covered.extend(other.covered)
+        self.items.extend(found)
 
     @property
     def errors(self) -> list[Problem]:

@@ -187,10 +187,10 @@ class Benchmarks:
 
 def load_benchmarks(path: Path, problems: Problems) -> Benchmarks | None:
     """Read and check the file; any problem is recorded in ``problems`` and gives ``None``."""
+    before = len(problems.errors)  # a number YAML misread is reported while loading
     source = load_yaml(path, problems)
     if source is None:
         return None
-    before = len(problems.errors)
     result = _Reader(source, problems).benchmarks()
     if len(problems.errors) > before:
         return None
@@ -267,10 +267,13 @@ class _Reader:
         at_least: float | None = None,
         at_most: float | None = None,
         whole: bool = False,
+        whole_example: str = "round it, e.g. 36",
     ) -> float | None:
         value = mapping.get(key)
         # An empty value has no place of its own (ruamel gives the next line): point at the key.
         pos = self.src.at_key(mapping, key) if value is None else self.src.at_value(mapping, key)
+        if self.problems.covers(pos):  # misread as written (`1.000`, `1,50`): already reported
+            return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problems.add(
                 pos, f"`{name}` must be a number, not {_show(value)}", _number_hint(value)
@@ -281,9 +284,7 @@ class _Reader:
             self.problems.add(pos, f"`{name}` must be an ordinary number", "write e.g. 1.5")
             return None
         if whole and not number.is_integer():
-            self.problems.add(
-                pos, f"`{name}` must be a whole number, not {value}", "round it, e.g. 36"
-            )
+            self.problems.add(pos, f"`{name}` must be a whole number, not {value}", whole_example)
             return None
         if number < 0:
             self.problems.add(
@@ -511,6 +512,8 @@ class _Reader:
     def _followers(self, mapping: Any, key: str, name: str) -> int | None:
         """A whole number of followers, 1 or more, no more than there are people."""
         value = mapping.get(key)
+        if self.problems.covers(self.src.at_value(mapping, key)):
+            return None  # misread as written (`1.000.000`): already reported
         if isinstance(value, str) and value.replace(".", "").replace(",", "").strip().isdigit():
             digits = value.replace(".", "").replace(",", "").strip()
             self.problems.add(
@@ -883,7 +886,12 @@ class _Reader:
         self._keys(block, where, "`typical_account`", _TYPICAL_KEYS)
         current = (
             self._number(
-                block, "current", "typical_account.current", whole=True, at_most=PEOPLE_ON_EARTH
+                block,
+                "current",
+                "typical_account.current",
+                whole=True,
+                whole_example="write a whole number of followers, e.g. 500",
+                at_most=PEOPLE_ON_EARTH,
             )
             if "current" in block
             else None
