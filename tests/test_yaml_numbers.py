@@ -5,6 +5,7 @@ reported as well (one mistake, one message)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,23 +23,31 @@ DOT = "in YAML a dot is the decimal point, never a thousands separator"
 COMMA = "in YAML a comma separates values"
 
 
+def _broken(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    file: str,
+    content: str,
+    load: Callable[[Path, Problems], object],
+    old: str,
+    new: str,
+) -> str:
+    """``content`` with ``old`` replaced by ``new``, loaded from ``file``: the report."""
+    assert content.count(old) == 1, old
+    monkeypatch.chdir(tmp_path)
+    Path(file).write_text(content.replace(old, new), encoding="utf-8")
+    problems = Problems()
+    assert load(Path(file), problems) is None
+    return problems.report()
+
+
 def _benchmarks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> str:
     """dialogs/benchmarks.yaml with ``old`` replaced by ``new``: the report (file relative)."""
-    assert COMPLETE.count(old) == 1, old
-    monkeypatch.chdir(tmp_path)
-    Path("benchmarks.yaml").write_text(COMPLETE.replace(old, new), encoding="utf-8")
-    problems = Problems()
-    assert load_benchmarks(Path("benchmarks.yaml"), problems) is None
-    return problems.report()
+    return _broken(tmp_path, monkeypatch, "benchmarks.yaml", COMPLETE, load_benchmarks, old, new)
 
 
 def _agency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> str:
-    assert FILLED.count(old) == 1, old
-    monkeypatch.chdir(tmp_path)
-    Path("agency.yaml").write_text(FILLED.replace(old, new), encoding="utf-8")
-    problems = Problems()
-    assert load_agency(Path("agency.yaml"), problems) is None
-    return problems.report()
+    return _broken(tmp_path, monkeypatch, "agency.yaml", FILLED, load_agency, old, new)
 
 
 def _errors(report: str) -> list[str]:
