@@ -127,9 +127,23 @@ def test_text_missing_in_one_language(mini_copy: Path) -> None:
     dialog = mini_copy / "dialogs" / "main.yaml"
     line = line_of(dialog, "    say: info")
     out = report(mini_copy)
-    assert f"dialogs/main.yaml:{line}:10: the text `info` is missing in locales/it" in out
+    # one mistake, one message: the missing translation, not also each place the text is used
+    assert f"dialogs/main.yaml:{line}:10: the text `info` is missing" not in out
     en_line = line_of(mini_copy / "locales" / "en" / "texts.yaml", "info: Some")
+    assert out.count("`info`") == 1
     assert f"locales/en/texts.yaml:{en_line}:7: the text `info` exists in en but not in it" in out
+
+
+def test_text_missing_everywhere_is_one_message_where_first_used(mini_copy: Path) -> None:
+    dialog = mini_copy / "dialogs" / "main.yaml"
+    edit(dialog, "    say: info\n", "    say: infos\n")
+    line = line_of(dialog, "    say: infos")
+    out = report(mini_copy)
+    assert out.count("`infos`") == 1, out
+    assert (
+        f"dialogs/main.yaml:{line}:10: the text `infos` is missing in locales/it and "
+        "locales/en — did you mean `info`?"
+    ) in out
 
 
 def test_text_defined_twice(mini_copy: Path) -> None:

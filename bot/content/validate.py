@@ -476,15 +476,22 @@ def _check_texts(
     renderer = Renderer(languages=content.languages)
     languages = _languages(content)
     all_keys = set().union(*(set(t) for t in content.texts.values())) if content.texts else set()
+    # one message per missing text: where it is first used, naming every language it lacks;
+    # a text written in one language only is reported once, below, as a missing translation
+    reported: set[str] = set()
     for ref in _refs(content):
-        for lang in languages:
-            if ref.key not in content.texts.get(lang, {}):
-                problems.add(
-                    ref.pos,
-                    f"the text `{ref.key}` is missing in locales/{lang}",
-                    did_you_mean(ref.key, content.texts.get(lang, {}))
-                    or f"add `{ref.key}` to a file in locales/{lang}/",
-                )
+        if ref.key in reported or ref.key in all_keys:
+            continue
+        reported.add(ref.key)
+        lacking = [lang for lang in languages if ref.key not in content.texts.get(lang, {})]
+        if not lacking:
+            continue
+        where = " and ".join(f"locales/{lang}" for lang in lacking)
+        problems.add(
+            ref.pos,
+            f"the text `{ref.key}` is missing in {where}",
+            did_you_mean(ref.key, all_keys) or f"add `{ref.key}` to a file in {where}",
+        )
     for key in needed:
         for lang in languages:
             if key not in content.texts.get(lang, {}):
