@@ -84,3 +84,20 @@ async def test_a_refused_answer_at_the_result_says_why_and_keeps_the_old_one(
     await chat.say("obiettivo un miliardo")
     assert any("Nessun account su Instagram ci è mai arrivato" in t for t in chat.texts)
     assert chat.last.slots["target_followers"] == 5000
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("value =< 10", "write `<=` instead of `=<`: `value <= 10`"),
+        ("value = 10", "write two equals signs: `==`"),
+        ("value < 10 euro", "write the number alone, without a unit"),
+    ],
+)
+def test_a_condition_that_cannot_be_read_gets_a_hint_in_plain_words(
+    shipped_copy: Path, written: str, hint: str
+) -> None:
+    edit(shipped_copy / PROJECTION, "value > limits.max_posts", written)
+    found = errors(shipped_copy)
+    assert len(found) == 1, found
+    assert f"the condition `{written}` cannot be read — " in found[0] and hint in found[0]

@@ -6,6 +6,7 @@ they can look across files: a button in one dialog, a text in two languages, an 
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -631,11 +632,11 @@ def _check_condition(
 ) -> None:
     try:
         names = renderer.expression_variables(condition)
-    except TemplateSyntaxError as err:
+    except TemplateSyntaxError:
         problems.add(
             pos,
-            f"the condition `{condition}` cannot be read: {err.message}",
-            "write it like `budget > 0`, `value <= 10` or `consent`",
+            f"the condition `{condition}` cannot be read",
+            _condition_hint(condition),
         )
         return
     for name in sorted(names - known - {"true", "false", "none", "True", "False"}):
@@ -646,6 +647,28 @@ def _check_condition(
         )
     reads = renderer.fields_read(condition, set(named), expression=True)
     _check_fields(problems, pos, "the condition", reads, named)
+
+
+_OPERATOR_SLIPS = (
+    ("=<", "<="),
+    ("=>", ">="),
+    ("≤", "<="),
+    ("≥", ">="),
+    ("<>", "!="),
+    ("=!", "!="),
+)
+
+
+def _condition_hint(condition: str) -> str:
+    """What to write instead, for the slips staff make in a condition."""
+    for slip, right in _OPERATOR_SLIPS:
+        if slip in condition:
+            return f"write `{right}` instead of `{slip}`: `{condition.replace(slip, right)}`"
+    if re.search(r"(?<![=!<>])=(?!=)", condition):
+        return 'to compare, write two equals signs: `==` (like `platform == "tiktok"`)'
+    if re.search(r"\d\s+[a-zA-Z€]", condition):
+        return "write the number alone, without a unit: `value <= 10`, not `value <= 10 euro`"
+    return "write it like `budget > 0`, `value <= 10` or `consent`"
 
 
 def _check_checks_agree(content: Content, problems: Problems) -> None:
