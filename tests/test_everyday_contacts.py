@@ -421,3 +421,18 @@ def test_a_bare_phone_is_no_request_for_a_person() -> None:
     ):
         analysis = understanding.analyse(text, lang, date(2026, 3, 1))
         assert analysis.intent != "talk_to_human", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1000000000000 followers tomorrow",
+        "voglio 2000000000 di follower",
+        "100000000 euro al mese",
+        "ho 1200 follower voglio 1200000000",
+    ],
+)
+def test_a_big_quantity_is_never_a_phone_number(text: str) -> None:
+    from bot.understanding.contacts import find_phones
+
+    assert find_phones(text) == []

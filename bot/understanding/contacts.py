@@ -26,6 +26,12 @@ _EMAIL_IN_TEXT = re.compile(
 # a run of digits with the separators people type in numbers: "+39 333 123 4567", "(091) 12-34"
 _PHONE_IN_TEXT = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().\-/]{4,24}\d(?!\w)")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")  # "100.000" followers, not a phone
+# what follows a quantity, never a phone number ("2000000000 di follower", "100000000 euro")
+_A_QUANTITY = re.compile(
+    r"\s*(?:di\s+|of\s+)?(?:follower|followers|seguaci|iscritti|fan|fans|euro|eur|€|"
+    r"dollari|dollars|post|posts|like|likes|visualizzazioni|views)\b",
+    re.IGNORECASE,
+)
 _DATE = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}$")  # "12/05/2026"
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
@@ -54,6 +60,10 @@ def find_phones(text: str) -> list[str]:
         digits = re.sub(r"\D", "", raw)
         if not 6 <= len(digits) <= 15:
             continue
+        if _A_QUANTITY.match(text, match.end()) or (
+            digits.endswith("00000") and not raw.startswith("+")
+        ):
+            continue  # "2000000000 di follower", "1000000000000": a quantity, not a phone
         number = ("+" if raw.startswith("+") else "") + digits
         if number not in found:
             found.append(number)

@@ -174,6 +174,10 @@ def money_in(
     ]
     values = {m.amount for m in money} | {t.value for _, t, is_year in loose if not is_year}
     if len(values) > 1:
+        # "150 a voi e 100 di pubblicità": the one amount for ads, when the others are ours
+        ads = [m for m in money if not m.to_agency]
+        if len(ads) == 1 and len(ads) < len(money) and not loose:
+            return ads[0]
         return None
     if money:
         return money[0]
