@@ -23,6 +23,9 @@ def test_a_call_time_is_kept_as_written(text: str, said: str) -> None:
     assert call_time(text) == said
 
 
-@pytest.mark.parametrize("text", ["can we talk?", "vorrei una chiamata", "book a call please"])
+@pytest.mark.parametrize(
+    "text",
+    ["can we talk?", "vorrei una chiamata", "book a call please", "con 3 amici", "palle 3"],
+)
 def test_no_day_or_time_is_none(text: str) -> None:
     assert call_time(text) is None

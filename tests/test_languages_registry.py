@@ -164,7 +164,7 @@ def test_a_missing_text_in_the_third_language_is_located(tmp_path: Path) -> None
     texts.write_text(texts.read_text(encoding="utf-8").replace("  plan: XX Plan\n", ""), "utf-8")
     loaded = app.load_content(root, languages=LANGUAGES, packs=PACKS)
     assert loaded.content is None
-    assert "the text `menu.plan` is missing in locales/xx" in loaded.problems.report()
+    assert "the text `menu.plan` exists in it but not in xx" in loaded.problems.report()
 
 
 def test_a_registered_language_needs_its_locales_folder(tmp_path: Path) -> None:

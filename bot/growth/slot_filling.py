@@ -5,66 +5,134 @@ A slot filler of the engine (``bot.core.engine.SlotFiller``), given to it by the
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from bot.base.money import Money, per_period
 from bot.growth.parameters import PLATFORMS
 from bot.understanding.entities import horizon_months
+from bot.understanding.lang import BUILTIN_PACKS, LanguagePack
+from bot.understanding.text import fold_accents
 
-CURRENT_CUES = re.compile(
-    r"\b(ho|abbiamo|siamo a|sono a|conto|contiamo|partendo da|parto da|partiamo da|"
-    r"starting from|starting at|have|got|we're at|i'm at|at|currently|"
-    r"attualmente|adesso|ora|now)\b[^0-9]{0,25}$",
-    re.IGNORECASE,
-)
-TARGET_CUES = re.compile(
-    r"\b(arrivare|arrivo|arriviamo|raggiungere|voglio|vorrei|vogliamo|obiettivo|a quota|"
-    r"fino a|reach|get to|hit|want|target|goal|to|till|until|til)\b[^0-9]{0,25}$",
-    re.IGNORECASE,
-)
-# Posts a week in a question: a count, then what is posted and how often ("20 times a week",
-# "3 post a settimana"), or a count after a posting verb ("we post 5 a week"). The words belong
-# with these cues until they move to the language packs.
-_PERIOD = (
-    r"(?:a|per|al|alla|ogni|every|each|in\s+a|in\s+una?|at\s+the)?\s*"
-    r"(?P<period>settimana|week|giorno|day|mese|month)\b"
-)
-POSTS_AFTER = re.compile(
-    r"\s*(?:\w+\s+){0,2}?(?:post|posts|video|videos|reel|reels|contenuti|pubblicazioni|"
-    r"storie|stories|times|time|volte|volta)\b\s*" + _PERIOD,
-    re.IGNORECASE,
-)
-PERIOD_AFTER = re.compile(r"\s*" + _PERIOD, re.IGNORECASE)
-POSTS_RIGHT_AFTER = re.compile(
-    r"\s*(?:post|posts|reel|reels|video|videos)\b(?!\s*\w*\s*(?:al|a|per|ogni|every|each)\s)", re.I
-)
-POSTS_BEFORE = re.compile(
-    r"\b(?:post|posts|posting|posted|pubblico|pubblichiamo|pubblicare|postiamo|posto)\b"
-    r"(?:\s+\w+){0,3}\s*$",
-    re.IGNORECASE,
-)
-POSTING_PHRASE = re.compile(
-    r"\b(?:posto|postiamo|pubblico|pubblichiamo|post|posting|publish|publishing)\b"
-    r"(?P<rest>(?:[^\w\n,.;?!]+\w+){1,5})",
-    re.IGNORECASE,
-)
-PERIODS = {
-    "settimana": "week",
-    "week": "week",
-    "giorno": "day",
-    "day": "day",
-    "mese": "month",
-    "month": "month",
-}
-# "40k more", "altri 40k": added to today's count
-MORE_BEFORE = re.compile(r"\b(?:altri|altre|another|an extra|additional)\s*$", re.I)
-MORE_AFTER = re.compile(r"\s*(?:follower\w*\s+)?(?:more|in più|in piu|di più|di piu|extra)\b", re.I)
 GROWTH_INTENT = "growth_timeline"
 
 
-def fill_growth_slots(analysis: Any, text: str, slots: dict[str, Any], dialog: str) -> list[str]:
+@dataclass(frozen=True)
+class Cues:
+    """The patterns the filler reads a growth question with, built from the packs' words
+    (``LanguagePack.current_cues``, ``target_cues``, ``posting_words`` …) of every language
+    at once: prospects mix them ("ho 8k followers, how long till 100k?")."""
+
+    current: re.Pattern[str]
+    """A current cue at the end of the text before a number ("ho circa "): today's count."""
+    target: re.Pattern[str]
+    """A target cue at the end of the text before a number ("voglio arrivare a ")."""
+    more_before: re.Pattern[str]
+    """"altri ", "another " at the end of the text before a number: an increase."""
+    more_after: re.Pattern[str]
+    """" more", " followers more", " in più" right after a number: an increase."""
+    posts_after: re.Pattern[str]
+    """" post a settimana", " times a week" right after a number: posts; group ``period``."""
+    period_after: re.Pattern[str]
+    """" a settimana", " every day" right after a number; group ``period``."""
+    posts_right_after: re.Pattern[str]
+    """" post", " reels" right after a number, no other period after them."""
+    posts_before: re.Pattern[str]
+    """A posting verb a few words before the end ("pubblichiamo tipo ")."""
+    posting_phrase: re.Pattern[str]
+    """A posting verb and the words after it (group ``rest``): "posto ogni giorno"."""
+    periods: Mapping[str, str]
+    """A period word, lowercase, and its period (``week``, ``day``, ``month``)."""
+
+
+_CUES: dict[tuple[int, ...], tuple[tuple[LanguagePack, ...], Cues]] = {}
+
+
+def growth_cues(packs: Mapping[str, LanguagePack] | None = None) -> Cues:
+    """The patterns of the words of all ``packs`` (default: the built-in ones), built once per
+    set of packs (a content reload makes new ones)."""
+    chosen = tuple((BUILTIN_PACKS if packs is None else packs).values())
+    key = tuple(map(id, chosen))
+    found = _CUES.get(key)
+    if found is not None and all(map(operator.is_, found[0], chosen)):
+        return found[1]
+    cues = _build_cues(chosen)
+    if len(_CUES) > 32:
+        _CUES.clear()
+    _CUES[key] = (chosen, cues)
+    return cues
+
+
+def _build_cues(packs: tuple[LanguagePack, ...]) -> Cues:
+    def words(*names: str) -> str:
+        return alternation(w for pack in packs for name in names for w in getattr(pack, name))
+
+    periods = {
+        variant: period
+        for pack in packs
+        for word, period in pack.period_words.items()
+        for variant in (word.lower(), fold_accents(word.lower()))
+    }
+    links = words("period_links")
+    # "3 post" is a week's, unless a period follows that is not read ("3 post al dì", "3 posts
+    # every other day"): one word of the links after them, at most a word away, says so
+    link_words = alternation(w for pack in packs for w in pack.period_links if " " not in w.strip())
+    # Posts a week in a question: a count, then what is posted and how often ("20 times a
+    # week", "3 post a settimana"), or a count after a posting verb ("we post 5 a week").
+    period = rf"(?:{links})?\s*(?P<period>{alternation(periods)})\b"
+    verbs, leads = words("posting_verbs"), words("posting_verbs", "posting_lead_words")
+    flags = re.IGNORECASE
+    return Cues(
+        current=re.compile(rf"\b(?:{words('current_cues')})\b[^0-9]{{0,25}}$", flags),
+        target=re.compile(rf"\b(?:{words('target_cues')})\b[^0-9]{{0,25}}$", flags),
+        more_before=re.compile(rf"\b(?:{words('more_cues_before')})\s*$", flags),
+        more_after=re.compile(
+            rf"\s*(?:(?:{words('follower_words')})\s+)?(?:{words('more_cues')})\b", flags
+        ),
+        posts_after=re.compile(
+            rf"\s*(?:\w+\s+){{0,2}}?(?:{words('posting_words', 'content_words', 'times_words')})"
+            rf"\b\s*{period}",
+            flags,
+        ),
+        period_after=re.compile(rf"\s*{period}", flags),
+        posts_right_after=re.compile(
+            rf"\s*(?:{words('posting_words')})\b(?!\s*\w*\s*(?:{link_words})\s)", flags
+        ),
+        posts_before=re.compile(rf"\b(?:{leads})\b(?:\s+\w+){{0,3}}\s*$", flags),
+        posting_phrase=re.compile(rf"\b(?:{verbs})\b(?P<rest>(?:[^\w\n,.;?!]+\w+){{1,5}})", flags),
+        periods=MappingProxyType(periods),
+    )
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """A regex alternation of ``phrases`` (longest first): the words of a phrase apart by any
+    spaces, a trailing "*" any ending, a word with accents also without; a never-matching
+    pattern when there are none."""
+    found: set[str] = set()
+    for phrase in phrases:
+        for variant in {phrase.lower(), fold_accents(phrase.lower())}:
+            found.add(
+                r"\s+".join(
+                    re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "")
+                    for w in variant.split()
+                )
+            )
+    found.discard("")
+    return "|".join(sorted(found, key=lambda p: (-len(p), p))) or "(?!)"
+
+
+def fill_growth_slots(
+    analysis: Any,
+    text: str,
+    slots: dict[str, Any],
+    dialog: str,
+    packs: Mapping[str, LanguagePack] | None = None,
+) -> list[str]:
     """Numbers from a growth question fill the projection's slots, so nobody is asked twice.
 
     "ho 800 follower e ne voglio 5000" → current 800, target 5000; a platform and a monthly
@@ -72,7 +140,8 @@ def fill_growth_slots(analysis: Any, text: str, slots: dict[str, Any], dialog: s
     un anno" fills ``horizon_months`` (the answer is then the followers at that time). Money
     that may be our fee ("se vi pago 300 al mese") is never the ad budget: it is kept as
     ``fee_said`` and the projection asks which it is (``fee_means``). A budget read here is
-    marked ``budget_from_text``: the result then says once that our fee is apart.
+    marked ``budget_from_text``: the result then says once that our fee is apart. The words
+    are those of all ``packs`` (default: the built-in ones; see ``growth_cues``).
     """
     if getattr(analysis, "intent", None) != GROWTH_INTENT:
         return []
@@ -108,12 +177,14 @@ def fill_growth_slots(analysis: Any, text: str, slots: dict[str, Any], dialog: s
         for m in _mentions(text)
         if m.value >= 0 and not any(s <= m.start and m.end <= e for s, e in taken)
     ]
-    posts = _posting(text, mentions) or _posting_said(text, getattr(analysis, "lang", None))
+    cues = growth_cues(packs)
+    lang = getattr(analysis, "lang", None)
+    posts = _posting(text, mentions, cues) or _posting_said(text, lang, cues)
     if posts is not None:
         found["posts_per_week"], said = posts
         mentions = [m for m in mentions if m is not said]  # not a follower count too
     mentions = [m for m in mentions if m.value in entities.numbers]
-    found.update(_followers(text, mentions, slots))
+    found.update(_followers(text, mentions, slots, cues))
     if "target_followers" in found and horizon is None:
         slots.pop("horizon_months", None)  # "how long to 10k?" asks when, not how many by then
     filled = []
@@ -129,32 +200,32 @@ def _mentions(text: str) -> list[Any]:
     return list(find_numbers(text))
 
 
-def _posting(text: str, mentions: list[Any]) -> tuple[float, Any] | None:
+def _posting(text: str, mentions: list[Any], cues: Cues) -> tuple[float, Any] | None:
     """Posts a week said in the question ("we post like 20 times a week", "3 post a
     settimana", "2 reel al giorno"), and the number that said it; None when none was."""
     for mention in mentions:
-        after = POSTS_AFTER.match(text, mention.end)
-        before = POSTS_BEFORE.search(text[: mention.start])
+        after = cues.posts_after.match(text, mention.end)
+        before = cues.posts_before.search(text[: mention.start])
         period = after.group("period") if after else None
         if period is None:
-            bare = PERIOD_AFTER.match(text, mention.end)
+            bare = cues.period_after.match(text, mention.end)
             period = bare.group("period") if bare and before else None
-        if period is None and POSTS_RIGHT_AFTER.match(text, mention.end):
+        if period is None and cues.posts_right_after.match(text, mention.end):
             period = "week"  # "3 post": the question's own unit
         if period is None:
             continue
         said = Decimal(str(mention.value))
-        week = per_period(said, PERIODS[period.lower()], "week")
+        week = per_period(said, cues.periods[period.lower()], "week")
         return float(round(week, 2)), mention
     return None
 
 
-def _posting_said(text: str, lang: str | None) -> tuple[float, Any] | None:
+def _posting_said(text: str, lang: str | None, cues: Cues) -> tuple[float, Any] | None:
     """Posts a week said without a count of posts ("posto ogni giorno", "we post twice a
     day"): the words after a posting verb, read as an answer to "how many a week?"."""
     from bot.understanding.numbers import read_count
 
-    for match in POSTING_PHRASE.finditer(text):
+    for match in cues.posting_phrase.finditer(text):
         amount = read_count(match.group("rest"), lang)
         if amount is None or amount.period is None or amount.value <= 0:
             continue
@@ -163,7 +234,7 @@ def _posting_said(text: str, lang: str | None) -> tuple[float, Any] | None:
     return None
 
 
-def _followers(text: str, mentions: list[Any], slots: dict[str, Any]) -> dict[str, int]:
+def _followers(text: str, mentions: list[Any], slots: dict[str, Any], cues: Cues) -> dict[str, int]:
     """Current and target followers from the numbers left: by the words before each ("ho
     800", "till 100k"), else the smaller is today's; "40k more" adds to today's."""
     found: dict[str, int] = {}
@@ -172,11 +243,11 @@ def _followers(text: str, mentions: list[Any], slots: dict[str, Any]) -> dict[st
     for mention in mentions:
         before = text[: mention.start]
         value = int(mention.value)
-        if MORE_AFTER.match(text, mention.end) or MORE_BEFORE.search(before):
+        if cues.more_after.match(text, mention.end) or cues.more_before.search(before):
             more = value
-        elif CURRENT_CUES.search(before) and not TARGET_CUES.search(before):
+        elif cues.current.search(before) and not cues.target.search(before):
             roles.setdefault("current_followers", value)
-        elif TARGET_CUES.search(before):
+        elif cues.target.search(before):
             roles.setdefault("target_followers", value)
     values = [int(m.value) for m in mentions]
     if more is not None:

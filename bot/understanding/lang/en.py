@@ -299,6 +299,33 @@ PACK = LanguagePack(
         | {"in the coming year": 12, "over the coming year": 12, "in the next month": 1}
         | {"over the next month": 1, "within the next month": 1}
     ),
+    # the numbers of a growth question (``bot.growth.slot_filling``): "got 8k followers, how
+    # long till 100k", "another 40k", "40k more", "we post like 20 times a week"
+    current_cues=frozenset(
+        {"starting from", "starting at", "have", "got", "we're at", "i'm at", "at"}
+        | {"currently", "now"}
+    ),
+    target_cues=frozenset(
+        {"reach", "get to", "hit", "want", "target", "goal", "to", "till", "until", "til"}
+    ),
+    more_cues=frozenset({"more", "extra"}),
+    more_cues_before=frozenset({"another", "an extra", "additional"}),
+    follower_words=frozenset({"follower*"}),
+    posting_words=frozenset({"post", "posts", "reel", "reels", "video", "videos"}),
+    content_words=frozenset({"stories"}),
+    posting_verbs=frozenset({"post", "posting", "publish", "publishing"}),
+    posting_lead_words=frozenset({"posts", "posted"}),
+    period_words=MappingProxyType({"week": "week", "day": "day", "month": "month"}),
+    period_links=frozenset({"a", "per", "every", "each", "in a", "at the"}),
+    # a call asked for with its time: "can we book a call friday 3pm?"
+    call_days=frozenset(
+        {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+        | {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
+        | {"weekday", "weekdays", "weekend", "today", "tomorrow", "tonight"}
+    ),
+    call_day_parts=frozenset({"morning", "afternoon", "evening", "lunchtime", "lunch", "noon"}),
+    call_clock_words=frozenset({"at", "around", "after", "before"}),
+    call_clock_suffixes=frozenset({"am", "pm", "a.m.", "p.m."}),
     # a name given in a sentence: "hi, my name is Sarah Jones", "call me Tom"
     name_intros=frozenset(
         {

@@ -335,6 +335,35 @@ PACK = LanguagePack(
         | {"nell'arco del prossimo anno": 12, "nel corso dell'anno prossimo": 12}
         | {"nel prossimo mese": 1}
     ),
+    # the numbers of a growth question (``bot.growth.slot_filling``): "ho 800 follower e voglio
+    # arrivare a 5000", "altri 2000", "3000 in più", "pubblichiamo 3 post a settimana"
+    current_cues=frozenset(
+        {"ho", "abbiamo", "siamo a", "sono a", "conto", "contiamo", "partendo da", "parto da"}
+        | {"partiamo da", "attualmente", "adesso", "ora"}
+    ),
+    target_cues=frozenset(
+        {"arrivare", "arrivo", "arriviamo", "raggiungere", "voglio", "vorrei", "vogliamo"}
+        | {"obiettivo", "a quota", "fino a"}
+    ),
+    more_cues=frozenset({"in più", "di più", "extra"}),
+    more_cues_before=frozenset({"altri", "altre"}),
+    follower_words=frozenset({"follower*"}),
+    posting_words=frozenset({"post", "reel", "video"}),
+    content_words=frozenset({"contenuti", "pubblicazioni", "storie"}),
+    posting_verbs=frozenset({"posto", "postiamo", "pubblico", "pubblichiamo"}),
+    posting_lead_words=frozenset({"pubblicare"}),
+    period_words=MappingProxyType({"settimana": "week", "giorno": "day", "mese": "month"}),
+    period_links=frozenset({"a", "per", "al", "alla", "ogni", "in un", "in una"}),
+    # a call asked for with its time: "possiamo sentirci giovedì pomeriggio verso le 4?"
+    call_days=frozenset(
+        {"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"}
+        | {"lun", "mar", "mer", "gio", "ven", "sab", "dom", "oggi", "domani", "dopodomani"}
+        | {"stasera", "stamattina"}
+    ),
+    call_day_parts=frozenset(
+        {"mattina", "mattinata", "pomeriggio", "sera", "serata", "pranzo", "mezzogiorno"}
+    ),
+    call_clock_words=frozenset({"alle", "verso le", "dalle", "dopo le", "prima delle"}),
     # a name given in a sentence: "ciao, mi chiamo Giuseppe Russo", "Giuseppe, piacere"
     name_intros=frozenset(
         {

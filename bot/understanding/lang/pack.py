@@ -91,6 +91,55 @@ class LanguagePack:
     horizon_phrases: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     """Phrases that are a time span on their own, in months ("this time next year" 12, "a
     quest'ora l'anno prossimo" 12): read by ``bot.understanding.entities`` as a ``TimeSpan``."""
+    current_cues: frozenset[str] = frozenset()
+    """Phrases before today's follower count ("ho", "siamo a", "have", "we're at"), a few words
+    between allowed ("ho circa 800"): the number after one is where the page is now
+    (``bot.growth.slot_filling``). A trailing "*" matches any ending, as in all the phrase
+    lists below; a word with an accent matches without it too ("più", "piu")."""
+    target_cues: frozenset[str] = frozenset()
+    """Phrases before the follower count wanted ("voglio", "arrivare a", "reach", "till"): the
+    number after one is the target; it wins over a current cue before it ("ho 800 e voglio
+    arrivare a 5000")."""
+    more_cues: frozenset[str] = frozenset()
+    """Phrases right after a count that make it an increase ("40k more", "10mila in più"):
+    added to today's count for the target."""
+    more_cues_before: frozenset[str] = frozenset()
+    """Phrases right before a count that make it an increase ("altri 40k", "another 40k")."""
+    follower_words: frozenset[str] = frozenset()
+    """What the audience is called after a count ("follower*"): skipped before a more cue
+    ("40k followers more")."""
+    posting_words: frozenset[str] = frozenset()
+    """What is posted, that makes a count a number of posts even with no period ("3 post",
+    "2 reels": a week, the question's unit); "3 post al giorno" says its own."""
+    content_words: frozenset[str] = frozenset()
+    """Other names of what is posted ("contenuti", "stories"): a count before one is a number
+    of posts only with how often ("3 contenuti a settimana"). ``times_words`` count likewise
+    ("3 volte a settimana")."""
+    posting_verbs: frozenset[str] = frozenset()
+    """Verbs of posting ("pubblichiamo", "posto", "we post", "publishing"): the words after one
+    are read as how often ("posto ogni giorno", "we post twice a day"), and a count a few words
+    after one, then a period, is posts ("posto tipo 5 al giorno")."""
+    posting_lead_words: frozenset[str] = frozenset()
+    """More words that make a count a few words after them, then a period, posts ("vorrei
+    pubblicare 5 a settimana", "we posted 3 a day", "posts: 5 a week"), but whose next words
+    are not read as how often, as a verb's are: too much follows them ("my posts get 200 likes
+    a day")."""
+    period_words: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """A period after a count of posts, and which it is ("settimana" ``week``, "giorno"
+    ``day``, "month" ``month``): "3 post a settimana"."""
+    period_links: frozenset[str] = frozenset()
+    """Words between a count of posts and its period ("a", "al", "ogni", "every", "in a"): "3
+    post al giorno"; a one-word link after "3 post" with no period read ("3 post al dì", "3
+    posts every other day") keeps the count from being a week's."""
+    call_days: frozenset[str] = frozenset()
+    """Days a call may be set on, written out or short ("giovedì", "gio", "domani", "friday",
+    "weekend"): kept as said for the call (``bot.agency.calls``); compared accents folded."""
+    call_day_parts: frozenset[str] = frozenset()
+    """Parts of the day for a call ("pomeriggio", "sera", "morning", "lunch")."""
+    call_clock_words: frozenset[str] = frozenset()
+    """Words before an hour for a call ("alle", "verso le", "at", "around"): "verso le 4"."""
+    call_clock_suffixes: frozenset[str] = frozenset()
+    """Words right after an hour that make it one ("am", "p.m."): "3pm", "10 a.m."."""
     name_intros: frozenset[str] = frozenset()
     """Phrases that introduce a name given in a sentence ("mi chiamo", "my name is", "ciao"):
     dropped from the start of an answer to a name question."""
