@@ -60,6 +60,8 @@ def read_update(t: Turn, spec: StateSpec, voice: Voice, text: str) -> Update | N
     if spec.updates is None:
         return None
     content = voice.content
+    if _asks_an_amount(t, voice, text):
+        return None  # "how much do I need to reach 25k?": a question, not a new value
     readings: list[tuple[str, Any, Note | None, AskSpec]] = []
     for slot in spec.updates.slots:
         found = _ask_for(content, t.conv.dialog, slot)
@@ -84,6 +86,14 @@ def read_update(t: Turn, spec: StateSpec, voice: Voice, text: str) -> Update | N
         slot, value, note, _ask = closest
         return Update(slot, value, note)
     return Update(None, candidates=tuple(r[0] for r in readings))
+
+
+def _asks_an_amount(t: Turn, voice: Voice, text: str) -> bool:
+    """The message asks for an amount ("quanto devo spendere…?", "how much…?") in the
+    conversation's language or any other (the language packs' ``amount_questions``)."""
+    typed = _words(text)
+    packs = voice.content.packs.values()
+    return any(_words(w) in typed for pack in packs for w in pack.amount_questions)
 
 
 def _named_slots(t: Turn, voice: Voice, text: str) -> set[str]:

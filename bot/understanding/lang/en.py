@@ -270,6 +270,12 @@ PACK = LanguagePack(
         | {"i don't have any money", "we don't have any money", "not a penny", "not a cent"}
         | {"nothing to spend", "can't spend anything", "cannot spend anything", "i'm broke"}
         | {"we're broke", "not spending anything"}
+        | {"no ads", "no advertising", "zero ads", "without ads", "stop ads", "stop the ads"}
+        | {"stop ads completely", "stopped the ads", "nothing on ads", "no sponsored posts"}
+    ),
+    amount_questions=frozenset(
+        {"how much", "how many", "what's the minimum", "what is the minimum", "what budget"}
+        | {"what would i need", "what would we need", "what do i need", "what do we need"}
     ),
     minus_words=frozenset({"minus", "negative"}),
     # money that goes to the agency, not into ads: "if we pay you 300 a month", "your fee of

@@ -303,6 +303,13 @@ PACK = LanguagePack(
         | {"non ho un euro", "non ho neanche un euro", "manco un euro", "non ho un soldo"}
         | {"non ho fondi", "non ho niente da spendere", "non posso spendere niente"}
         | {"non spendo niente", "non spendo nulla", "sono al verde", "non ci sono soldi"}
+        | {"senza pubblicità", "senza pubblicita", "senza sponsorizzate", "niente pubblicità"}
+        | {"niente pubblicita", "niente sponsorizzate", "nessuna sponsorizzata", "zero ads"}
+        | {"niente ads", "senza ads", "stop alle sponsorizzate", "togliamo le sponsorizzate"}
+    ),
+    amount_questions=frozenset(
+        {"quanto", "quanti", "quante", "di quanto", "qual è il minimo", "qual e il minimo"}
+        | {"quanto serve", "quanto devo", "quanto dovrei", "quanto ci vuole"}
     ),
     minus_words=frozenset({"meno", "negativo", "negativi"}),
     # money that goes to the agency, not into ads: "se vi pago 300 al mese", "con 500 euro a

@@ -167,6 +167,10 @@ class LanguagePack:
     """Other names of an answer, by slot ("piattaforma" for ``platform``): a prospect naming one
     where answers may be changed (``updates:``) is asked it again. Content words, so staff
     write them in ``locales/<code>/words.yaml`` (``slots:``)."""
+    amount_questions: frozenset[str] = frozenset()
+    """Words that ask for an amount ("quanto devo", "how much"): a message with them, typed
+    where answers may be changed, is a question to answer, not a new value ("how much do I need
+    to spend to reach 25k?" is no budget of 25,000)."""
     corrections: frozenset[str] = frozenset()
     """Words after which an answer says again what it meant ("anzi", "o meglio", "I mean",
     "actually"): "3, anzi 5" answers 5 (``bot.understanding.phrasing``)."""
