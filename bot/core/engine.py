@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from bot.content.machines import ADVANCE, ANSWER, GIVE_UP, PRESS, DialogMachine, build_machines
@@ -44,6 +45,7 @@ from bot.core.digressions import (
     SlotFiller,
     answer_intent,
     fill_from_question,
+    fit_filled,
     intent_answer,
     is_small_talk,
     say_notes_at,
@@ -496,6 +498,8 @@ class Engine:
                 # "I'm Tom Hardy, call me on +44 7700 900123": the number is kept too
                 rest = rest_of(text, parsed.value, free)
                 got = capture(t, voice, rest, spec.ask.slot)
+                if not free:  # "instagram, ne ho 1200 e ne voglio 5000": the others too
+                    self._fill_along(t, spec, analysis, text, parsed.value)
                 await self._accept(t, machines, spec, parsed.value, parsed.note, got)
                 return
             self._follow_language(t, analysis)
@@ -632,6 +636,42 @@ class Engine:
             analysis = None
         t.analysed[text] = analysis
         return analysis
+
+    def _fill_along(self, t: Turn, spec: StateSpec, analysis: Any, text: str, answer: Any) -> None:
+        """Other answers of this dialog given with the one asked ("IG, we're at 12.5k and
+        want 25k"): the slot fillers read them, so their questions are not asked; the answer
+        just given, and a value equal to it (the same "800" read twice), are left alone."""
+        if analysis is None or not self.slot_fillers or spec.ask is None:
+            return
+        conv = t.conv
+        scratch = dict(conv.slots)
+        filled: list[str] = []
+        # an answer is read for the values it gives, not for what it asks: no intent
+        answer_only = SimpleNamespace(
+            intent=None,
+            entities=getattr(analysis, "entities", None),
+            text=text,
+            lang=getattr(analysis, "lang", None),
+        )
+        for filler in self.slot_fillers:
+            filled += filler(answer_only, text, scratch, conv.dialog)
+        asked = spec.ask.slot
+        taken = [
+            name
+            for name in dict.fromkeys(filled)
+            # not the answer, nor its companions ("budget_from_text" with "budget")
+            if name != asked
+            and not name.startswith(f"{asked}_")
+            and name in scratch
+            and scratch[name] != answer
+        ]
+        if not taken:
+            return
+        for name in taken:
+            conv.slots[name] = scratch[name]
+        t.event("slots_with_answer", ",".join(taken))
+        for note in fit_filled(t, self._voice, taken):
+            self._voice.say_note(t, note)
 
     async def _first_question(self, t: Turn, machines: Machines, text: str) -> bool:
         """A new prospect whose first message is a question ("how long to a million

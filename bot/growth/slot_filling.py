@@ -20,6 +20,7 @@ from bot.understanding.lang import BUILTIN_PACKS, LanguagePack
 from bot.understanding.text import fold_accents
 
 GROWTH_INTENT = "growth_timeline"
+GROWTH_DIALOG = "projection"  # dialogs/projection.yaml, which asks the numbers this reads
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,9 @@ def fill_growth_slots(
     marked ``budget_from_text``: the result then says once that our fee is apart. The words
     are those of all ``packs`` (default: the built-in ones; see ``growth_cues``).
     """
-    if getattr(analysis, "intent", None) != GROWTH_INTENT:
-        return []
+    intent = getattr(analysis, "intent", None)
+    if intent != GROWTH_INTENT and not (intent is None and dialog == GROWTH_DIALOG):
+        return []  # a growth question anywhere, or numbers given while the numbers are asked
     entities = getattr(analysis, "entities", None)
     if entities is None:
         return []
