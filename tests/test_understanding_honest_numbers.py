@@ -580,3 +580,9 @@ def test_odd_input_never_raises_and_stays_quick(text: str) -> None:
         assert text[s.start : s.end] == s.text
     for m in found.money:
         assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize("text", ["£400 is about €460", "its £400, so roughly 460 eur"])
+def test_the_amount_said_in_euro_is_the_answer_next_to_another_currency(text: str) -> None:
+    said = read_money(text, "en")
+    assert said is not None and said.currency == "EUR" and said.value == 460

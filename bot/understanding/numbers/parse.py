@@ -178,6 +178,10 @@ def money_in(
         ads = [m for m in money if not m.to_agency]
         if len(ads) == 1 and len(ads) < len(money) and not loose:
             return ads[0]
+        # "£400, so about €460": the one amount in euro, when the others are in another currency
+        euros = [m for m in money if m.currency == "EUR"]
+        if len(euros) == 1 and len(money) > 1 and not loose and _said_currency(text, euros[0]):
+            return euros[0]
         return None
     if money:
         return money[0]
@@ -193,3 +197,9 @@ def money_in(
     if zero is not None:
         return MoneyMention(0.0, "EUR", None, zero.start, zero.end, text[zero.start : zero.end])
     return None
+
+
+def _said_currency(text: str, mention: MoneyMention) -> bool:
+    """The euro amount was written as euro ("€460", "460 eur"), not just taken as euro."""
+    said = text[mention.start : mention.end].lower()
+    return "€" in said or "eur" in said
