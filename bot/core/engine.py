@@ -502,6 +502,12 @@ class Engine:
                     self._fill_along(t, spec, analysis, text, parsed.value)
                 await self._accept(t, machines, spec, parsed.value, parsed.note, got)
                 return
+            if not free and parsed.retry is None:
+                # "1200, postiamo 4 volte a settimana": the answer with another one, each kept
+                own = self._fill_along(t, spec, analysis, text, None, also=True)
+                if own is not None:
+                    await self._accept(t, machines, spec, own)
+                    return
             self._follow_language(t, analysis)
             if parsed.unsure:  # "boh", "no idea": help, not the same retry again
                 await self._retry(t, machines, spec, text, unsure=True)
@@ -637,41 +643,63 @@ class Engine:
         t.analysed[text] = analysis
         return analysis
 
-    def _fill_along(self, t: Turn, spec: StateSpec, analysis: Any, text: str, answer: Any) -> None:
-        """Other answers of this dialog given with the one asked ("IG, we're at 12.5k and
-        want 25k"): the slot fillers read them, so their questions are not asked; the answer
-        just given, and a value equal to it (the same "800" read twice), are left alone."""
-        if analysis is None or not self.slot_fillers or spec.ask is None:
-            return
-        conv = t.conv
-        scratch = dict(conv.slots)
+    def _read_along(
+        self, t: Turn, analysis: Any, text: str, asking: str | None = None
+    ) -> tuple[dict[str, Any], list[str]]:
+        """What the slot fillers read from an answer, as (values, names filled), without
+        keeping anything: an answer is read for the values it gives, not for what it asks (no
+        intent)."""
+        if analysis is None or not self.slot_fillers:
+            return {}, []
+        scratch = dict(t.conv.slots)
         filled: list[str] = []
-        # an answer is read for the values it gives, not for what it asks: no intent
         answer_only = SimpleNamespace(
             intent=None,
             entities=getattr(analysis, "entities", None),
             text=text,
             lang=getattr(analysis, "lang", None),
+            asking=asking,  # the slot the question being answered asks
         )
         for filler in self.slot_fillers:
-            filled += filler(answer_only, text, scratch, conv.dialog)
+            filled += filler(answer_only, text, scratch, t.conv.dialog)
+        return scratch, list(dict.fromkeys(filled))
+
+    def _fill_along(
+        self, t: Turn, spec: StateSpec, analysis: Any, text: str, answer: Any, *, also: bool = False
+    ) -> Any:
+        """Other answers of this dialog given with the one asked ("IG, we're at 12.5k and
+        want 25k"): the slot fillers read them, so their questions are not asked. The answer
+        just given, and a value equal to it (the same "800" read twice), are left alone; with
+        ``also``, the asked answer read this way ("1200, postiamo 4 volte a settimana") is
+        returned, fitted to its question (None when they did not read it)."""
+        if spec.ask is None:
+            return None
+        conv = t.conv
+        scratch, filled = self._read_along(t, analysis, text, spec.ask.slot)
         asked = spec.ask.slot
         taken = [
             name
-            for name in dict.fromkeys(filled)
+            for name in filled
             # not the answer, nor its companions ("budget_from_text" with "budget")
             if name != asked
             and not name.startswith(f"{asked}_")
             and name in scratch
             and scratch[name] != answer
         ]
-        if not taken:
-            return
-        for name in taken:
-            conv.slots[name] = scratch[name]
-        t.event("slots_with_answer", ",".join(taken))
-        for note in fit_filled(t, self._voice, taken):
-            self._voice.say_note(t, note)
+        own = None
+        if also and asked in filled and asked in scratch:
+            slot_type = self.slot_types.get(spec.ask.type)
+            fitted = slot_type.fit(scratch[asked], spec.ask) if slot_type is not None else None
+            own = fitted.value if fitted is not None else None
+            if own is None:
+                return None  # what they read is no answer to this question: keep nothing
+        if taken:
+            for name in taken:
+                conv.slots[name] = scratch[name]
+            t.event("slots_with_answer", ",".join(taken))
+            for note in fit_filled(t, self._voice, taken):
+                self._voice.say_note(t, note)
+        return own
 
     async def _first_question(self, t: Turn, machines: Machines, text: str) -> bool:
         """A new prospect whose first message is a question ("how long to a million

@@ -62,6 +62,9 @@ def read_update(t: Turn, spec: StateSpec, voice: Voice, text: str) -> Update | N
     content = voice.content
     if _asks_an_amount(t, voice, text):
         return None  # "how much do I need to reach 25k?": a question, not a new value
+    scaled = _scaled(t, spec, voice, text)
+    if scaled is not None:  # "e se raddoppio il budget?"
+        return scaled
     readings: list[tuple[str, Any, Note | None, AskSpec]] = []
     for slot in spec.updates.slots:
         found = _ask_for(content, t.conv.dialog, slot)
@@ -86,6 +89,31 @@ def read_update(t: Turn, spec: StateSpec, voice: Voice, text: str) -> Update | N
         slot, value, note, _ask = closest
         return Update(slot, value, note)
     return Update(None, candidates=tuple(r[0] for r in readings))
+
+
+def _scaled(t: Turn, spec: StateSpec, voice: Voice, text: str) -> Update | None:
+    """An answer changed by a factor ("e se raddoppio il budget?", "halve the posts"): the
+    message names one answer (``slot_words``) and a factor (``factor_words``); None otherwise."""
+    if spec.updates is None:
+        return None
+    typed = _words(text)
+    packs = voice.content.packs.values()
+    factors = {f for pack in packs for w, f in pack.factor_words.items() if _words(w) in typed}
+    if len(factors) != 1:
+        return None
+    named = _named_slots(t, voice, text) & set(spec.updates.slots)
+    if len(named) != 1:
+        return None
+    slot = named.pop()
+    found = _ask_for(voice.content, t.conv.dialog, slot)
+    slot_type = voice.slot_types.get(found[1].type) if found is not None else None
+    if found is None or slot_type is None:
+        return None
+    old = slot_type.magnitude(t.conv.slots.get(slot))
+    if old is None:
+        return None
+    value = slot_type.suggestion(old * factors.pop(), found[1])
+    return Update(slot, value) if value is not None else None
 
 
 def _asks_an_amount(t: Turn, voice: Voice, text: str) -> bool:

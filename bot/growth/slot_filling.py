@@ -186,7 +186,7 @@ def fill_growth_slots(
         found["posts_per_week"], said = posts
         mentions = [m for m in mentions if m is not said]  # not a follower count too
     mentions = [m for m in mentions if m.value in entities.numbers]
-    found.update(_followers(text, mentions, slots, cues))
+    found.update(_followers(text, mentions, slots, cues, getattr(analysis, "asking", None)))
     if "target_followers" in found and horizon is None:
         slots.pop("horizon_months", None)  # "how long to 10k?" asks when, not how many by then
     filled = []
@@ -236,9 +236,17 @@ def _posting_said(text: str, lang: str | None, cues: Cues) -> tuple[float, Any] 
     return None
 
 
-def _followers(text: str, mentions: list[Any], slots: dict[str, Any], cues: Cues) -> dict[str, int]:
+def _followers(
+    text: str,
+    mentions: list[Any],
+    slots: dict[str, Any],
+    cues: Cues,
+    asking: str | None = None,
+) -> dict[str, int]:
     """Current and target followers from the numbers left: by the words before each ("ho
-    800", "till 100k"), else the smaller is today's; "40k more" adds to today's."""
+    800", "till 100k"), else the smaller is today's; "40k more" adds to today's. A lone
+    number with no words of its own answers the question being asked (``asking``), if it
+    asks for followers."""
     found: dict[str, int] = {}
     roles: dict[str, int] = {}
     more: int | None = None
@@ -269,7 +277,11 @@ def _followers(text: str, mentions: list[Any], slots: dict[str, Any], cues: Cues
             max(first, second),
         )
     elif len(values) == 1:
-        found["current_followers" if "current_followers" in roles else "target_followers"] = values[
-            0
-        ]
+        if roles:
+            slot = next(iter(roles))
+        elif asking in ("current_followers", "target_followers"):
+            slot = asking
+        else:
+            slot = "target_followers"
+        found[slot] = values[0]
     return found

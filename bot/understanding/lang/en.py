@@ -273,6 +273,11 @@ PACK = LanguagePack(
         | {"no ads", "no advertising", "zero ads", "without ads", "stop ads", "stop the ads"}
         | {"stop ads completely", "stopped the ads", "nothing on ads", "no sponsored posts"}
     ),
+    factor_words=MappingProxyType(
+        dict.fromkeys(("double", "doubled", "doubling", "twice as much", "twice as many"), 2.0)
+        | dict.fromkeys(("triple", "tripled", "tripling"), 3.0)
+        | dict.fromkeys(("halve", "halved", "halving", "half"), 0.5)
+    ),
     amount_questions=frozenset(
         {"how much", "how many", "what's the minimum", "what is the minimum", "what budget"}
         | {"what would i need", "what would we need", "what do i need", "what do we need"}

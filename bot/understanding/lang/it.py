@@ -307,6 +307,12 @@ PACK = LanguagePack(
         | {"niente pubblicita", "niente sponsorizzate", "nessuna sponsorizzata", "zero ads"}
         | {"niente ads", "senza ads", "stop alle sponsorizzate", "togliamo le sponsorizzate"}
     ),
+    factor_words=MappingProxyType(
+        dict.fromkeys(("raddoppio", "raddoppiamo", "raddoppiare", "raddoppiando", "doppio"), 2.0)
+        | dict.fromkeys(("raddoppiassi", "raddoppiassimo", "raddoppiasse"), 2.0)
+        | dict.fromkeys(("triplico", "triplichiamo", "triplicare", "triplo"), 3.0)
+        | dict.fromkeys(("dimezzo", "dimezziamo", "dimezzare", "dimezzando", "metà"), 0.5)
+    ),
     amount_questions=frozenset(
         {"quanto", "quanti", "quante", "di quanto", "qual è il minimo", "qual e il minimo"}
         | {"quanto serve", "quanto devo", "quanto dovrei", "quanto ci vuole"}

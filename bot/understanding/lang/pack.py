@@ -167,6 +167,9 @@ class LanguagePack:
     """Other names of an answer, by slot ("piattaforma" for ``platform``): a prospect naming one
     where answers may be changed (``updates:``) is asked it again. Content words, so staff
     write them in ``locales/<code>/words.yaml`` (``slots:``)."""
+    factor_words: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    """Words that change an answer by a factor ("raddoppio" 2, "halve" 0.5): "e se raddoppio
+    il budget?" at a result is the budget times two."""
     amount_questions: frozenset[str] = frozenset()
     """Words that ask for an amount ("quanto devo", "how much"): a message with them, typed
     where answers may be changed, is a question to answer, not a new value ("how much do I need
