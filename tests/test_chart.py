@@ -41,7 +41,7 @@ from bot.growth.chart import (
     shutdown_charts,
 )
 from bot.growth.parameters import BENCHMARKS_FILE, Benchmarks, load_benchmarks
-from bot.growth.projection import Projection, ProjectionInput, project
+from bot.growth.projection import Projection, ProjectionInput, project, round_followers
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 WIDTH_PX, HEIGHT_PX = round(WIDTH_IN * DPI), round(HEIGHT_IN * DPI)
@@ -477,14 +477,16 @@ def test_without_a_target_the_range_at_the_month_asked_is_marked() -> None:
     assert tuple(dot.get_xdata()) == (12,)
     (label,) = _by_gid(figure, "horizon-label")
     low = projection.scenarios["likely_low"].months[12]
-    assert label.get_text() == f"{format_count(low, 'en')}–{format_count(high, 'en')}"
+    # rounded as the message rounds it (2 significant figures): no false precision
+    shown = (format_count(round_followers(x), "en") for x in (low, high))
+    assert label.get_text() == "–".join(shown)
     assert _by_gid(figure, "target-label") == _by_gid(figure, "arrival") == []
 
 
 def test_a_month_asked_beyond_the_chart_is_stated_with_its_range() -> None:
     figure = _drawn(_fake(None, 60, horizon=120), ENGLISH)
     (label,) = _by_gid(figure, "horizon-off-chart")
-    assert label.get_text() == "→ month 120: 15,200–32,000"
+    assert label.get_text() == "→ month 120: 15,000–32,000"
     assert _by_gid(figure, "horizon") == []
 
 

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_compact_decimal, format_decimal
 
-from bot.growth.projection import Projection
+from bot.growth.projection import Projection, round_followers
 
 if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn: the chart process
     from matplotlib.axes import Axes
@@ -798,7 +798,10 @@ def _place(
 
 
 def _range_text(low: int, value: int, high: int, number: Callable[[float], str]) -> str:
+    """The likely range, rounded as the texts round it (2 significant figures): an estimate
+    shows no false precision, and the chart says what the message says."""
     low, high = min(low, value), max(high, value)
+    low, value, high = round_followers(low), round_followers(value), round_followers(high)
     return number(value) if low == high else f"{number(low)}–{number(high)}"
 
 
