@@ -8,12 +8,12 @@ The words are the language packs' (``LanguagePack.call_days``, ``call_day_parts`
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from bot.understanding.lang import BUILTIN_PACKS, LanguagePack
+from bot.understanding.lang import LanguagePack, built_for_packs
+from bot.understanding.patterns import phrase_alternation
 from bot.understanding.text import fold_accents
 
 CALL_INTENT = "book_call"
@@ -21,21 +21,18 @@ CALL_SLOT = "call_when"
 """The answer to "when shall we call you?", kept as the prospect said it ("martedì pomeriggio")."""
 
 _JOIN = re.compile(r"^[\s,]*(?:\w+[\s,]+){0,3}$")  # a few words between two parts of one time
-_WHENS: dict[tuple[int, ...], tuple[tuple[LanguagePack, ...], re.Pattern[str]]] = {}
 
 
 def when_pattern(packs: Mapping[str, LanguagePack] | None = None) -> re.Pattern[str]:
     """A day, a part of the day or an hour, in the words of all ``packs`` (default: the
     built-in ones), to match on text with its accents folded; built once per set of packs (a
     content reload makes new ones)."""
-    chosen = tuple((BUILTIN_PACKS if packs is None else packs).values())
-    key = tuple(map(id, chosen))
-    found = _WHENS.get(key)
-    if found is not None and all(map(operator.is_, found[0], chosen)):
-        return found[1]
+    return built_for_packs(packs, "call_time", _build_when)
 
+
+def _build_when(chosen: tuple[LanguagePack, ...]) -> re.Pattern[str]:
     def words(*names: str) -> str:
-        return _alternation(
+        return phrase_alternation(
             fold_accents(w.lower())
             for pack in chosen
             for name in names
@@ -50,18 +47,7 @@ def when_pattern(packs: Mapping[str, LanguagePack] | None = None) -> re.Pattern[
         rf"\b{hour}\s*(?:{suffix}){end}|\b\d{{1,2}}[:.]\d{{2}}\b|"
         rf"\b(?:{words('call_clock_words')})\s+{hour}(?:\s*(?:{suffix}){end})?"
     )
-    pattern = re.compile(rf"\b(?:{words('call_days', 'call_day_parts')})\b|{clock}", re.IGNORECASE)
-    if len(_WHENS) > 32:
-        _WHENS.clear()
-    _WHENS[key] = (chosen, pattern)
-    return pattern
-
-
-def _alternation(phrases: Iterable[str]) -> str:
-    """A regex alternation of ``phrases``, longest first, their words apart by any spaces; a
-    never-matching pattern when there are none."""
-    found = {r"\s+".join(map(re.escape, phrase.split())) for phrase in phrases} - {""}
-    return "|".join(sorted(found, key=lambda p: (-len(p), p))) or "(?!)"
+    return re.compile(rf"\b(?:{words('call_days', 'call_day_parts')})\b|{clock}", re.IGNORECASE)
 
 
 def call_time(text: str, packs: Mapping[str, LanguagePack] | None = None) -> str | None:

@@ -5,9 +5,8 @@ A slot filler of the engine (``bot.core.engine.SlotFiller``), given to it by the
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
@@ -16,7 +15,8 @@ from typing import Any
 from bot.base.money import Money, per_period
 from bot.growth.parameters import PLATFORMS
 from bot.understanding.entities import horizon_months
-from bot.understanding.lang import BUILTIN_PACKS, LanguagePack
+from bot.understanding.lang import LanguagePack, built_for_packs
+from bot.understanding.patterns import phrase_alternation
 from bot.understanding.text import fold_accents
 
 GROWTH_INTENT = "growth_timeline"
@@ -51,27 +51,17 @@ class Cues:
     """A period word, lowercase, and its period (``week``, ``day``, ``month``)."""
 
 
-_CUES: dict[tuple[int, ...], tuple[tuple[LanguagePack, ...], Cues]] = {}
-
-
 def growth_cues(packs: Mapping[str, LanguagePack] | None = None) -> Cues:
     """The patterns of the words of all ``packs`` (default: the built-in ones), built once per
     set of packs (a content reload makes new ones)."""
-    chosen = tuple((BUILTIN_PACKS if packs is None else packs).values())
-    key = tuple(map(id, chosen))
-    found = _CUES.get(key)
-    if found is not None and all(map(operator.is_, found[0], chosen)):
-        return found[1]
-    cues = _build_cues(chosen)
-    if len(_CUES) > 32:
-        _CUES.clear()
-    _CUES[key] = (chosen, cues)
-    return cues
+    return built_for_packs(packs, "growth_cues", _build_cues)
 
 
 def _build_cues(packs: tuple[LanguagePack, ...]) -> Cues:
     def words(*names: str) -> str:
-        return alternation(w for pack in packs for name in names for w in getattr(pack, name))
+        return phrase_alternation(
+            w for pack in packs for name in names for w in getattr(pack, name)
+        )
 
     periods = {
         variant: period
@@ -82,10 +72,12 @@ def _build_cues(packs: tuple[LanguagePack, ...]) -> Cues:
     links = words("period_links")
     # "3 post" is a week's, unless a period follows that is not read ("3 post al dì", "3 posts
     # every other day"): one word of the links after them, at most a word away, says so
-    link_words = alternation(w for pack in packs for w in pack.period_links if " " not in w.strip())
+    link_words = phrase_alternation(
+        w for pack in packs for w in pack.period_links if " " not in w.strip()
+    )
     # Posts a week in a question: a count, then what is posted and how often ("20 times a
     # week", "3 post a settimana"), or a count after a posting verb ("we post 5 a week").
-    period = rf"(?:{links})?\s*(?P<period>{alternation(periods)})\b"
+    period = rf"(?:{links})?\s*(?P<period>{phrase_alternation(periods)})\b"
     verbs, leads = words("posting_verbs"), words("posting_verbs", "posting_lead_words")
     flags = re.IGNORECASE
     return Cues(
@@ -108,23 +100,6 @@ def _build_cues(packs: tuple[LanguagePack, ...]) -> Cues:
         posting_phrase=re.compile(rf"\b(?:{verbs})\b(?P<rest>(?:[^\w\n,.;?!]+\w+){{1,5}})", flags),
         periods=MappingProxyType(periods),
     )
-
-
-def alternation(phrases: Iterable[str]) -> str:
-    """A regex alternation of ``phrases`` (longest first): the words of a phrase apart by any
-    spaces, a trailing "*" any ending, a word with accents also without; a never-matching
-    pattern when there are none."""
-    found: set[str] = set()
-    for phrase in phrases:
-        for variant in {phrase.lower(), fold_accents(phrase.lower())}:
-            found.add(
-                r"\s+".join(
-                    re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "")
-                    for w in variant.split()
-                )
-            )
-    found.discard("")
-    return "|".join(sorted(found, key=lambda p: (-len(p), p))) or "(?!)"
 
 
 def fill_growth_slots(

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, built_once
+from bot.understanding.lang import LanguagePack, built_for_packs, built_once
 from bot.understanding.numbers import (
     TIME_UNITS,
     MoneyMention,
@@ -458,26 +457,19 @@ def _quantity(toks: list[Tok], i: int) -> tuple[list[float], int] | None:
 _Phrases = dict[str, list[tuple[tuple[str, ...], float]]]
 
 
-_HORIZON_TABLES: dict[tuple[int, ...], tuple[tuple[LanguagePack, ...], _Phrases]] = {}
-
-
 def _horizon_table(packs: Mapping[str, LanguagePack] | None) -> _Phrases:
     """The packs' ``horizon_phrases`` as word tuples by first word, longest first; built
     once per set of packs (a content reload makes new ones)."""
-    chosen = tuple((BUILTIN_PACKS if packs is None else packs).values())
-    key = tuple(map(id, chosen))
-    found = _HORIZON_TABLES.get(key)
-    if found is not None and all(map(operator.is_, found[0], chosen)):
-        return found[1]
+    return built_for_packs(packs, "horizon_phrases", _build_horizon_table)
+
+
+def _build_horizon_table(chosen: tuple[LanguagePack, ...]) -> _Phrases:
     table: _Phrases = {}
     for pack in chosen:
         for words, months in built_once(pack, "horizon_phrases", _build_horizons):
             table.setdefault(words[0], []).append((words, months))
     for rows in table.values():
         rows.sort(key=lambda row: -len(row[0]))
-    if len(_HORIZON_TABLES) > 32:
-        _HORIZON_TABLES.clear()
-    _HORIZON_TABLES[key] = (chosen, table)
     return table
 
 

@@ -16,8 +16,10 @@ for the languages simplemma and the intents file cover (``NLU_LANGUAGES``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import Any, TypeVar
 
 from bot.understanding.lang import en, it
 from bot.understanding.lang.pack import (
@@ -38,6 +40,7 @@ __all__ = [
     "MOVE_WORDS",
     "NLU_LANGUAGES",
     "LanguagePack",
+    "built_for_packs",
     "built_once",
     "pack_for",
     "packs_first",
@@ -72,3 +75,27 @@ def packs_first(lang: str, packs: Mapping[str, LanguagePack] | None = None) -> l
     try the conversation's language first, then the others, for prospects mix them."""
     table = BUILTIN_PACKS if packs is None else packs
     return [pack_for(lang, table), *(p for code, p in table.items() if code != lang)]
+
+
+_T = TypeVar("_T")
+_FOR_PACKS: dict[tuple[str, tuple[int, ...]], tuple[tuple[LanguagePack, ...], Any]] = {}
+
+
+def built_for_packs(
+    packs: Mapping[str, LanguagePack] | None,
+    name: str,
+    build: Callable[[tuple[LanguagePack, ...]], _T],
+) -> _T:
+    """``build(packs)`` for a set of packs (default: the built-in ones), computed once per set
+    and ``name``: the readers' tables and patterns made of the words of every language (a
+    content reload makes new packs, and so a new build)."""
+    chosen = tuple((BUILTIN_PACKS if packs is None else packs).values())
+    key = (name, tuple(map(id, chosen)))
+    found = _FOR_PACKS.get(key)
+    if found is not None and all(map(operator.is_, found[0], chosen)):
+        return found[1]
+    value = build(chosen)
+    if len(_FOR_PACKS) > 64:  # content reloads make new packs; keep the cache small
+        _FOR_PACKS.clear()
+    _FOR_PACKS[key] = (chosen, value)
+    return value

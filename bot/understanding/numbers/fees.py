@@ -18,11 +18,10 @@ only says which cue governs an amount:
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, built_once
+from bot.understanding.lang import LanguagePack, built_for_packs, built_once
 from bot.understanding.numbers.lexer import Tok, lex
 
 _CLAUSE_END = {".", "!", "?", ";"}
@@ -88,17 +87,15 @@ def _matches(phrase: tuple[str, ...], words: list[tuple[str, int]], k: int) -> b
 
 _Row = tuple[tuple[str, ...], bool]
 _Table = tuple[dict[str, list[_Row]], list[_Row]]
-_TABLES: dict[tuple[int, ...], tuple[tuple[LanguagePack, ...], _Table]] = {}
 
 
 def _table(packs: Mapping[str, LanguagePack] | None) -> _Table:
     """The cue phrases of all ``packs`` by first word (and those starting with a "*" word),
     longest first; built once per set of packs (a content reload makes new ones)."""
-    chosen = tuple((BUILTIN_PACKS if packs is None else packs).values())
-    key = tuple(map(id, chosen))
-    found = _TABLES.get(key)
-    if found is not None and all(map(operator.is_, found[0], chosen)):
-        return found[1]
+    return built_for_packs(packs, "money_cues", _build_table)
+
+
+def _build_table(chosen: tuple[LanguagePack, ...]) -> _Table:
     rows: list[_Row] = []
     for pack in chosen:
         rows.extend((p, True) for p in _phrases(pack, "fee_cues"))
@@ -111,9 +108,6 @@ def _table(packs: Mapping[str, LanguagePack] | None) -> _Table:
             starred.append(row)
         else:
             by_first.setdefault(row[0][0], []).append(row)
-    if len(_TABLES) > 32:
-        _TABLES.clear()
-    _TABLES[key] = (chosen, (by_first, starred))
     return by_first, starred
 
 
