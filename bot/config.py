@@ -29,6 +29,9 @@ class Settings:
     webhook_port: int = 8443
     # a person's chat with a prospect closes itself after this long without a message
     handover_timeout_minutes: float = 60.0
+    # a note for the staff (lead, request for a person) no admin received for this long is
+    # reported loudly: log, /stats, `leads`, and any admin who can be reached
+    outbox_alert_minutes: float = 30.0
 
 
 def load_settings(
@@ -60,6 +63,10 @@ def load_settings(
         handover = float(get("BOT_HANDOVER_TIMEOUT_MINUTES", "60") or "60")
     except ValueError:
         handover = 60.0
+    try:
+        alert = float(get("BOT_OUTBOX_ALERT_MINUTES", "30") or "30")
+    except ValueError:
+        alert = 30.0
     return Settings(
         token=get("TELEGRAM_BOT_TOKEN"),
         api_base_url=get("TELEGRAM_API_BASE_URL", Settings.api_base_url) or Settings.api_base_url,
@@ -72,4 +79,5 @@ def load_settings(
         webhook_listen=get("WEBHOOK_LISTEN", "127.0.0.1") or "127.0.0.1",
         webhook_port=int(port) if port.isdigit() else 8443,
         handover_timeout_minutes=handover if 0 < handover < 1e6 else 60.0,
+        outbox_alert_minutes=alert if 0 < alert < 1e6 else 30.0,
     )

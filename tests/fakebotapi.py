@@ -5,6 +5,24 @@ long polling (blocks until an update or the timeout), the send/edit/answer calls
 error envelope PTB reads (status code + ``parameters.retry_after``). Everything the bot sends
 is recorded; tests push updates and inject failures. Unknown methods get 400, not 404: PTB
 turns a 404 into InvalidToken and stops polling, which would hide the real problem.
+
+Faults, with Telegram's own wording so PTB raises what it raises in production (403 →
+``Forbidden``, 400 → ``BadRequest``, 429 + ``retry_after`` → ``RetryAfter``, 5xx and a closed
+connection → ``NetworkError``):
+
+- ``fail(method, status, ...)``: the next call(s) of a method, optionally only for one chat;
+- ``unreachable(chat)`` / ``blocked(chat)`` until ``reachable(chat)``: every call addressed to
+  that chat answers 400 "chat not found" / 403 "bot was blocked by the user";
+- ``drop(method)``: the connection closes before the server acts (nothing was sent);
+  ``drop_after(method)``: the server acts, then closes without answering (the message exists,
+  but the bot saw an error: a retry would send it twice);
+- ``chaos(rate)``: seeded random 429/500/502/drops on the send/edit/answer calls, for soak tests.
+
+Order of precedence for one call: an injected ``fail``/``drop`` for it, then chaos, then the
+chat's standing condition, then the normal answer. Every call is recorded with its outcome
+(``Call.status``: what the server did, 0 when it did nothing; ``Call.dropped``: the client got
+no answer), so a test can count what Telegram really accepted (``sent``, ``count``) and what
+arrived twice (``duplicates``).
 """
 
 from __future__ import annotations
@@ -12,6 +30,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import random
 import re
 import threading
 import time
@@ -19,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -35,14 +55,32 @@ BOT = {
 NOW = 1_700_000_000
 _TAG = re.compile(r"<[^<>]*>")
 
+# Telegram's wording (what PTB puts in the exception's message, minus "Bad Request: ").
+CHAT_NOT_FOUND = "Bad Request: chat not found"
+BLOCKED = "Forbidden: bot was blocked by the user"
+SEND_METHODS = ("sendMessage", "sendPhoto", "sendDocument", "copyMessage")
+CHAOS_METHODS = (
+    "sendMessage",
+    "sendPhoto",
+    "copyMessage",
+    "editMessageText",
+    "editMessageReplyMarkup",
+    "sendChatAction",
+    "answerCallbackQuery",
+)
+CHAOS_KINDS = ("429", "500", "502", "drop")
+DROP = 0  # status of a call the server closed without acting (and of handle()'s "no answer")
+
 
 @dataclass
 class Call:
     method: str
     params: dict[str, Any]
-    status: int = 200
+    status: int = 200  # what the server did: 200 acted, an error status, 0 dropped unanswered
     message_id: int | None = None  # of the message a successful send created
     at: float = field(default_factory=time.monotonic)
+    dropped: bool = False  # the connection closed without an answer (drop and drop_after)
+    fault: str = ""  # "", "fail", "drop", "drop_after", "chaos", "unreachable", "blocked"
 
     def json(self, key: str) -> Any:
         value = self.params.get(key)
@@ -50,8 +88,17 @@ class Call:
 
     @property
     def chat_id(self) -> int | None:
-        value = self.params.get("chat_id")
-        return int(value) if value is not None else None
+        return _chat_of(self.params)
+
+    @property
+    def accepted(self) -> bool:
+        """Telegram acted on the call (a send created its message), answered or not."""
+        return self.status == 200
+
+    @property
+    def ok(self) -> bool:
+        """The client got a success answer."""
+        return self.status == 200 and not self.dropped
 
     @property
     def text(self) -> str:
@@ -65,10 +112,39 @@ class Call:
 
 @dataclass
 class Failure:
-    status: int
+    status: int  # 0 (DROP): close the connection without answering
     description: str
     retry_after: int | None = None
     times: int = 1
+    chat_id: int | None = None  # only calls addressed to this chat; None: any call
+    act: bool = False  # with DROP: act first, then close (drop_after)
+
+    def matches(self, chat_id: int | None) -> bool:
+        return self.chat_id is None or self.chat_id == chat_id
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.status,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+@dataclass
+class Chaos:
+    rate: float
+    methods: frozenset[str]
+    kinds: tuple[str, ...]
+    rng: random.Random
+    retry_after: int
+
+    def draw(self, method: str) -> Failure | None:
+        if method not in self.methods or self.rng.random() >= self.rate:
+            return None
+        return _failure_of_kind(self.rng.choice(self.kinds), self.retry_after)
 
 
 def user(uid: int, first_name: str = "Ann", language_code: str | None = "en") -> dict[str, Any]:
@@ -92,7 +168,10 @@ class FakeBotAPI:
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) -> message
         self.failures: dict[str, list[Failure]] = {}
+        self.conditions: dict[int, Failure] = {}  # chat -> standing answer (unreachable/blocked)
         self.webhook: dict[str, Any] | None = None
+        self._chaos: Chaos | None = None
+        self._names: dict[int, str] = {}  # first names seen in pushed updates, for getChat
         self._updates: list[dict[str, Any]] = []
         self._delivered: list[int] = []
         self._confirmed = 0  # highest update_id the bot acknowledged with its offset
@@ -170,6 +249,8 @@ class FakeBotAPI:
                 msg["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         if edited:
             msg["edit_date"] = NOW + 5
+        with self._cond:
+            self._names[uid] = first_name
         return self.push("edited_message" if edited else "message", msg)
 
     def press(
@@ -221,17 +302,86 @@ class FakeBotAPI:
         *,
         retry_after: int | None = None,
         times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
+        """The next ``times`` calls of ``method`` (only those addressed to ``chat_id``, if
+        given) answer ``status`` with ``description`` (and ``parameters.retry_after``). Calls for
+        other chats pass and do not use the failure up. Queued failures apply in order."""
+        self._inject(
+            method,
+            Failure(status, description or _phrase(status), retry_after, times, chat_id),
+        )
+
+    def drop(self, method: str, *, times: int = 1, chat_id: int | None = None) -> None:
+        """The next ``times`` calls of ``method`` find the connection closed before the server
+        acts: the client gets a network error and nothing was sent (``Call.status`` 0)."""
+        self._inject(method, Failure(DROP, "", None, times, chat_id))
+
+    def drop_after(self, method: str, *, times: int = 1, chat_id: int | None = None) -> None:
+        """The server acts (the message is created, ``Call.status`` 200) and then closes the
+        connection without answering: the client gets a network error although it worked."""
+        self._inject(method, Failure(DROP, "", None, times, chat_id, act=True))
+
+    def unreachable(self, chat_id: int, description: str = CHAT_NOT_FOUND) -> None:
+        """Until ``reachable``, every call addressed to ``chat_id`` (send, copy, edit, chat
+        action, getChat, a chat-scoped setMyCommands) answers 400 ``description``: e.g. an
+        admin who never pressed Start."""
         with self._cond:
-            self.failures.setdefault(method, []).append(
-                Failure(status, description or f"Error {status}", retry_after, times)
+            self.conditions[chat_id] = Failure(400, description, chat_id=chat_id)
+
+    def blocked(self, chat_id: int) -> None:
+        """Until ``reachable``, every call addressed to ``chat_id`` answers 403 "Forbidden: bot
+        was blocked by the user"."""
+        with self._cond:
+            self.conditions[chat_id] = Failure(403, BLOCKED, chat_id=chat_id)
+
+    def reachable(self, chat_id: int) -> None:
+        """Lift ``unreachable`` or ``blocked`` for ``chat_id``."""
+        with self._cond:
+            self.conditions.pop(chat_id, None)
+
+    def chaos(
+        self,
+        rate: float,
+        *,
+        methods: tuple[str, ...] = CHAOS_METHODS,
+        kinds: tuple[str, ...] = CHAOS_KINDS,
+        seed: int = 0,
+        retry_after: int = 1,
+    ) -> None:
+        """Each call of ``methods`` fails with probability ``rate``, as one of ``kinds`` chosen
+        at random: an HTTP status ("429" carries ``retry_after``, "500", "502", ...), "drop" or
+        "drop_after". Seeded, so a run is repeatable for one order of calls; ``chaos(0)`` stops.
+        """
+        if retry_after < 1:  # PTB raises RetryAfter only for a non-zero retry_after
+            raise ValueError("chaos: retry_after must be at least 1 second")
+        for kind in kinds:
+            _failure_of_kind(kind, retry_after)  # fail here on a typo, not in the server thread
+        with self._cond:
+            self._chaos = (
+                Chaos(rate, frozenset(methods), tuple(kinds), random.Random(seed), retry_after)
+                if rate > 0
+                else None
             )
+
+    def clear_faults(self) -> None:
+        """Forget queued failures and drops, stop chaos, make every chat reachable."""
+        with self._cond:
+            self.failures.clear()
+            self.conditions.clear()
+            self._chaos = None
+
+    def _inject(self, method: str, failure: Failure) -> None:
+        with self._cond:
+            self.failures.setdefault(method, []).append(failure)
 
     def sent(
         self,
         chat_id: int | None = None,
-        methods: tuple[str, ...] = ("sendMessage", "sendPhoto", "sendDocument", "copyMessage"),
+        methods: tuple[str, ...] = SEND_METHODS,
     ) -> list[Call]:
+        """Sends Telegram accepted (the message exists), including those whose answer was
+        dropped (``drop_after``): what the person really received."""
         with self._cond:
             return [
                 c
@@ -240,6 +390,37 @@ class FakeBotAPI:
                 and c.status == 200
                 and (chat_id is None or c.chat_id == chat_id)
             ]
+
+    accepted = sent
+
+    def count(self, method: str, *, chat_id: int | None = None, status: int | None = 200) -> int:
+        """Calls of ``method`` (to ``chat_id``) that ended with ``status``: 200 counts what the
+        server did, answered or dropped after; 0 counts drops; ``None`` counts every attempt."""
+        with self._cond:
+            return sum(
+                1
+                for c in self.calls
+                if c.method == method
+                and (status is None or c.status == status)
+                and (chat_id is None or c.chat_id == chat_id)
+            )
+
+    def duplicates(self, chat_id: int | None = None) -> list[tuple[int, str]]:
+        """``(chat, text)`` for each accepted send identical (same method, same parameters) to
+        the accepted send just before it in the same chat: the trace of a retry whose first
+        attempt had in fact arrived. One entry per extra copy. A bot that legitimately says the
+        same thing twice in a row would show up too: use it where that cannot happen."""
+        last: dict[int, str] = {}
+        found: list[tuple[int, str]] = []
+        for call in self.sent(chat_id):
+            chat = call.chat_id
+            if chat is None:
+                continue
+            key = call.method + repr(sorted(call.params.items()))
+            if last.get(chat) == key:
+                found.append((chat, call.text))
+            last[chat] = key
+        return found
 
     def calls_to(self, method: str, ok_only: bool = True) -> list[Call]:
         with self._cond:
@@ -273,32 +454,64 @@ class FakeBotAPI:
     # -- the API -------------------------------------------------------------------------------
 
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The status and JSON body to answer; status ``DROP`` (0): close without answering."""
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
+        chat_id = _chat_of(params)
         with self._cond:
-            failures = self.failures.get(method)
-            if failures:
-                failure = failures[0]
-                failure.times -= 1
-                if failure.times <= 0:
-                    failures.pop(0)
-                self.calls.append(Call(method, params, failure.status))
+            failure, fault = self._take_failure(method, chat_id)
+            if failure is not None and not failure.act:
+                dropped = failure.status == DROP
+                self.calls.append(
+                    Call(method, params, failure.status, dropped=dropped, fault=fault)
+                )
                 self._cond.notify_all()
-                body: dict[str, Any] = {
-                    "ok": False,
-                    "error_code": failure.status,
-                    "description": failure.description,
-                }
-                if failure.retry_after is not None:
-                    body["parameters"] = {"retry_after": failure.retry_after}
-                return failure.status, body
-            status, result = self._answer(method, params)
+                return (DROP, {}) if dropped else (failure.status, failure.body())
+            condition = self._condition(chat_id, params)
+            if condition is not None:
+                status, result = condition.status, condition.description
+                if not fault:
+                    fault = "blocked" if condition.status == 403 else "unreachable"
+            else:
+                status, result = self._answer(method, params)
             sent_id = result.get("message_id") if isinstance(result, dict) else None
-            self.calls.append(Call(method, params, status, sent_id))
+            dropped = failure is not None  # an acting drop: done, then no answer
+            self.calls.append(Call(method, params, status, sent_id, dropped=dropped, fault=fault))
             self._cond.notify_all()
+        if dropped:
+            return DROP, {}
         if status != 200:
             return status, {"ok": False, "error_code": status, "description": result}
         return 200, {"ok": True, "result": result}
+
+    def _take_failure(self, method: str, chat_id: int | None) -> tuple[Failure | None, str]:
+        """The injected failure for this call (used up), else chaos's draw; with the lock."""
+        failures = self.failures.get(method) or []
+        for i, failure in enumerate(failures):
+            if failure.matches(chat_id):
+                failure.times -= 1
+                if failure.times <= 0:
+                    failures.pop(i)
+                if failure.status != DROP:
+                    return failure, "fail"
+                return failure, "drop_after" if failure.act else "drop"
+        if self._chaos is not None:
+            drawn = self._chaos.draw(method)
+            if drawn is not None:
+                return drawn, "chaos"
+        return None, ""
+
+    def _condition(self, chat_id: int | None, params: dict[str, Any]) -> Failure | None:
+        """The standing answer for the chat this call is addressed to, if any; with the lock."""
+        if not self.conditions:
+            return None
+        if chat_id is None and params.get("scope"):  # setMyCommands for one chat
+            try:
+                scope = json.loads(params["scope"])
+                chat_id = _chat_of(scope) if isinstance(scope, dict) else None
+            except (TypeError, ValueError):
+                chat_id = None
+        return self.conditions.get(chat_id) if chat_id is not None else None
 
     def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, Any]:
         if method == "getMe":
@@ -316,6 +529,11 @@ class FakeBotAPI:
         if method == "setWebhook":
             self.webhook = dict(params)
             return 200, True
+        if method == "getChat":
+            chat_id = _chat_of(params)
+            if chat_id is None:
+                return 400, CHAT_NOT_FOUND
+            return 200, self._chat_info(chat_id)
         if method == "copyMessage":
             source = self.messages.get((int(params["from_chat_id"]), int(params["message_id"])))
             return 200, {"message_id": next(self._message_ids), "copied": bool(source)}
@@ -341,8 +559,7 @@ class FakeBotAPI:
             self.messages[(chat_id, msg["message_id"])] = msg
             return 200, msg
         if method in ("editMessageText", "editMessageReplyMarkup"):
-            key = (int(params["chat_id"]), int(params["message_id"]))
-            found = self.messages.get(key)
+            found = self.messages.get((int(params["chat_id"]), int(params["message_id"])))
             if found is None:
                 return 400, "Bad Request: message to edit not found"
             if method == "editMessageText":
@@ -354,6 +571,22 @@ class FakeBotAPI:
             return 200, found
         return 400, f"Bad Request: method {method} is not implemented by the fake server"
 
+    def _chat_info(self, chat_id: int) -> dict[str, Any]:
+        """getChat's ChatFullInfo, with the fields PTB 22 requires."""
+        chat: dict[str, Any] = {"id": chat_id}
+        if chat_id > 0:
+            chat.update(type="private", first_name=self._names.get(chat_id, "Ann"))
+        else:
+            kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+            chat.update(type=kind, title=f"Group {chat_id}")
+        gifts = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")
+        chat.update(
+            accent_color_id=0,
+            max_reaction_count=11,
+            accepted_gift_types=dict.fromkeys((*gifts, "gifts_from_channels"), False),
+        )
+        return chat
+
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         timeout = min(float(params.get("timeout") or 0), 30.0)
@@ -362,7 +595,7 @@ class FakeBotAPI:
             self.calls.append(Call("getUpdates", params))
             if offset:
                 self._confirmed = max(self._confirmed, offset - 1)
-                self._cond.notify_all()
+            self._cond.notify_all()  # a test waiting for the bot to poll wakes now
             while True:
                 # like Telegram: without an offset, from the earliest update not yet confirmed
                 ready = [
@@ -377,6 +610,34 @@ class FakeBotAPI:
             self._delivered.extend(u["update_id"] for u in ready)
             self._cond.notify_all()
             return ready
+
+
+def _chat_of(params: dict[str, Any]) -> int | None:
+    """The numeric chat a call is addressed to (``@username`` targets count as none)."""
+    value = params.get("chat_id")
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"Error {status}"
+
+
+def _failure_of_kind(kind: str, retry_after: int) -> Failure:
+    """A chaos failure: "drop", "drop_after" or an HTTP status as text ("429", "502", ...)."""
+    if kind in ("drop", "drop_after"):
+        return Failure(DROP, "", act=kind == "drop_after")
+    status = int(kind)
+    if status == 429:
+        return Failure(429, f"Too Many Requests: retry after {retry_after}", retry_after)
+    if not 400 <= status <= 599:
+        raise ValueError(f"chaos kind {kind!r}: a 4xx/5xx status, 'drop' or 'drop_after'")
+    return Failure(status, _phrase(status))
 
 
 def _has_data(message: dict[str, Any], data: str) -> bool:
@@ -413,6 +674,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(400, {"ok": False, "error_code": 400, "description": str(exc)})
             return
         status, body = self.api.handle(match.group(2), params)
+        if status == DROP:  # no answer: the client sees the connection closed under it
+            self.close_connection = True
+            return
         self._reply(status, body)
 
     do_GET = do_POST
@@ -435,6 +699,7 @@ class _Handler(BaseHTTPRequestHandler):
             for part in parsed.iter_parts():
                 name = part.get_param("name", header="content-disposition")
                 payload = part.get_payload(decode=True) or b""
+                assert isinstance(payload, bytes)  # a leaf part decodes to bytes
                 if part.get_filename():
                     params[str(name)] = {
                         "filename": part.get_filename(),

@@ -96,7 +96,8 @@ async def test_stale_and_forged_buttons_show_the_current_step(mini_engine: Engin
     assert chat.texts == [] and result.notice == "That button is old."
     assert result.state == "info"
     await chat.say("hmm")  # something else is said: the step is no longer the last message
-    for i, forged in enumerate(["999.0", "x", "", "1.99", "🙂" * 100, "9" * 70]):
+    forged_taps = ["999.0", "x", "", "1.99", "999.abcdef.abcd", "🙂" * 100, "9" * 70]
+    for i, forged in enumerate(forged_taps):
         result = await mini_engine.turn(Input("u1", button=forged))
         assert result.state == "info"
         assert result.notice == "That button is old."
@@ -185,7 +186,15 @@ async def test_duplicate_input_id_is_ignored(mini_engine: Engine) -> None:
     first = await mini_engine.turn(Input("u1", text="Plan", input_id=11))
     again = await mini_engine.turn(Input("u1", text="Plan", input_id=11))
     assert first.state == "ask_followers"
-    assert again.duplicate and again.replies == []
+    # a crash before the replies went: the same update gets them back, and moves nothing
+    assert again.duplicate and again.replies == first.replies
+    assert again.state == first.state
+    store = mini_engine.store
+    await store.call(store.turn_answered, "u1", 11)  # the front-end sent them
+    third = await mini_engine.turn(Input("u1", text="Plan", input_id=11))
+    assert third.duplicate and third.replies == []
+    conv = store.load("u1")
+    assert conv is not None and "unsent" not in conv.memory
 
 
 async def test_deep_link_source_is_kept(mini_engine: Engine) -> None:

@@ -102,7 +102,8 @@ def services(store: Store, clock: Clock) -> tuple[Outbound, HandoverService, Lea
     handovers = HandoverService(
         store, out, STAFF, texts, clock=clock, timeout=timedelta(minutes=30)
     )
-    return out, handovers, LeadNotes(store, out, STAFF, handovers, GROWTH.lead_fields)
+    notes = LeadNotes(store, out, STAFF, handovers, GROWTH.lead_fields, clock=clock)
+    return out, handovers, notes
 
 
 async def test_a_lead_note_reaches_every_staff_member_once(store: Store) -> None:
@@ -117,20 +118,84 @@ async def test_a_lead_note_reaches_every_staff_member_once(store: Store) -> None
     assert action == StaffAction(LEAD_HANDLED, str(lead.id))
     assert "Ann &lt;b&gt;" in html and "[web:ann]" in html and "followers now 800" in html
     assert lead.data == {"current_followers": 800} and lead.source is None
-    assert notes.mark_handled(lead.id or 0) and store.leads()[0].status == "handled"
-    assert not notes.mark_handled(999) and not notes.mark_handled("x")
+    assert await notes.mark_handled(lead.id or 0) and store.leads()[0].status == "handled"
+    assert not await notes.mark_handled(999) and not await notes.mark_handled("x")
 
 
-async def test_a_passing_failure_keeps_the_note_for_later(store: Store) -> None:
+async def test_one_staff_member_receiving_it_is_enough(store: Store) -> None:
     clock = Clock()
     out, _, notes = services(store, clock)
     ask(store, ANN, "contact", clock)
-    out.refuse[901] = False  # network: try again later
-    assert await notes.deliver() == 0
-    assert [row for row, _ in store.pending_outbox()] == [1]
-    out.refuse[901] = True  # blocked for good: counts as done
+    out.refuse[901] = True  # this one cannot be reached (never pressed Start)
     assert await notes.deliver() == 1
+    assert [s for s, _, _ in out.staff] == [900]
     assert store.pending_outbox() == []
+
+
+async def test_a_note_nobody_received_stays_and_is_retried_with_backoff(store: Store) -> None:
+    """The issue's case: every admin refuses ("chat not found": the admin never pressed
+    Start). The note is not marked sent, no handover opens, and it is tried again later,
+    each wait longer, until someone can take it; then it arrives once."""
+    clock = Clock()
+    out, handovers, notes = services(store, clock)
+    ask(store, ANN, "human", clock)
+    out.refuse.update({900: True, 901: True})
+    assert await notes.deliver() == 0
+    ((_, item),) = store.pending_outbox()
+    assert item.attempts == 1 and "refused" in (item.last_error or "")
+    assert not await handovers.is_open(ANN)  # nobody has it: no handover
+    assert await notes.deliver() == 0 and store.pending_outbox()[0][1].attempts == 1  # not due
+    waits = []
+    for _ in range(6):
+        due = store.next_outbox_try()
+        assert due is not None
+        waits.append((due - clock.now).total_seconds())
+        clock.now = due
+        assert await notes.deliver() == 0
+    assert waits == [30, 60, 120, 240, 480, 900]  # doubling, at most 15 min
+    del out.refuse[901]  # the admin pressed Start
+    clock.advance(minutes=15)
+    assert await notes.deliver() == 1
+    assert [s for s, _, _ in out.staff] == [901]
+    assert await handovers.is_open(ANN)
+    assert await notes.deliver() == 0 and store.pending_outbox() == []
+
+
+async def test_once_one_note_gets_through_the_waiting_ones_follow_at_once(store: Store) -> None:
+    clock = Clock()
+    out, _, notes = services(store, clock)
+    out.refuse.update({900: True, 901: False})
+    ask(store, ANN, "contact", clock)
+    assert await notes.deliver() == 0  # Ann's waits 30 s for its next try
+    out.refuse.clear()
+    ask(store, BOB, "contact", clock)
+    assert await notes.deliver() == 2  # Bob's got through, so Ann's goes now too
+    assert len(out.staff) == 4 and store.pending_outbox() == []
+
+
+async def test_an_overdue_note_is_reported_loudly_once(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = Clock()
+    out, _, notes = services(store, clock)
+    commands = StaffCommands(store, clock)
+    ask(store, ANN, "contact", clock)
+    out.refuse.update({900: True, 901: True})
+    await notes.deliver()
+    assert await notes.overdue() == [] and "NOT delivered" not in await commands.stats()
+    clock.advance(minutes=31)
+    out.refuse[901] = False  # still failing, but an alert is tried to everyone
+    with caplog.at_level("WARNING", logger="bot.staff.outbox"):
+        await notes.deliver()
+    assert any("undelivered for over 30 min" in r.getMessage() for r in caplog.records)
+    assert [len(await notes.overdue())] == [1]
+    stats = await commands.stats()
+    assert "1 note(s) for the agency NOT delivered" in stats and "refused" in stats
+    caplog.clear()
+    clock.advance(minutes=30)
+    with caplog.at_level("WARNING", logger="bot.staff.outbox"):
+        await notes.deliver()
+    assert not any("undelivered for over" in r.getMessage() for r in caplog.records)  # once
 
 
 async def test_a_note_about_someone_erased_is_dropped(store: Store) -> None:
@@ -152,7 +217,7 @@ async def test_handover_open_relay_reply_and_expiry(store: Store) -> None:
     assert await notes.deliver() == 1
     assert out.staff[0][2] == StaffAction(CLOSE_HANDOVER, ANN)
     assert out.staff[0][1].endswith("<i>answer here</i>")
-    assert handovers.is_open(ANN)
+    assert await handovers.is_open(ANN)
     (row,) = store.db.query("select sent from outbox")
     assert row["sent"] == SENT
 
@@ -160,7 +225,7 @@ async def test_handover_open_relay_reply_and_expiry(store: Store) -> None:
     assert await handovers.from_prospect(ANN, "are you there?")
     relayed = [s for s in out.staff if "are you there?" in s[1]]
     assert len(relayed) == 2
-    assert handovers.prospect_of(900, 2 + 1) == ANN  # the relay to staff 900 was message 3
+    assert await handovers.prospect_of(900, 2 + 1) == ANN  # the relay to staff 900 was message 3
     # commands are the bot's, never relayed as text
     for command in ("/delete", "/menu", "/start", "/start@SomeBot src"):
         assert not await handovers.from_prospect(ANN, command)
@@ -179,7 +244,7 @@ async def test_handover_open_relay_reply_and_expiry(store: Store) -> None:
     assert await handovers.expire() == 0
     clock.advance(minutes=1)
     assert await handovers.expire() == 1
-    assert not handovers.is_open(ANN)
+    assert not await handovers.is_open(ANN)
     assert out.prospects[-1] == (ANN, "handover.timed_out@it")
     assert "closed after 30 quiet minutes" in out.staff[-1][1]
     clock.advance(hours=5)
@@ -210,20 +275,20 @@ async def test_done_and_replies_that_cannot_arrive(store: Store) -> None:
     # answering a closed request reopens it
     del out.refuse[ANN]
     await handovers.staff_reply(900, ANN, "one more thing")
-    assert handovers.is_open(ANN)
+    assert await handovers.is_open(ANN)
 
 
 async def test_commands_without_a_transport(store: Store) -> None:
     clock = Clock()
     commands = StaffCommands(store, clock)
-    assert commands.leads_csv() is None and NO_LEADS
+    assert await commands.leads_csv() is None and NO_LEADS
     ask(store, ANN, "contact", clock, data={"projection_summary": "instagram 800→10000"})
     ask(store, BOB, "human", clock)
-    csv_file = commands.leads_csv()
+    csv_file = await commands.leads_csv()
     assert csv_file is not None and csv_file.rows == 2
     assert csv_file.name == "leads-2026-03-01.csv" and "2 contatti" in csv_file.caption
     assert "instagram 800→10000" in csv_file.data.decode("utf-8-sig")
-    assert "Funnel" in commands.stats() and "· 7 d" in commands.stats("7")
+    assert "Funnel" in await commands.stats() and "· 7 d" in await commands.stats("7")
     assert "Reload is not available" in (await commands.reload() or "")
 
 

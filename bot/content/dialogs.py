@@ -8,6 +8,7 @@ from typing import Any
 from bot.base.money import PERIODS
 from bot.base.problems import Pos, Problems, did_you_mean
 from bot.base.yamlpos import Source, is_list, is_mapping
+from bot.content.button_ids import ID, tap_digest
 from bot.content.catalog import SlotTypeCatalog
 from bot.content.model import (
     YES_NO,
@@ -45,7 +46,7 @@ STATE_KEYS = (
     "note",
     "updates",
 )
-BUTTON_KEYS = ("text", "go", "means")
+BUTTON_KEYS = ("text", "go", "means", "id")
 ASK_KEYS = (
     "slot",
     "type",
@@ -272,6 +273,7 @@ def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | Non
             if ref:
                 say.append(ref)
     buttons: list[ButtonSpec] = []
+    id_places: list[tuple[Pos, int]] = []  # each button's id: where written, button number
     if "buttons" in body:
         raw = body["buttons"]
         if not is_list(raw) or not raw:
@@ -298,8 +300,11 @@ def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | Non
                         "add `go: <state>` to say where the button leads",
                     )
                 means = read_means(r, item, what) if "means" in item else None
+                own_id = read_button_id(r, item, i, what) if "id" in item else None
                 if text and go:
-                    buttons.append(ButtonSpec(text, go, bpos, means=means))
+                    buttons.append(ButtonSpec(text, go, bpos, means=means, id=own_id))
+                    id_places.append((src.at_value(item, "id") if own_id else bpos, i + 1))
+    check_button_ids(r, buttons, id_places, what)
     ask = read_ask(r, body, what) if "ask" in body else None
     next_ = r.target(body, "next", what) if "next" in body else None
     give_up = r.target(body, "on_give_up", what) if "on_give_up" in body else None
@@ -394,6 +399,74 @@ def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | Non
         forget=tuple(forget),
         updates=updates,
     )
+
+
+def read_button_id(r: _Reader, item: Any, index: int, what: str) -> str | None:
+    """A button's ``id:``: a short name of lowercase letters, digits and _ (``ID``)."""
+    raw = item["id"]
+    value = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
+    if not ID.match(value):
+        r.problems.add(
+            r.src.at_value(item, "id"),
+            f"`id: {raw}` of button {index + 1} of {what} is not a button id",
+            "use at most 32 lowercase letters, digits and _, like `id: rules`",
+        )
+        return None
+    return value
+
+
+def check_button_ids(
+    r: _Reader, buttons: list[ButtonSpec], places: list[tuple[Pos, int]], what: str
+) -> None:
+    """Each button of a state has its own stable id (``id:``, else its text key), and no two
+    ids share the short digest a keyboard carries: else a tap could press the wrong one.
+    ``places``: where each button's id is written (its ``id:``, else the button) and the
+    button's number in the state."""
+    by_id: dict[str, int] = {}
+    by_digest: dict[str, tuple[int, str]] = {}
+    for button, (pos, number) in zip(buttons, places, strict=True):
+        ident = button.stable_id
+        if ident in by_id:
+            first = by_id[ident]
+            if button.id is None:  # the same text key twice
+                message = f"buttons {first} and {number} of {what} both show `{ident}`"
+                fix = "give one of them its own `id:` (lowercase letters, digits and _), like "
+                fix += f"`id: {ident.rsplit('.', 1)[-1]}_{number}`, or another text"
+            else:
+                message = f"buttons {first} and {number} of {what} both have `id: {ident}`"
+                fix = f"give button {number} another `id:`, like `id: {ident}_{number}`"
+            r.problems.add(pos, f"{message}: a tap could not tell them apart", fix)
+            continue
+        by_id[ident] = number
+        digest = tap_digest(ident)
+        if digest in by_digest:
+            first, other = by_digest[digest]
+            r.problems.add(
+                pos,
+                f"the bot cannot tell buttons {first} and {number} of {what} apart "
+                f"(`{other}` and `{ident}` have the same short code)",
+                "give one of them another `id:`, like `id: rules_2`",
+            )
+            continue
+        by_digest[digest] = (number, ident)
+
+
+def check_option_ids(r: _Reader, options: list[Option], what: str) -> None:
+    """No two options of a question share the short digest of their value that a keyboard
+    carries (the same value twice is ``validate``'s "listed twice")."""
+    by_digest: dict[str, Option] = {}
+    for option in options:
+        digest = tap_digest(option.stable_id)
+        first = by_digest.get(digest)
+        if first is not None and first.stable_id != option.stable_id:
+            r.problems.add(
+                option.pos,
+                f"the bot cannot tell the options `{first.value}` and `{option.value}` of {what} "
+                "apart (their values have the same short code)",
+                f"change the value `{option.value}` a little, like `{option.value}_2`",
+            )
+            continue
+        by_digest.setdefault(digest, option)
 
 
 def read_means(r: _Reader, item: Any, what: str) -> str | None:
@@ -496,6 +569,7 @@ def read_ask(r: _Reader, body: Any, what: str) -> AskSpec | None:
                     )
     elif "options" in raw:
         problems.add(src.at_key(raw, "options"), "`options` only make sense with `type: choice`")
+    check_option_ids(r, options, what)
     per = read_per(r, raw, kind, what) if "per" in raw else None
     unsure = r.text_ref(raw, "unsure", "`unsure`") if "unsure" in raw else None
     suggest = read_suggest(r, raw, kind, what) if "suggest" in raw else None

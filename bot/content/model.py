@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.base.problems import Pos
+from bot.content.button_ids import VERSION_CHARS, option_id, short_digest
 from bot.languages import DEFAULT, LanguageRegistry
 from bot.understanding.lang import LanguagePack
 
@@ -57,6 +59,14 @@ class ButtonSpec:
     # the typed answer this button stands for: "yes" (a go-ahead: "ok", "sì", "sure") or "no"
     # (a not-now: "no", "non ora"); None: only its label, its words or its number press it
     means: str | None = None
+    # its own `id:` (``bot.content.button_ids.ID``), when staff gave it one
+    id: str | None = None
+
+    @property
+    def stable_id(self) -> str:
+        """What a keyboard on screen calls this button across reloads: its ``id:``, else its
+        text key (``menu.rules``); never its position."""
+        return self.id or self.text.key
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,11 @@ class Option:
     # phone or Telegram?" is the option `email` and the answer to the question asking `email`
     fills: str | None = None
     fills_pos: Pos | None = None
+
+    @property
+    def stable_id(self) -> str:
+        """What a keyboard on screen calls this option across reloads: its value."""
+        return option_id(self.value)
 
 
 @dataclass(frozen=True)
@@ -221,6 +236,23 @@ class Content:
     def state(self, dialog: str, state: str) -> StateSpec | None:
         d = self.dialogs.get(dialog)
         return d.states.get(state) if d else None
+
+    @cached_property
+    def version(self) -> str:
+        """A short digest of every state's buttons and options (their stable ids, text keys
+        and targets, in order): it changes when staff add, remove, reorder or retarget one (not
+        when they reword a label), and is the same across restarts with the same files.
+        Keyboards carry it in their data; worked out once, when first asked."""
+        lines: list[str] = []
+        for dialog_id in sorted(self.dialogs):
+            states = self.dialogs[dialog_id].states
+            for name in sorted(states):
+                spec = states[name]
+                lines.append(f"{dialog_id}.{name}")
+                lines += [f" b {b.stable_id} {b.text.key} {b.go.ref}" for b in spec.buttons]
+                options = spec.ask.options if spec.ask is not None else ()
+                lines += [f" o {o.stable_id} {o.text.key}" for o in options]
+        return short_digest("\n".join(lines).encode("utf-8"), VERSION_CHARS, b"content")
 
     @property
     def main_dialog(self) -> Dialog:

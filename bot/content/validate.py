@@ -24,6 +24,7 @@ BUILTIN_TEXTS = (
     "common.help",
     "common.not_understood",
     "common.stale_button",
+    "common.button_gone",
     "common.give_up",
     "common.lang_switched",
     "common.back_to_flow",

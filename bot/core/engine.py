@@ -85,7 +85,15 @@ from bot.core.relay import acknowledge_now, leave, rejoin, relaying
 from bot.core.repetition import drop_repeats, reprompt, said_once, stale_tap
 from bot.core.slot_types import DEFAULT_SLOT_TYPES, Note, SlotTypeRegistry
 from bot.core.state import Conversation
-from bot.core.taps import BUTTON, note_tap, tap_label
+from bot.core.taps import (
+    PRESS_BUTTON,
+    PRESS_GONE,
+    PRESS_OPTION,
+    gone_tap,
+    note_tap,
+    pressed,
+    tap_label,
+)
 from bot.core.turn import Turn, current_spec, describe_input, move_replies, render_values
 from bot.core.updates import PENDING, UPDATE_VALUE, asking, named_question, read_update
 from bot.core.voice import Voice
@@ -110,6 +118,31 @@ log = logging.getLogger(__name__)
 MAX_HOPS = 30  # a loop of `next:` between states must not hang a turn
 MAX_INPUT = 4096  # Telegram's own limit; anything longer is cut before any processing
 RECENT_INPUTS = 50  # update ids remembered per prospect to drop redeliveries
+UNSENT = "unsent"
+"""``Conversation.memory`` key: the replies of the last turn with an ``input_id``, kept in the
+turn's own transaction until the front-end says they were sent (``ConversationStore.
+turn_answered``), so a crash between saving and sending costs no reply: the same update
+delivered again gets them (``unsent_replies``)."""
+
+
+def keep_unsent(conv: Conversation, input_id: int | None, replies: list[Reply]) -> None:
+    if input_id is None:
+        return
+    if replies:
+        conv.memory[UNSENT] = {"input": input_id, "replies": [r.to_json() for r in replies]}
+    else:
+        conv.memory.pop(UNSENT, None)
+
+
+def unsent_replies(conv: Conversation, input_id: int) -> list[Reply]:
+    """The replies of ``input_id``'s turn if they were never marked sent; else none."""
+    kept = conv.memory.get(UNSENT)
+    if not isinstance(kept, dict) or kept.get("input") != input_id:
+        return []
+    raw = kept.get("replies")
+    replies = [Reply.from_json(r) for r in raw] if isinstance(raw, list) else []
+    return [r for r in replies if r is not None]
+
 
 Machines = dict[str, DialogMachine]
 
@@ -250,14 +283,21 @@ class Engine:
         version = self._version()
         content, machines = version.content, version.machines
         now = self.clock()
-        conv = self.store.load(inp.user_id)
+        store = self.store
+        conv = await store.call(store.load, inp.user_id)
         fresh = conv is None
         if conv is None:
             conv = self._new_conversation(content, inp)
         if inp.input_id is not None:
             if inp.input_id in conv.recent_inputs:  # delivered twice (a retry after a crash)
+                # its replies, if the crash came before they were all sent: never a new turn
                 return TurnResult(
-                    [], conv.lang, conv.dialog, conv.state, dict(conv.slots), duplicate=True
+                    unsent_replies(conv, inp.input_id),
+                    conv.lang,
+                    conv.dialog,
+                    conv.state,
+                    dict(conv.slots),
+                    duplicate=True,
                 )
             conv.recent_inputs = [*conv.recent_inputs, inp.input_id][-RECENT_INPUTS:]
         if inp.first_name:
@@ -284,7 +324,7 @@ class Engine:
                     await self._text(t, machines, text)
                     said_once(t)  # the menu once, after "sorry, I didn't catch that"
         else:
-            handover = self.store.handover(conv.user_id)
+            handover = await store.call(store.handover, conv.user_id)
             in_relay = relaying(t, handover)
             label = tap_label(t, machines, self._voice, inp) if inp.button is not None else None
             relayed = await self._dispatch(t, machines, inp, text, in_relay)
@@ -293,14 +333,15 @@ class Engine:
             if handover is not None and not relayed and not t.forget:
                 self._around_relay(t, in_relay)
         if t.forget:
-            self.store.forget(conv.user_id)
+            await store.call(store.forget, conv.user_id)
             self._forget_files(conv.user_id)
             return TurnResult(t.replies, conv.lang, conv.dialog, conv.state, {})
         forget_misses(t)
         drop_repeats(t)
         for reply in t.replies:
             t.rec.transcript.append(("out", reply.text))
-        self.store.save_turn(t.rec)
+        keep_unsent(conv, inp.input_id, t.replies)
+        await store.call(store.save_turn, t.rec)
         return TurnResult(
             t.replies,
             conv.lang,
@@ -346,7 +387,7 @@ class Engine:
         """Handle the input; True when it goes to the team instead (``bot.core.relay``)."""
         voice = self._voice
         if inp.media is not None:
-            if in_relay and self._relay(t, machines):
+            if in_relay and await self._relay(t, machines):
                 return True
             t.event("unsupported", inp.media[:32])
             voice.say(t, "common.unsupported")
@@ -366,7 +407,7 @@ class Engine:
             if target is not None:
                 await self._enter(t, machines, *target)
             return False
-        if in_relay and text.strip() and self._relay(t, machines):
+        if in_relay and text.strip() and await self._relay(t, machines):
             return True
         if not text.strip():
             self._reprompt(t, machines)
@@ -376,17 +417,18 @@ class Engine:
 
     # -- a person has taken over (``bot.core.relay``) ------------------------------------------
 
-    def _relay(self, t: Turn, machines: Machines) -> bool:
+    async def _relay(self, t: Turn, machines: Machines) -> bool:
         """The prospect's message goes to the team: kept in the handover (its quiet time starts
         again), and once per quiet period they hear the team has it and when it answers.
         False when the handover closed meanwhile: the bot answers."""
         conv = t.conv
         line = t.rec.transcript[0]
-        if not self.store.handover_message(conv.user_id, t.now, "in", line[1]):
+        store = self.store
+        if not await store.call(store.handover_message, conv.user_id, t.now, "in", line[1]):
             return False
         del t.rec.transcript[0]
         t.event("relayed")
-        if acknowledge_now(t, self.store):
+        if await store.call(acknowledge_now, t, store):
             t.values.update(waiting_values(self.content, t.now, conv.lang), relayed=True)
             spec = current_spec(machines, conv)
             buttons = self._voice.buttons_for(t, spec) if spec and spec.ask is None else ()
@@ -414,20 +456,20 @@ class Engine:
             t.keyboard_used = True
             await self._accept(t, machines, spec, suggested)
             return
-        match = BUTTON.fullmatch(data or "")
-        if match is None or spec is None or int(match.group(1)) != conv.step:
+        # by the button's stable id, never its position (``bot.core.taps``)
+        tap = pressed(t, spec, voice, data or "")
+        if tap is None or spec is None:
             stale_tap(t, spec, voice, data)
             return
         t.keyboard_used = True  # the adapter takes a pressed keyboard off the screen
-        index = int(match.group(2))
-        if spec.buttons and index < len(spec.buttons) and voice.available(t, spec, index):
-            await self._press(t, machines, spec, index)
-            return
-        options = voice.options(spec)
-        if spec.ask is not None and index < len(options):
-            await self._accept(t, machines, spec, options[index][0])
-            return
-        stale_tap(t, spec, voice, data)
+        if tap.kind == PRESS_BUTTON:
+            await self._press(t, machines, spec, tap.index)
+        elif tap.kind == PRESS_OPTION:
+            await self._accept(t, machines, spec, voice.options(spec)[tap.index][0])
+        elif tap.kind == PRESS_GONE:  # removed by a reload: said, and the buttons of now
+            gone_tap(t, spec, voice, data)
+        else:
+            stale_tap(t, spec, voice, data)
 
     async def _press(self, t: Turn, machines: Machines, spec: StateSpec, index: int) -> None:
         conv = t.conv
@@ -436,7 +478,7 @@ class Engine:
         if moved is None:
             self._reprompt(t, machines)
             return
-        if offers_person(self.content, self.actions, moved) and self._waiting_for_person(t):
+        if offers_person(self.content, self.actions, moved) and await self._waiting_for_person(t):
             # "talk to a person" again: it is already asked
             say_waiting(t, current_spec(machines, conv), self._voice)
             return
@@ -514,7 +556,7 @@ class Engine:
                 return
             if parsed.retry is None and await self._capture(t, machines, spec, text, analysis):
                 return
-            if parsed.retry is None and self._still_waiting(t, machines, analysis):
+            if parsed.retry is None and await self._still_waiting(t, machines, analysis):
                 return
             if parsed.retry is None and acknowledge(t, spec, voice, text):
                 return
@@ -532,7 +574,7 @@ class Engine:
         if spec.buttons and await self._typed_at_buttons(t, machines, spec, text, analysis):
             return
         self._follow_language(t, analysis)
-        if self._still_waiting(t, machines, analysis):
+        if await self._still_waiting(t, machines, analysis):
             return
         if acknowledge(t, spec, voice, text):
             return
@@ -723,16 +765,17 @@ class Engine:
         detectable: frozenset[str] = getattr(self.understanding, "languages", frozenset())
         follow_language(t, analysis, self.languages, detectable)
 
-    def _waiting_for_person(self, t: Turn) -> bool:
-        return waiting_for_person(t, self.store, self.human_wait)
+    async def _waiting_for_person(self, t: Turn) -> bool:
+        store = self.store  # reads its events: on the store's thread, like every store call
+        return await store.call(waiting_for_person, t, store, self.human_wait)
 
-    def _still_waiting(self, t: Turn, machines: Machines, analysis: Any) -> bool:
+    async def _still_waiting(self, t: Turn, machines: Machines, analysis: Any) -> bool:
         """While a person is awaited, "ciao?", "c'è qualcuno?", "anyone there?" or asking for a
         person again is answered with where the request is and when the team answers; a real
         question ("how much is it?") is answered as usual. True when it was."""
         if not asks_after_person(analysis, self.content, self.actions):
             return False
-        if not self._waiting_for_person(t):
+        if not await self._waiting_for_person(t):
             return False
         say_waiting(t, current_spec(machines, t.conv), self._voice)
         return True
@@ -983,7 +1026,7 @@ class Engine:
         conv = t.conv
         voice = self._voice
         if spec.do and t.recent is None:
-            said = self.store.transcript(conv.user_id, 10)
+            said = await self.store.call(self.store.transcript, conv.user_id, 10)
             t.recent = [line.text for line in said if line.direction == "in"]
         for name, _pos in spec.do:
             action = self.actions.get(name)

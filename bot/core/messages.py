@@ -51,6 +51,32 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     media: Media | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """A plain dict (JSON-ready), read back by ``from_json``: how replies not yet sent are
+        kept with the turn that made them."""
+        media = self.media
+        return {
+            "text": self.text,
+            "buttons": [[b.label, b.data] for b in self.buttons],
+            "media": [media.path, media.kind, media.owned] if media is not None else None,
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any) -> Reply | None:
+        """The reply of ``to_json``; None for anything else (a row written by hand)."""
+        if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
+            return None
+        buttons = tuple(
+            Button(str(b[0]), str(b[1]))
+            for b in raw.get("buttons") or ()
+            if isinstance(b, list) and len(b) == 2
+        )
+        media = raw.get("media")
+        kept = None
+        if isinstance(media, list) and len(media) == 3:
+            kept = Media(str(media[0]), str(media[1]), bool(media[2]))
+        return cls(raw["text"], buttons, kept)
+
 
 @dataclass
 class TurnResult:

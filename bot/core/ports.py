@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from bot.core.records import Event, Funnel, Handover, LeadRecord, OutboxItem, TranscriptLine
 from bot.core.state import Conversation, TurnRecord
+
+T = TypeVar("T")
 
 
 class Clock(Protocol):
@@ -89,6 +91,14 @@ class ConversationStore(Protocol):
     export (CSV) that writes every column as it is; nothing in the bot reads it today.
     """
 
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` — one of this store's methods — away from the event loop and
+        return its result: async code (the engine, the staff services, the adapters) calls
+        every method this way, so a slow disk or a lock held by another program delays only
+        the turns that need the store, never the loop. Synchronous callers (the command line)
+        call the methods directly."""
+        ...
+
     # -- the engine's part ---------------------------------------------------------------------
     def load(self, user_id: str) -> Conversation | None:
         """The prospect's place in the conversation, or None for someone new."""
@@ -119,9 +129,55 @@ class ConversationStore(Protocol):
 
     def mark_lead(self, lead_id: int, status: str) -> bool: ...
 
-    def pending_outbox(self, limit: int = 50) -> list[tuple[int, OutboxItem]]: ...
+    def pending_outbox(
+        self, limit: int = 50, due: datetime | None = None
+    ) -> list[tuple[int, OutboxItem]]:
+        """Undelivered items, oldest first; with ``due``, those whose next try is not later."""
+        ...
 
-    def mark_outbox(self, row_id: int, status: int) -> None: ...
+    def mark_outbox(self, row_id: int, status: int, now: datetime | None = None) -> None:
+        """1 = delivered (at ``now``), -1 = dropped (the prospect erased themselves)."""
+        ...
+
+    def outbox_failed(self, row_id: int, next_try: datetime, error: str) -> int:
+        """A try reached nobody: counted, ``error`` kept, retried at ``next_try``; the tries."""
+        ...
+
+    def next_outbox_try(self) -> datetime | None:
+        """When the earliest undelivered item is due (None: none is waiting)."""
+        ...
+
+    def undelivered_outbox(
+        self, created_before: datetime | None = None
+    ) -> list[tuple[int, OutboxItem]]:
+        """Items no staff member has received (written before ``created_before``)."""
+        ...
+
+    def outbox_to_alert(self, created_before: datetime) -> list[tuple[int, OutboxItem]]:
+        """Undelivered items written before ``created_before`` staff were not yet told of."""
+        ...
+
+    def outbox_alerted(self, row_ids: Iterable[int]) -> None: ...
+
+    # -- updates in flight (a front-end's inbox) ------------------------------------------------
+    def keep_updates(self, updates: Iterable[tuple[int, str | None, str]], now: datetime) -> None:
+        """Keep (update id, user id, raw JSON) of updates received and not yet answered."""
+        ...
+
+    def kept_updates(self) -> list[tuple[int, str]]:
+        """(update id, raw JSON) of the updates kept and not answered, oldest first."""
+        ...
+
+    def turn_answered(self, user_id: str | None, update_id: int) -> None:
+        """The update is answered: it leaves the inbox, and the replies its turn kept in case
+        of a crash (``bot.core.engine.UNSENT``) are forgotten."""
+        ...
+
+    def set_unreachable(self, user_id: str, since: datetime | None) -> None:
+        """The prospect blocked the bot at ``since``; None: reachable again."""
+        ...
+
+    def unreachable(self, user_id: str) -> bool: ...
 
     def open_handover(
         self, user_id: str, now: datetime, messages: Iterable[tuple[int, int]] = ()

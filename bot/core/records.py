@@ -29,6 +29,8 @@ class Funnel:
     leads: int = 0
     handovers: int = 0
     not_understood: Counter[str] = field(default_factory=Counter)
+    unreachable: int = 0  # prospects who blocked the bot (no message reaches them)
+    undelivered: list[OutboxItem] = field(default_factory=list)  # overdue notes for staff
 
     @property
     def conversion(self) -> float:
@@ -189,6 +191,8 @@ class OutboxItem:
     source: str | None = None
     lead_id: int | None = None  # set by the store: the lead saved in the same turn
     created: str | None = None  # ISO 8601, set by the store
+    attempts: int = 0  # set by the store: tries that reached no staff member
+    last_error: str | None = None  # set by the store: why the last try failed
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -201,7 +205,13 @@ class OutboxItem:
         }
 
     @classmethod
-    def from_json(cls, raw: Mapping[str, Any], created: str | None = None) -> OutboxItem:
+    def from_json(
+        cls,
+        raw: Mapping[str, Any],
+        created: str | None = None,
+        attempts: int = 0,
+        last_error: str | None = None,
+    ) -> OutboxItem:
         lead, recent, lead_id = raw.get("lead"), raw.get("recent"), raw.get("lead_id")
         return cls(
             kind=str(raw.get("kind") or "lead"),
@@ -211,6 +221,8 @@ class OutboxItem:
             source=_text(raw.get("source")),
             lead_id=int(lead_id) if isinstance(lead_id, int) else None,
             created=created,
+            attempts=attempts,
+            last_error=last_error,
         )
 
 

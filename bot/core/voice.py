@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from bot.base.money import Money
+from bot.content.button_ids import option_id, tap_digest
 from bot.content.model import AskSpec, Content, LocaleText, StateSpec
 from bot.content.templates import Renderer, format_money, format_number, strip_tags
 from bot.core.messages import Button, Reply
@@ -24,6 +25,8 @@ from bot.languages import LanguageRegistry
 log = logging.getLogger(__name__)
 
 SUGGESTED = "s"  # button data "<step>.s": the value the question suggested
+# A keyboard's data: "<step>.<digest of the button's stable id>.<content version>"
+# (``bot.core.taps`` reads it back; keyboards sent before stable ids say "<step>.<index>")
 SUGGEST_CHOICE = "common.suggest.choice"  # the label of a choice's suggested option
 
 
@@ -114,19 +117,24 @@ class Voice:
         somewhere to go)."""
         return button_available(t.conv, self.content, spec, index)
 
+    def tap_data(self, t: Turn, stable_id: str) -> str:
+        """The data of a keyboard button at this step: ``"<step>.<digest>.<version>"``, the
+        digest of the button's (or option's) stable id and the content version; never its
+        position, so that a reload that moves or removes buttons cannot remap it."""
+        return f"{t.conv.step}.{tap_digest(stable_id)}.{self.content.version}"
+
     def buttons_for(self, t: Turn, spec: StateSpec) -> tuple[Button, ...]:
         """The keyboard of a state: its buttons (those available), else its question's options;
-        data ``"<step>.<index>"``."""
-        step = t.conv.step
+        data ``tap_data`` of each one's stable id."""
         if spec.buttons:
             return tuple(
-                Button(self.label(t, b.text.key), f"{step}.{i}")
+                Button(self.label(t, b.text.key), self.tap_data(t, b.stable_id))
                 for i, b in enumerate(spec.buttons)
                 if self.available(t, spec, i)
             )
         return self.proposed(t, spec) + tuple(
-            Button(self.label(t, key), f"{step}.{i}")
-            for i, (_value, key) in enumerate(self.options(spec))
+            Button(self.label(t, key), self.tap_data(t, option_id(value)))
+            for value, key in self.options(spec)
         )
 
     def proposed(self, t: Turn, spec: StateSpec) -> tuple[Button, ...]:

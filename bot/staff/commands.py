@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from bot.core.ports import Clock, ConversationStore, utc_now
 from bot.core.records import LeadField
+from bot.staff.outbox import ALERT_AFTER
 from bot.staff.reload import Reloader, ReloadOutcome
 from bot.staff.reports import lead_rows, write_csv
 from bot.staff.stats import compute, format_report
@@ -49,13 +50,15 @@ class StaffCommands:
         clock: Clock = utc_now,
         reloader: Reloader | None = None,
         lead_fields: Sequence[LeadField] | None = None,
+        alert_after: timedelta = ALERT_AFTER,
     ) -> None:
         self.store = store
         self.clock = clock
         self.reloader = reloader
         self.lead_fields = tuple(lead_fields) if lead_fields is not None else None
+        self.alert_after = alert_after
 
-    def stats(self, args: str = "") -> str:
+    async def stats(self, args: str = "") -> str:
         """``/stats``, ``/stats 7`` (prospects of the last 7 days), ``/stats <campaign>``."""
         args = args.strip()
         since, source, scope = None, None, ""
@@ -64,13 +67,17 @@ class StaffCommands:
             scope = f" · {int(args)} d"
         elif args:
             source, scope = args[:64], f" · {args[:64]}"
-        report = format_report(compute(self.store, since=since, source=source))
+        overdue = self.clock() - self.alert_after
+        store = self.store
+        funnel = await store.call(compute, store, since, source, overdue)
+        report = format_report(funnel)
         return f"<b>📊 Funnel{html.escape(scope)}</b>\n<pre>{html.escape(report)}</pre>"
 
-    def leads_csv(self) -> CsvFile | None:
+    async def leads_csv(self) -> CsvFile | None:
         """Every lead as a CSV file for a spreadsheet; None when there is none yet."""
         buffer = io.StringIO()
-        count = write_csv(lead_rows(self.store, self.lead_fields), buffer)
+        store = self.store
+        count = write_csv(await store.call(lead_rows, store, self.lead_fields), buffer)
         if not count:
             return None
         data = buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read accents right

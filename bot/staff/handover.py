@@ -63,16 +63,20 @@ class HandoverService:
     def now(self) -> datetime:
         return self.clock()
 
-    def is_open(self, user_id: str) -> bool:
-        return self.store.handover(user_id) is not None
+    async def is_open(self, user_id: str) -> bool:
+        return await self.store.call(self.store.handover, user_id) is not None
 
     # -- opening: the request reached the staff ---------------------------------------------------
 
-    def opened(self, item: OutboxItem, messages: list[MessageRef]) -> None:
+    async def opened(self, item: OutboxItem, messages: list[MessageRef]) -> None:
         """A request was delivered: from now on a person answers this prospect."""
-        if not item.user_id or not messages or self.store.load(item.user_id) is None:
+        if (
+            not item.user_id
+            or not messages
+            or await self.store.call(self.store.load, item.user_id) is None
+        ):
             return
-        self.store.open_handover(item.user_id, self.now(), messages)
+        await self.store.call(self.store.open_handover, item.user_id, self.now(), messages)
         log.info("handover open user=%s staff messages=%d", item.user_id, len(messages))
 
     # -- the prospect's side --------------------------------------------------------------------
@@ -87,7 +91,9 @@ class HandoverService:
         if not media and read_command(text):
             return False
         described = f"[{media}]" if media else text
-        if not self.store.handover_message(user_id, self.now(), "in", described):
+        if not await self.store.call(
+            self.store.handover_message, user_id, self.now(), "in", described
+        ):
             return False  # no handover is open
         await self.relay(user_id, text, media, origin)
         return True
@@ -98,7 +104,7 @@ class HandoverService:
         """Pass what the prospect sent (already kept: the engine's turn, ``from_prospect``) on
         to every staff member, linked so that a reply to it finds the prospect."""
         described = f"[{media}]" if media else text
-        conv = self.store.load(user_id)
+        conv = await self.store.call(self.store.load, user_id)
         name = html.escape((conv.first_name if conv else None) or "?")
         head = f"💬 <b>{name}</b> · {self.sender.prospect_link(user_id)}"
         body = f"<i>{html.escape(described)}</i>" if media else html.escape(text)
@@ -112,14 +118,14 @@ class HandoverService:
                         sent.append(copy)
             except DeliveryError as exc:
                 log.warning("relay user=%s staff=%s failed: %s", user_id, staff, exc.reason[:80])
-        self.store.link_handover_messages(user_id, self.now(), sent)
+        await self.store.call(self.store.link_handover_messages, user_id, self.now(), sent)
         log.info("handover relay user=%s -> %d staff message(s)", user_id, len(sent))
 
     # -- the staff's side -----------------------------------------------------------------------
 
-    def prospect_of(self, staff_id: int, message_id: int) -> str | None:
+    async def prospect_of(self, staff_id: int, message_id: int) -> str | None:
         """The prospect a staff member's message (a request, a relayed message) is about."""
-        return self.store.handover_user(staff_id, message_id)
+        return await self.store.call(self.store.handover_user, staff_id, message_id)
 
     async def staff_reply(
         self,
@@ -131,12 +137,13 @@ class HandoverService:
     ) -> None:
         """A staff member's answer to a prospect (``user_id`` None: they have since erased
         themselves). Reopens a closed handover. Failures are told to that staff member."""
-        conv = self.store.load(user_id) if user_id else None
+        conv = await self.store.call(self.store.load, user_id) if user_id else None
         if user_id is None or conv is None:
             await self.note(staff_id, ERASED)
             return
-        if self.store.handover(user_id) is None:  # answering a closed request reopens it
-            self.store.open_handover(user_id, self.now())
+        # answering a closed request reopens it
+        if await self.store.call(self.store.handover, user_id) is None:
+            await self.store.call(self.store.open_handover, user_id, self.now())
         prefix = self.texts("handover.from_team", conv.lang)
         described = f"[{media}] {text}" if media else text
         try:
@@ -151,8 +158,12 @@ class HandoverService:
             log.warning("handover reply user=%s failed: %s", user_id, exc.reason[:80])
             await self.note(staff_id, f"⚠️ Non consegnato · Not delivered: {exc.reason}.")
             return
-        self.store.handover_message(
-            user_id, self.now(), "out", f"{TEAM_PREFIX} {described.strip()}"
+        await self.store.call(
+            self.store.handover_message,
+            user_id,
+            self.now(),
+            "out",
+            f"{TEAM_PREFIX} {described.strip()}",
         )
         log.info("handover reply staff=%s -> user=%s", staff_id, user_id)
 
@@ -178,15 +189,16 @@ class HandoverService:
     async def close(self, user_id: str, by: str, who: str, timed_out: bool = False) -> bool:
         """Hand the prospect back to the bot and tell them what happens next; False when no
         handover was open (closed twice)."""
-        conv = self.store.load(user_id)
+        conv = await self.store.call(self.store.load, user_id)
         key = "handover.timed_out" if timed_out else "handover.closed"
         text = self.texts(key, conv.lang if conv else self.default_lang)
         if conv is not None:
-            self.store.handover_message(user_id, self.now(), "out", text)
-        if self.store.close_handover(user_id, self.now(), by) is None:
+            await self.store.call(self.store.handover_message, user_id, self.now(), "out", text)
+        if await self.store.call(self.store.close_handover, user_id, self.now(), by) is None:
             return False
         log.info("handover closed user=%s by=%s", user_id, by)
-        if conv is not None and text:
+        blocked = conv is not None and await self.store.call(self.store.unreachable, user_id)
+        if conv is not None and text and not blocked:
             try:
                 await self.sender.to_prospect(user_id, text)
             except DeliveryError as exc:
@@ -212,7 +224,7 @@ class HandoverService:
         """Close every handover quiet for longer than the timeout; how many were closed."""
         now = self.now()
         closed = 0
-        for handover in self.store.open_handovers():
+        for handover in await self.store.call(self.store.open_handovers):
             if now - handover.last_activity >= self.timeout and await self.close(
                 handover.user_id, "timeout", "timeout", timed_out=True
             ):

@@ -1,9 +1,10 @@
 """Leads and "talk to a person" requests, delivered to the agency's staff.
 
 The engine writes each item to the store's outbox in the same transaction as the turn, so
-delivery reads from there: an item a crash or an outage held back goes out with the next one
-(or at the next start) instead of being lost. Contact details go to the staff's chats and
-nowhere else: the log lines here carry row ids and user ids only.
+delivery reads from there: an item a crash, an outage or an unreachable admin held back stays
+there and is tried again on a timer until a staff member has it, instead of being lost.
+Contact details go to the staff's chats and nowhere else: the log lines here carry row ids and
+user ids only.
 
 Transport-free: it talks to the ports (``ConversationStore``, ``OutboundSender``), so any
 front-end (Telegram today, a web page for staff next) delivers through the same rules.
@@ -12,14 +13,24 @@ front-end (Telegram today, a web page for staff next) delivers through the same 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.base.money import Money
 from bot.content.templates import format_money
-from bot.core.ports import ConversationStore, DeliveryError, MessageRef, OutboundSender, StaffAction
+from bot.core.ports import (
+    Clock,
+    ConversationStore,
+    DeliveryError,
+    MessageRef,
+    OutboundSender,
+    StaffAction,
+    utc_now,
+)
 from bot.core.records import LeadField, LeadRecord, OutboxItem
 
 log = logging.getLogger(__name__)
@@ -29,14 +40,35 @@ BATCH = 100
 CLOSE_HANDOVER, LEAD_HANDLED = "close_handover", "lead_handled"
 
 
+RETRY_FIRST = timedelta(seconds=30)
+"""The wait before a note that reached nobody is tried again; it doubles at each failed try."""
+RETRY_MOST = timedelta(minutes=15)
+"""The longest wait between two tries of one note."""
+ALERT_AFTER = timedelta(minutes=30)
+"""A note still undelivered after this long is reported loudly (``BOT_OUTBOX_ALERT_MINUTES``)."""
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed try: 30 s, 1 min, 2 min… at most 15 min."""
+    return min(RETRY_FIRST * 2 ** max(attempts - 1, 0), RETRY_MOST)
+
+
 class HandoverOpener(Protocol):
     """What a delivered "talk to a person" request starts (``bot.staff.handover``)."""
 
-    def opened(self, item: OutboxItem, messages: list[MessageRef]) -> None: ...
+    async def opened(self, item: OutboxItem, messages: list[MessageRef]) -> None: ...
 
 
 class LeadNotes:
-    """``lead_fields``: which of a lead's other answers the notes show, with their labels (the
+    """Delivers the outbox to the agency's staff, and keeps trying until someone has it.
+
+    An item is delivered when at least one staff member received it. Until then it stays in the
+    outbox and is tried again with a growing wait (``retry_delay``): after each turn that wrote
+    a note, and on the timer of ``run`` — never depending on what was sent to the prospect.
+    Past ``alert_after`` it is reported loudly: a warning in the log, a line in ``/stats`` and
+    ``python -m bot leads`` (``overdue``), and a note to any staff member who can be reached.
+
+    ``lead_fields``: which of a lead's other answers the notes show, with their labels (the
     plug-ins', ``bot.app.lead_fields``); None shows every answer by its slot name."""
 
     def __init__(
@@ -46,42 +78,103 @@ class LeadNotes:
         staff_ids: Sequence[int],
         handover: HandoverOpener | None = None,
         lead_fields: Sequence[LeadField] | None = None,
+        *,
+        clock: Clock = utc_now,
+        alert_after: timedelta = ALERT_AFTER,
     ) -> None:
         self.store = store
         self.sender = sender
         self.staff_ids = tuple(staff_ids)
         self.handover = handover
         self.lead_fields = tuple(lead_fields) if lead_fields is not None else None
+        self.clock = clock
+        self.alert_after = alert_after
         self._lock = asyncio.Lock()  # two chats finishing together must not send a row twice
+        self._wake = asyncio.Event()
 
     async def deliver(self) -> int:
-        """Send every pending item; returns how many went out.
+        """Send every item that is due; returns how many reached a staff member.
 
-        A row becomes SENT when every staff member got it or refused it for good (wrong id,
-        bot blocked), SKIPPED when the prospect has since erased themselves with /delete;
-        passing failures leave it PENDING for the next try. With no staff nothing is sent.
+        A row becomes SENT when at least one staff member got it, SKIPPED when the prospect
+        has since erased themselves with /delete; otherwise it stays PENDING with its failed
+        try counted and the next one scheduled. Once a note gets through, those waiting for
+        their next try are tried at once: whoever was unreachable may be back. With no staff
+        nothing is sent.
         """
         if not self.staff_ids:
             return 0
         delivered = 0
         async with self._lock:
-            for row_id, item in self.store.pending_outbox(BATCH):
-                if not item.user_id or self.store.load(item.user_id) is None:
-                    self.store.mark_outbox(row_id, SKIPPED)
-                    continue
-                if await self._to_staff(item, row_id):
-                    self.store.mark_outbox(row_id, SENT)
-                    delivered += 1
+            now = self.clock()
+            delivered = await self._pass(now, due=now)
+            if delivered:
+                delivered += await self._pass(now, due=None)
+            await self._alert(now)
         return delivered
 
-    def mark_handled(self, lead_id: int | str) -> bool:
+    def wake(self) -> None:
+        """A turn wrote a note: ``run`` delivers it now rather than at its next tick."""
+        self._wake.set()
+
+    async def run(self, tick: float = 60.0) -> None:
+        """The background loop: deliver what is due, then sleep until the next try is due (at
+        most ``tick`` seconds) or ``wake`` is called. Never raises but ``CancelledError``."""
+        store = self.store
+        while True:
+            self._wake.clear()
+            try:
+                await self.deliver()
+                due = await store.call(store.next_outbox_try)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bad row or a broken connection must not end the loop
+                log.exception("outbox delivery failed")
+                due = None
+            wait = tick
+            if due is not None:
+                wait = min(max((due - self.clock()).total_seconds(), 0.5), tick)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), wait)
+
+    async def mark_handled(self, lead_id: int | str) -> bool:
         """A staff member dealt with a lead; False when there is no such lead."""
-        raw = str(lead_id)
-        done = raw.isdigit() and self.store.mark_lead(int(raw), "handled")
+        raw, store = str(lead_id), self.store
+        done = raw.isdigit() and await store.call(store.mark_lead, int(raw), "handled")
         log.info("lead=%s handled: %s", raw[:12], bool(done))
         return bool(done)
 
-    async def _to_staff(self, item: OutboxItem, row_id: int) -> bool:
+    async def overdue(self) -> list[tuple[int, OutboxItem]]:
+        """The items no staff member has received after ``alert_after``, oldest first."""
+        store = self.store
+        return await store.call(store.undelivered_outbox, self.clock() - self.alert_after)
+
+    async def _pass(self, now: datetime, due: datetime | None) -> int:
+        store, delivered = self.store, 0
+        for row_id, item in await store.call(store.pending_outbox, BATCH, due):
+            if not item.user_id or await store.call(store.load, item.user_id) is None:
+                await store.call(store.mark_outbox, row_id, SKIPPED)
+                continue
+            errors = await self._to_staff(item, row_id)
+            if errors is None:
+                await store.call(store.mark_outbox, row_id, SENT, now)
+                delivered += 1
+                continue
+            wait = retry_delay(item.attempts + 1)
+            reason = "; ".join(errors) or "no staff member"
+            tries = await store.call(store.outbox_failed, row_id, now + wait, reason)
+            log.warning(
+                "outbox=%s kind=%s reached no staff member (try %d), next in %ds: %s",
+                row_id,
+                item.kind,
+                tries,
+                wait.total_seconds(),
+                reason[:160],
+            )
+        return delivered
+
+    async def _to_staff(self, item: OutboxItem, row_id: int) -> list[str] | None:
+        """Send one item to every staff member: None when at least one received it, else the
+        reasons each one did not."""
         hook = self.handover if item.kind == "human" else None
         summary = note_html(item, self.sender.prospect_link, self.lead_fields)
         text = (
@@ -92,24 +185,55 @@ class LeadNotes:
             action = StaffAction(CLOSE_HANDOVER, item.user_id)
         elif item.kind == "lead" and item.lead_id:
             action = StaffAction(LEAD_HANDLED, str(item.lead_id))
-        done = True
+        errors: list[str] = []
         sent: list[MessageRef] = []  # a reply to any of them finds the prospect
         for staff in self.staff_ids:
             try:
                 sent.extend(await self.sender.to_staff(staff, text, action))
             except DeliveryError as exc:
-                if exc.permanent:
-                    log.error("outbox=%s staff=%s refused: %s", row_id, staff, exc.reason[:80])
-                else:
-                    log.warning("outbox=%s staff=%s not yet: %s", row_id, staff, exc.reason[:80])
-                    done = False
+                log.warning("outbox=%s staff=%s not delivered: %s", row_id, staff, exc.reason[:80])
+                errors.append(f"{staff}: {exc.reason}")
         if hook is not None and sent:
             try:
-                hook.opened(item, sent)
+                await hook.opened(item, sent)
             except Exception:  # the request reached the staff; the relay is a bonus
                 log.exception("outbox=%s: handover not opened", row_id)
-        log.info("outbox=%s kind=%s user=%s delivered=%s", row_id, item.kind, item.user_id, done)
-        return done
+        log.info(
+            "outbox=%s kind=%s user=%s delivered=%s", row_id, item.kind, item.user_id, bool(sent)
+        )
+        return None if sent else errors
+
+    async def _alert(self, now: datetime) -> None:
+        """Items undelivered past ``alert_after``, told once: to the log and to whoever of the
+        staff can be reached (a note may fail for one and not for another)."""
+        store = self.store
+        late = await store.call(store.outbox_to_alert, now - self.alert_after)
+        if not late:
+            return
+        minutes = round(self.alert_after.total_seconds() / 60)
+        reasons = "; ".join(dict.fromkeys(item.last_error or "?" for _, item in late))
+        log.warning(
+            "%d note(s) for the agency undelivered for over %d min (%s). Check BOT_ADMIN_IDS: "
+            "each admin must have pressed Start in a chat with the bot.",
+            len(late),
+            minutes,
+            reasons[:300],
+        )
+        text = overdue_html(len(late), minutes, reasons)
+        for staff in self.staff_ids:
+            with contextlib.suppress(DeliveryError):  # the log line above is the loud part
+                await self.sender.to_staff(staff, text)
+        await store.call(store.outbox_alerted, [row_id for row_id, _ in late])
+
+
+def overdue_html(count: int, minutes: int, reasons: str) -> str:
+    """The alert to staff about notes nobody received for ``minutes``."""
+    return (
+        f"⚠️ <b>{count} note non consegnate da più di {minutes} min · {count} note(s) "
+        f"undelivered for over {minutes} min</b>\n{html.escape(reasons[:500])}\n"
+        "<i>Il bot riprova da solo; controllate BOT_ADMIN_IDS · The bot keeps trying; check "
+        "BOT_ADMIN_IDS.</i>"
+    )
 
 
 # -- the note ------------------------------------------------------------------------------------

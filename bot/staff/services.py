@@ -16,7 +16,7 @@ from bot.core.ports import OutboundSender
 from bot.core.records import LeadField
 from bot.staff.commands import StaffCommands
 from bot.staff.handover import HandoverService
-from bot.staff.outbox import LeadNotes
+from bot.staff.outbox import ALERT_AFTER, LeadNotes
 
 
 @dataclass
@@ -35,12 +35,14 @@ def build_staff_services(
     staff_ids: Sequence[int],
     handover_timeout: timedelta,
     lead_fields: Sequence[LeadField] | None = None,
+    alert_after: timedelta = ALERT_AFTER,
 ) -> StaffServices:
     """The services over ``engine``'s store and clock, reaching people through ``sender``.
 
     ``staff_ids``: who receives leads and handovers; ``handover_timeout``: quiet time after
     which a person's chat with a prospect closes; ``lead_fields``: the plug-ins' labelled
-    answers for notes and the CSV (``bot.app.lead_fields``; None: every answer by name).
+    answers for notes and the CSV (``bot.app.lead_fields``; None: every answer by name);
+    ``alert_after``: how long a note may stay undelivered before it is reported loudly.
     """
     handover = HandoverService(
         engine.store,
@@ -51,6 +53,15 @@ def build_staff_services(
         clock=lambda: engine.clock(),  # the engine's clock, swapped or not
         timeout=handover_timeout,
     )
-    notes = LeadNotes(engine.store, sender, staff_ids, handover, lead_fields)
-    commands = StaffCommands(engine.store, engine.clock, lead_fields=lead_fields)
+    clock = lambda: engine.clock()  # noqa: E731 - the engine's clock, swapped or not
+    notes = LeadNotes(
+        engine.store,
+        sender,
+        staff_ids,
+        handover,
+        lead_fields,
+        clock=clock,
+        alert_after=alert_after,
+    )
+    commands = StaffCommands(engine.store, clock, lead_fields=lead_fields, alert_after=alert_after)
     return StaffServices(handover, notes, commands)

@@ -7,29 +7,54 @@ leads); nothing extra is logged for statistics.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
 from bot.core.ports import ConversationStore
-from bot.core.records import Funnel
+from bot.core.records import Funnel, OutboxItem
 
 
 def compute(
-    store: ConversationStore, since: datetime | None = None, source: str | None = None
+    store: ConversationStore,
+    since: datetime | None = None,
+    source: str | None = None,
+    overdue_before: datetime | None = None,
 ) -> Funnel:
     """The funnel of prospects who started on or after ``since`` (all when None), optionally
-    only those from the deep-link campaign ``source`` (``NO_SOURCE`` for none)."""
-    return store.funnel(since=since, source=source)
+    only those from the deep-link campaign ``source`` (``NO_SOURCE`` for none); with
+    ``overdue_before``, the notes for staff written before it and still undelivered too."""
+    funnel = store.funnel(since=since, source=source)
+    if overdue_before is not None:
+        funnel.undelivered = [item for _, item in store.undelivered_outbox(overdue_before)]
+    return funnel
+
+
+def undelivered_line(items: Sequence[OutboxItem]) -> str:
+    """One plain line about notes no staff member received ("" for none): how many, since
+    when, and the last reason, so whoever reads it knows what to fix."""
+    if not items:
+        return ""
+    oldest = min((i.created or "" for i in items), default="")[:16].replace("T", " ")
+    reason = next((i.last_error for i in reversed(items) if i.last_error), None)
+    line = f"⚠️ {len(items)} note(s) for the agency NOT delivered to any admin (oldest {oldest} UTC)"
+    if reason:
+        line += f"; last error: {reason[:160]}"
+    return line + ". The bot keeps trying: each admin in BOT_ADMIN_IDS must press Start."
 
 
 def format_report(funnel: Funnel, top: int = 10) -> str:
     """Plain text for the terminal and for admins on Telegram."""
+    warning = undelivered_line(funnel.undelivered)
+    head = [warning, ""] if warning else []
     if not funnel.started:
-        return "No prospects in this period."
+        return "\n".join([*head, "No prospects in this period."])
     lines = [
+        *head,
         f"Prospects started: {funnel.started}",
         f"Leads: {funnel.leads} ({funnel.conversion:.0%})   Asked for a person: {funnel.handovers}",
         "Languages: " + ", ".join(f"{k} {v}" for k, v in funnel.languages.most_common()),
+        f"Blocked the bot (no message reaches them): {funnel.unreachable}",
         "",
         "By source (started → leads):",
     ]
@@ -54,6 +79,8 @@ def write_csv(funnel: Funnel, out: TextIO) -> None:
         ("total", "started", funnel.started),
         ("total", "leads", funnel.leads),
         ("total", "handovers", funnel.handovers),
+        ("total", "unreachable", funnel.unreachable),
+        ("total", "undelivered_notes", len(funnel.undelivered)),
     ]
     rows += [("language", k, v) for k, v in funnel.languages.items()]
     for src, row in funnel.by_source.items():

@@ -290,6 +290,44 @@ def conversation_memory(db: sqlite_utils.Database) -> None:
         db.execute("alter table conversations add column memory text")
 
 
+@migrations(name="0007_delivery")
+def delivery(db: sqlite_utils.Database) -> None:
+    """What delivery to the agency and to prospects needs to know.
+
+    ``outbox``: ``attempts`` (tries that reached nobody), ``next_try`` (ISO time of the next
+    one: tries back off), ``last_error`` (why the last one failed, in staff's words),
+    ``alerted`` (1 once staff were told it is overdue), ``delivered`` (ISO time it reached a
+    staff member). ``users.unreachable``: ISO time the prospect blocked the bot (null while
+    they can be written to; cleared when they write again).
+    """
+    outbox = {row[1] for row in db.execute("pragma table_info(outbox)").fetchall()}
+    for column, kind in (
+        ("attempts", "integer not null default 0"),
+        ("next_try", "text"),
+        ("last_error", "text"),
+        ("alerted", "integer not null default 0"),
+        ("delivered", "text"),
+    ):
+        if column not in outbox:
+            db.execute(f"alter table outbox add column {column} {kind}")
+    users = {row[1] for row in db.execute("pragma table_info(users)").fetchall()}
+    if "unreachable" not in users:
+        db.execute("alter table users add column unreachable text")
+
+
+@migrations(name="0008_inbox")
+def inbox(db: sqlite_utils.Database) -> None:
+    """``inbox``: the updates Telegram handed over and the bot has not finished with, written
+    before Telegram is told they arrived (the next ``getUpdates`` offset), so a ``kill -9``
+    between the two loses none: they are handled at the next start. A row goes once its
+    update is answered, so the table holds only the few in flight."""
+    db.execute(
+        "create table if not exists inbox (update_id integer primary key, user_id text, "
+        "received text not null, payload text not null)"
+    )
+    db.execute("create index if not exists idx_inbox_user on inbox (user_id)")
+
+
 def migrate(
     db: sqlite_utils.Database,
     now: Callable[[], datetime] | None = None,

@@ -7,13 +7,18 @@ leaves either the whole turn or none of it, so nobody loses their place and no l
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import logging
+import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import sqlite_utils
 
@@ -89,21 +94,95 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=_json_value)
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED: another connection (a backup, ``bot stats``, a second bot
+    by mistake) holds the lock we need; waiting helps, unlike any other operational error."""
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def when_free(method: Callable[P, T]) -> Callable[P, T]:
+    """Run a write again while the database is locked by someone else, for up to the store's
+    ``patience`` (seconds): a lock held by another process delays a turn, it never loses it.
+
+    Each try is a whole transaction (the method's ``atomic`` block rolled back), so a retry
+    writes everything once. Raises the last ``sqlite3.OperationalError`` past the patience.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        store = args[0]
+        assert isinstance(store, Store)
+        started, delay, told = time.monotonic(), 0.05, False
+        while True:
+            try:
+                return method(*args, **kwargs)
+            except sqlite3.OperationalError as error:
+                waited = time.monotonic() - started
+                if not _busy(error) or waited >= store.patience:
+                    raise
+                if not told:
+                    log.warning(
+                        "database %s is locked by another program: %s waits for it",
+                        store.path.name,
+                        method.__name__,
+                    )
+                    told = True
+            time.sleep(min(delay, max(store.patience - waited, 0.0)))
+            delay = min(delay * 2, 1.0)
+
+    return wrapper
+
+
 class Store:
-    def __init__(self, path: str | Path) -> None:
+    """The default ``ConversationStore``: one SQLite file (WAL), one connection.
+
+    ``busy_timeout``: seconds SQLite itself waits for a lock before a write is tried again;
+    ``patience``: seconds a write keeps trying (``when_free``) before it gives up.
+    Called from the event loop, every method goes through ``call``, which runs it on the
+    store's own worker thread: the loop never waits for the disk or for a lock.
+    """
+
+    def __init__(
+        self, path: str | Path, *, busy_timeout: float = 2.0, patience: float = 600.0
+    ) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
+        memory = str(path) == ":memory:"
+        if not memory:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        # The adapters run turns from one event loop; the lock keeps a thread-pooled caller safe.
+        # one writer at a time: the worker thread, and a synchronous caller (the command line)
         self._lock = threading.Lock()
-        self.db = sqlite_utils.Database(
-            str(path) if str(path) != ":memory:" else None, memory=str(path) == ":memory:"
+        self.patience = patience
+        self._worker: ThreadPoolExecutor | None = None
+        self._closed = False
+        # the connection is used by the worker thread (``call``) and, between turns, by
+        # synchronous callers (the command line, tests): ``_lock`` and the worker serialise them
+        conn = sqlite3.connect(
+            ":memory:" if memory else str(path), timeout=busy_timeout, check_same_thread=False
         )
-        if str(path) != ":memory:":
+        self.db = sqlite_utils.Database(conn)
+        if not memory:
             self.db.enable_wal()
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=5000")
+        self.db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         self._create()
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` (one of this store's methods) on the store's worker thread, so the
+        event loop goes on serving other prospects while the disk or a lock is slow.
+
+        One thread, so calls run in the order they were made; a cancelled caller does not
+        cancel a write already started (it completes, whole)."""
+        if self._closed:
+            raise RuntimeError(f"the store {self.path.name} is closed")
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(1, thread_name_prefix="bot-store")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, functools.partial(fn, *args))
 
     def _create(self) -> None:
         """Create or upgrade the schema in place (a database of any older version keeps its rows).
@@ -182,6 +261,7 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------------
 
+    @when_free
     def save_turn(self, turn: TurnRecord) -> None:
         """Write the whole turn in one transaction.
 
@@ -195,7 +275,7 @@ class Store:
                 "insert into users (id, lang, first_name, source, first_seen, last_seen) "
                 "values (?, ?, ?, ?, ?, ?) on conflict(id) do update set lang = excluded.lang, "
                 "first_name = excluded.first_name, source = excluded.source, "
-                "last_seen = excluded.last_seen",
+                "last_seen = excluded.last_seen, unreachable = null",
                 [conv.user_id, conv.lang, conv.first_name, conv.source, now, now],
             )
             run(
@@ -287,10 +367,12 @@ class Store:
             payload["lead"].setdefault("lang", lang)  # as its row has it: money is shown in it
         return payload
 
+    @when_free
     def forget(self, user_id: str) -> None:
         """Erase everything about one prospect (the `/delete` command)."""
         with self._lock, self.db.atomic():
             for table, col in (
+                ("inbox", "user_id"),
                 ("transcript", "user_id"),
                 ("events", "user_id"),
                 ("leads", "user_id"),
@@ -304,6 +386,7 @@ class Store:
 
     # -- messages for the agency ----------------------------------------------------------------
 
+    @when_free
     def mark_lead(self, lead_id: int, status: str) -> bool:
         """Staff's progress on a lead ("handled"); False when there is no such lead."""
         with self._lock, self.db.atomic():
@@ -312,16 +395,50 @@ class Store:
             )
         return cursor.rowcount > 0
 
-    def pending_outbox(self, limit: int = 50) -> list[tuple[int, OutboxItem]]:
-        """(row id, item) of messages for the agency not yet delivered, oldest first.
+    def pending_outbox(
+        self, limit: int = 50, due: datetime | None = None
+    ) -> list[tuple[int, OutboxItem]]:
+        """(row id, item) of messages for the agency not yet delivered, oldest first; with
+        ``due``, only those whose next try (``outbox_failed``) is not after it.
 
         A row whose payload cannot be read could never be delivered: it is marked dropped (-1)
         here rather than returned again and again.
         """
+        where, args = "sent = 0", []
+        if due is not None:
+            where += " and (next_try is null or next_try <= ?)"
+            args.append(due.isoformat(timespec="seconds"))
+        return self._outbox_rows(where, args, limit)
+
+    def undelivered_outbox(
+        self, created_before: datetime | None = None
+    ) -> list[tuple[int, OutboxItem]]:
+        """Every item no staff member has received yet, oldest first, with its ``attempts``
+        and ``last_error``; with ``created_before``, only those written before it (overdue)."""
+        where, args = "sent = 0", []
+        if created_before is not None:
+            where += " and created < ?"
+            args.append(created_before.isoformat(timespec="seconds"))
+        return self._outbox_rows(where, args, None)
+
+    def next_outbox_try(self) -> datetime | None:
+        """When the earliest undelivered item is due again (None: nothing is waiting); an item
+        never tried is due at once (its creation time)."""
+        rows = list(
+            self.db.query(
+                "select min(coalesce(next_try, created)) as due from outbox where sent = 0"
+            )
+        )
+        due = rows[0]["due"] if rows else None
+        return datetime.fromisoformat(due) if due else None
+
+    def _outbox_rows(
+        self, where: str, args: list[Any], limit: int | None
+    ) -> list[tuple[int, OutboxItem]]:
         rows = self.db.query(
-            "select id, created, user_id, kind, payload from outbox where sent = 0 "
-            "order by id limit ?",
-            [limit],
+            "select id, created, user_id, kind, payload, attempts, last_error from outbox "
+            f"where {where} order by id" + (" limit ?" if limit is not None else ""),
+            [*args, limit] if limit is not None else args,
         )
         out: list[tuple[int, OutboxItem]] = []
         unreadable: list[int] = []
@@ -335,18 +452,107 @@ class Store:
                 continue
             raw.setdefault("user_id", row["user_id"])
             raw.setdefault("kind", row["kind"])
-            out.append((int(row["id"]), OutboxItem.from_json(raw, created=row["created"])))
+            item = OutboxItem.from_json(
+                raw,
+                created=row["created"],
+                attempts=int(row["attempts"] or 0),
+                last_error=row["last_error"],
+            )
+            out.append((int(row["id"]), item))
         for row_id in unreadable:
             self.mark_outbox(row_id, -1)
         return out
 
-    def mark_outbox(self, row_id: int, status: int) -> None:
-        """1 = delivered, -1 = dropped (e.g. the prospect erased themselves)."""
+    @when_free
+    def mark_outbox(self, row_id: int, status: int, now: datetime | None = None) -> None:
+        """1 = delivered (at ``now``), -1 = dropped (e.g. the prospect erased themselves)."""
+        at = now.isoformat(timespec="seconds") if now is not None and status == 1 else None
         with self._lock, self.db.atomic():
-            self.db.execute("update outbox set sent = ? where id = ?", [status, row_id])
+            self.db.execute(
+                "update outbox set sent = ?, delivered = coalesce(?, delivered) where id = ?",
+                [status, at, row_id],
+            )
+
+    @when_free
+    def outbox_failed(self, row_id: int, next_try: datetime, error: str) -> int:
+        """A try reached no staff member: count it, keep why, and when to try again. Returns
+        the number of tries so far."""
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "update outbox set attempts = attempts + 1, next_try = ?, last_error = ? "
+                "where id = ?",
+                [next_try.isoformat(timespec="seconds"), error[:300], row_id],
+            )
+            rows = list(self.db.query("select attempts from outbox where id = ?", [row_id]))
+        return int(rows[0]["attempts"]) if rows else 0
+
+    @when_free
+    def outbox_alerted(self, row_ids: Iterable[int]) -> None:
+        """Staff were told these items are overdue: they are not told again."""
+        with self._lock, self.db.atomic():
+            self.db.conn.executemany(
+                "update outbox set alerted = 1 where id = ?", [(i,) for i in row_ids]
+            )
+
+    def outbox_to_alert(self, created_before: datetime) -> list[tuple[int, OutboxItem]]:
+        """Undelivered items written before ``created_before`` that staff were not told of."""
+        return self._outbox_rows(
+            "sent = 0 and alerted = 0 and created < ?",
+            [created_before.isoformat(timespec="seconds")],
+            None,
+        )
+
+    # -- updates in flight, replies not yet sent ------------------------------------------------
+
+    @when_free
+    def keep_updates(self, updates: Iterable[tuple[int, str | None, str]], now: datetime) -> None:
+        """Write (update id, user id, raw JSON) of updates just received, before Telegram is
+        told they arrived; one already kept is left as it is."""
+        at = now.isoformat(timespec="seconds")
+        with self._lock, self.db.atomic():
+            self.db.conn.executemany(
+                "insert or ignore into inbox (update_id, user_id, received, payload) "
+                "values (?, ?, ?, ?)",
+                [(update_id, user, at, payload) for update_id, user, payload in updates],
+            )
+
+    def kept_updates(self) -> list[tuple[int, str]]:
+        """(update id, raw JSON) of updates received and not finished, oldest first."""
+        return [
+            (int(row["update_id"]), str(row["payload"]))
+            for row in self.db.query("select update_id, payload from inbox order by update_id")
+        ]
+
+    @when_free
+    def turn_answered(self, user_id: str | None, update_id: int) -> None:
+        """The update is finished with: its row leaves the inbox and, for a turn, the replies
+        kept in case of a crash (``bot.core.engine.UNSENT``) go too."""
+        with self._lock, self.db.atomic():
+            self.db.execute("delete from inbox where update_id = ?", [update_id])
+            if user_id is not None:
+                self.db.execute(
+                    "update conversations set memory = json_remove(memory, '$.unsent') "
+                    "where user_id = ? and json_extract(memory, '$.unsent.input') = ?",
+                    [user_id, update_id],
+                )
+
+    # -- prospects Telegram no longer lets us write to ----------------------------------------
+
+    @when_free
+    def set_unreachable(self, user_id: str, since: datetime | None) -> None:
+        """The prospect blocked the bot at ``since`` (None: they can be written to again)."""
+        at = since.isoformat(timespec="seconds") if since is not None else None
+        with self._lock, self.db.atomic():
+            self.db.execute("update users set unreachable = ? where id = ?", [at, user_id])
+
+    def unreachable(self, user_id: str) -> bool:
+        """True while the prospect has blocked the bot (as far as we know)."""
+        rows = list(self.db.query("select unreachable from users where id = ?", [user_id]))
+        return bool(rows and rows[0]["unreachable"])
 
     # -- a person takes over --------------------------------------------------------------------
 
+    @when_free
     def open_handover(
         self, user_id: str, now: datetime, messages: Iterable[tuple[int, int]] = ()
     ) -> int:
@@ -388,12 +594,14 @@ class Store:
         )
         return str(rows[0]["user_id"]) if rows else None
 
+    @when_free
     def link_handover_messages(
         self, user_id: str, now: datetime, messages: Iterable[tuple[int, int]]
     ) -> None:
         with self._lock, self.db.atomic():
             self._link(user_id, now.isoformat(), messages)
 
+    @when_free
     def handover_message(self, user_id: str, now: datetime, direction: str, text: str) -> bool:
         """Record a message of the handover in the transcript; False if none is open."""
         at = now.isoformat()
@@ -409,6 +617,7 @@ class Store:
             )
         return True
 
+    @when_free
     def close_handover(self, user_id: str, now: datetime, by: str) -> Handover | None:
         """Close the open handover; the closed row, or None if it was not open (closed twice)."""
         at = now.isoformat()
@@ -471,6 +680,7 @@ class Store:
         for user in self.db.query(users_sql, args):
             ids.append(user["id"])
             funnel.started += 1
+            funnel.unreachable += 1 if user.get("unreachable") else 0
             funnel.languages[user["lang"] or "?"] += 1
             key = user["source"] or NO_SOURCE
             funnel.by_source.setdefault(key, {"started": 0, "leads": 0})["started"] += 1
@@ -511,4 +721,8 @@ class Store:
         return funnel
 
     def close(self) -> None:
+        self._closed = True
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)  # the writes already asked for finish first
+            self._worker = None
         self.db.close()

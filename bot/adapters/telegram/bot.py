@@ -9,22 +9,25 @@ respected, hostile input answered politely or not at all, and no token or contac
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import json
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, CallbackQuery, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ContextTypes,
     MessageHandler,
     TypeHandler,
@@ -34,6 +37,7 @@ from telegram.ext import (
 from bot.adapters.telegram.format import media_kind, pressed_label, visible, with_choice
 from bot.adapters.telegram.guard import FloodGuard, PerChatProcessor, install_redaction
 from bot.adapters.telegram.handover import DONE_PREFIX, TOAST_MAX, Handovers
+from bot.adapters.telegram.inbox import KeptUpdates
 from bot.adapters.telegram.notes import HANDLED_PREFIX, AdminOutbox
 from bot.adapters.telegram.outbound import TelegramOutbound
 from bot.adapters.telegram.send import Sender
@@ -116,6 +120,8 @@ class TelegramBot:
         remembered_chats: int = 10_000,
         background: bool = False,
         lead_fields: Sequence[LeadField] | None = None,
+        typing_after: float = 1.0,
+        outbox_tick: float = 60.0,
     ) -> None:
         self.engine = engine
         self.settings = settings
@@ -128,6 +134,7 @@ class TelegramBot:
             staff_ids=settings.admin_ids,
             handover_timeout=timedelta(minutes=settings.handover_timeout_minutes),
             lead_fields=lead_fields,
+            alert_after=timedelta(minutes=settings.outbox_alert_minutes),
         )
         self.handover_service = services.handover
         self.handovers = Handovers(self.handover_service, self.outbound, self.sender)
@@ -146,11 +153,19 @@ class TelegramBot:
         self.background = background
         self._tasks: list[asyncio.Task[None]] = []
         self.flood = flood if flood is not None else FloodGuard()  # an empty guard is falsy
-        self.processor = PerChatProcessor(max_concurrent_updates, self.flood, self._on_flood)
+        self.processor = PerChatProcessor(
+            max_concurrent_updates, self.flood, self._on_flood, finished=self._finished
+        )
+        self._answered: OrderedDict[int, None] = OrderedDict()  # released by their turn
         self._remembered = remembered_chats
         self._keyboards: OrderedDict[int, int] = OrderedDict()  # chat -> message with buttons
         self._told_groups: OrderedDict[int, None] = OrderedDict()
         self._bot_username: str | None = None
+        # a turn slower than this (a database locked by another program, a chart being drawn)
+        # shows "typing…"; a quick one does not spend a call on it
+        self.typing_after = typing_after
+        self.outbox_tick = outbox_tick  # the longest sleep of the outbox's retry timer
+        self.unreachable_admins: dict[int, str] = {}  # admin chat -> why (``check_admins``)
         install_redaction(settings.token, settings.webhook_secret)
 
     # -- building ------------------------------------------------------------------------------
@@ -166,6 +181,7 @@ class TelegramBot:
             .base_file_url(base_file_url)
             .rate_limiter(AIORateLimiter(max_retries=3))
             .concurrent_updates(self.processor)
+            .get_updates_request(KeptUpdates(self._keep_updates))
             .connection_pool_size(64)
             .pool_timeout(10.0)
             .post_init(self.post_init)
@@ -187,6 +203,7 @@ class TelegramBot:
             MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.GROUPS, self.on_group)
         )
         app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, self.on_channel))
+        app.add_handler(ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_handler(TypeHandler(object, self.on_other))  # last: whatever nothing else took
         app.add_error_handler(self.on_error)
 
@@ -213,12 +230,86 @@ class TelegramBot:
         ]
         await self.staff.set_commands(app.bot, ordinary)
         self.staff.bot = app.bot
+        await self.check_admins(app.bot)
+        await self.replay_kept(app)
         await self.outbox.deliver(app.bot)
+        # notes no admin received are tried again on a timer, whatever the prospects do
+        self._tasks.append(
+            asyncio.create_task(self.lead_notes.run(self.outbox_tick), name="outbox-delivery")
+        )
         if self.background:
             self.reloader.start()
             self._tasks.append(
                 asyncio.create_task(self.handovers.run_expiry(app.bot), name="handover-expiry")
             )
+
+    async def _keep_updates(self, rows: list[tuple[int, str | None, str]]) -> None:
+        store = self.engine.store
+        await store.call(store.keep_updates, rows, self.engine.clock())
+
+    async def replay_kept(self, app: Application) -> int:
+        """Queue the updates kept by a process that stopped before answering them (a
+        ``kill -9``, a power cut); how many. The engine answers each once: a turn already
+        saved gives back its replies if they were never sent, and nothing else."""
+        store = self.engine.store
+        kept = await store.call(store.kept_updates)
+        for _, payload in kept:
+            try:
+                update = Update.de_json(json.loads(payload), app.bot)
+            except Exception as exc:  # unreadable: it is dropped, not retried for ever
+                log.error("kept update unreadable, dropped: %s", type(exc).__name__)
+                continue
+            await app.update_queue.put(update)
+        if kept:
+            log.info("%d update(s) kept from the last run: handled now", len(kept))
+        return len(kept)
+
+    async def _finished(self, update_id: int) -> None:
+        """The update was handled: it leaves the inbox (a turn's own did already)."""
+        if self._answered.pop(update_id, 0) is None:
+            return
+        store = self.engine.store
+        await store.call(store.turn_answered, None, update_id)
+
+    async def _turn_answered(self, user_id: str, update_id: int | None) -> None:
+        """The turn's replies went out (or never will): forget them and the update."""
+        if update_id is None:
+            return
+        store = self.engine.store
+        await store.call(store.turn_answered, user_id, update_id)
+        self._remember(self._answered, update_id, None)
+
+    async def check_admins(self, bot: Any) -> dict[int, str]:
+        """Ask Telegram about each admin chat (``getChat``) and say plainly in the log which
+        ones the bot cannot write to, and why; the unreachable ones, with the reason."""
+        self.unreachable_admins = {}
+        if not self.settings.admin_ids:
+            log.warning(
+                "BOT_ADMIN_IDS is empty: leads and requests for a person are saved, but no "
+                "admin is told. Add the admins' Telegram ids to BOT_ADMIN_IDS."
+            )
+        name = f"@{self._bot_username}" if self._bot_username else "the bot"
+        for admin in self.settings.admin_ids:
+            try:
+                await self.sender.call("getChat", functools.partial(bot.get_chat, admin))
+            except Forbidden as exc:
+                why = f"they blocked {name} (Telegram: {exc.message})"
+            except BadRequest as exc:
+                why = f"they never pressed Start in a chat with {name} (Telegram: {exc.message})"
+            except TelegramError as exc:
+                log.warning("admin %s not checked: %s", admin, type(exc).__name__)
+                continue
+            else:
+                continue
+            self.unreachable_admins[admin] = why
+            log.warning(
+                "Admin %s cannot be reached: %s. Ask them to open %s and press Start; until "
+                "one admin can be reached, leads and requests for a person wait in the outbox.",
+                admin,
+                why,
+                f"https://t.me/{self._bot_username}" if self._bot_username else "the bot",
+            )
+        return dict(self.unreachable_admins)
 
     async def post_stop(self, app: Application) -> None:
         """Stop watching files and expiring handovers (twice is harmless)."""
@@ -316,6 +407,17 @@ class TelegramBot:
         log.info("channel chat=%s update=%s: leaving", chat.id, update.update_id)
         await self.sender.quietly("leaveChat", lambda: context.bot.leave_chat(chat.id))
 
+    async def on_my_chat_member(self, update: Update, context: Context) -> None:
+        """A prospect blocked the bot (``kicked``) or started it again (``member``)."""
+        change, chat = update.my_chat_member, update.effective_chat
+        if change is None or chat is None or chat.type != ChatType.PRIVATE:
+            return
+        status = change.new_chat_member.status
+        store = self.engine.store
+        since = self.engine.clock() if status == "kicked" else None
+        await store.call(store.set_unreachable, user_key(chat.id), since)
+        log.info("user=tg:%s is now %s", chat.id, "unreachable" if since else "reachable")
+
     async def on_other(self, update: object, context: Context) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
         log.debug("update=%s ignored: nothing to do for this kind", update_id)
@@ -335,7 +437,8 @@ class TelegramBot:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None or chat.type != ChatType.PRIVATE:
             return
-        conv = self.engine.store.load(user_key(user.id))
+        store = self.engine.store
+        conv = await store.call(store.load, user_key(user.id))
         languages = self.engine.languages
         lang = (
             conv.lang if conv else (languages.match(user.language_code) or self.engine.default_lang)
@@ -360,11 +463,13 @@ class TelegramBot:
         message: Message | None = None,
     ) -> TurnResult | None:
         """One turn of the engine and its replies sent; the result (None: a redelivery).
-        ``message``: the prospect's, passed on to the admins when the engine says so."""
-        await self.sender.quietly(
-            "sendChatAction", lambda: bot.send_chat_action(chat_id, ChatAction.TYPING)
-        )
-        result = await self.engine.turn(inp)
+        ``message``: the prospect's, passed on to the admins when the engine says so.
+
+        The notes for the agency the turn wrote go out beside the replies, not after them: a
+        prospect who blocked the bot, or a reply Telegram keeps refusing, holds nothing back.
+        """
+        async with self._typing_while_slow(bot, chat_id):
+            result = await self.engine.turn(inp)
         log.info(
             "turn user=%s update=%s state=%s.%s lang=%s replies=%d outbox=%d%s",
             inp.user_id,
@@ -376,14 +481,59 @@ class TelegramBot:
             len(result.outbox),
             " duplicate" if result.duplicate else "",
         )
-        if result.duplicate:
+        if result.duplicate:  # handled before a crash: its replies only if they never went
+            if result.replies:
+                log.info("update=%s: sending the replies a stop held back", update_id)
+                await self._reply_to(bot, chat_id, inp.user_id, result)
+            await self._turn_answered(inp.user_id, update_id)
             return None
-        if result.relay and message is not None:
-            await self.handovers.relay(bot, message, inp.user_id, inp.text)
-        await self.send_replies(bot, chat_id, result)
-        if result.outbox:
-            await self.outbox.deliver(bot)
+        delivery = asyncio.create_task(self.outbox.deliver(bot)) if result.outbox else None
+        try:
+            if result.relay and message is not None:
+                await self.handovers.relay(bot, message, inp.user_id, inp.text)
+            await self._reply_to(bot, chat_id, inp.user_id, result)
+            await self._turn_answered(inp.user_id, update_id)
+        finally:
+            if delivery is not None:
+                await delivery
         return result
+
+    async def _reply_to(self, bot: Any, chat_id: int, user_id: str, result: TurnResult) -> None:
+        """Send the turn's replies; what Telegram refuses is logged as what it means."""
+        try:
+            await self.send_replies(bot, chat_id, result)
+        except Forbidden as exc:  # blocked the bot, or deleted their account: not our error
+            log.info("user=%s cannot be written to (%s): marked unreachable", user_id, exc.message)
+            store = self.engine.store
+            await store.call(store.set_unreachable, user_id, self.engine.clock())
+        except TelegramError as exc:  # still failing after the sender's retries
+            log.error(
+                "user=%s: reply not delivered after retries (%s: %s)",
+                user_id,
+                type(exc).__name__,
+                exc.message[:120],
+            )
+
+    @contextlib.asynccontextmanager
+    async def _typing_while_slow(self, bot: Any, chat_id: int) -> AsyncIterator[None]:
+        """Show "typing…" if the body takes longer than ``typing_after``, and keep showing it
+        (Telegram clears it after 5 s) until the body is done."""
+
+        async def typing() -> None:
+            await asyncio.sleep(self.typing_after)
+            while True:
+                await self.sender.quietly(
+                    "sendChatAction", lambda: bot.send_chat_action(chat_id, ChatAction.TYPING)
+                )
+                await asyncio.sleep(4.5)
+
+        task = asyncio.create_task(typing())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def send_replies(
         self, bot: Any, chat_id: int, result: TurnResult | Sequence[Reply]

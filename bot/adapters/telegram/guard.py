@@ -93,6 +93,9 @@ class _ChatLock:
 
 
 FloodCallback = Callable[[Update], Awaitable[None]]
+FinishedCallback = Callable[[int], Awaitable[None]]
+"""Called with an update's id once it was handled, answered or deliberately ignored."""
+SEEN = 10_000  # update ids remembered to handle each once (a kept update Telegram re-sends)
 
 
 def chat_key(update: object) -> int | None:
@@ -112,6 +115,10 @@ class PerChatProcessor(BaseUpdateProcessor):
     Flood control is applied here, at arrival, so a flooding sender's ignored updates never
     queue for the chat lock or reach the engine. Python 3.11's semaphore and lock are FIFO, and
     PTB starts one task per update in arrival order, so arrival order is processing order.
+
+    An update id seen before in this process is not handled again (an update kept across a
+    crash, ``bot.adapters.telegram.inbox``, that Telegram also sends again); ``finished`` hears
+    of every update once it is done with, so the inbox can let it go.
     """
 
     def __init__(
@@ -119,17 +126,39 @@ class PerChatProcessor(BaseUpdateProcessor):
         max_concurrent_updates: int = 256,
         guard: FloodGuard | None = None,
         on_flood: FloodCallback | None = None,
+        finished: FinishedCallback | None = None,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self.guard = guard
         self.on_flood = on_flood
+        self.finished = finished
         self._locks: dict[int, _ChatLock] = {}
+        self._seen: OrderedDict[int, None] = OrderedDict()
 
     @property
     def chats_in_flight(self) -> int:
         return len(self._locks)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        if update_id is not None:
+            if update_id in self._seen:
+                _discard(coroutine)
+                log.debug("update %s already handled: ignored", update_id)
+                return
+            self._seen[update_id] = None
+            while len(self._seen) > SEEN:
+                self._seen.popitem(last=False)
+        try:
+            await self._process(update, coroutine)
+        finally:
+            if update_id is not None and self.finished is not None:
+                try:
+                    await self.finished(update_id)
+                except Exception as exc:  # it stays kept: handled again at the next start
+                    log.warning("update %s not released: %s", update_id, type(exc).__name__)
+
+    async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         verdict = self._verdict(update)
         if verdict is Verdict.DROP:
             _discard(coroutine)

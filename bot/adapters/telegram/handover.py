@@ -74,7 +74,7 @@ class Handovers:
         original = message.reply_to_message
         if original is None:
             return False
-        user_id = self.service.prospect_of(message.chat_id, original.message_id)
+        user_id = await self.service.prospect_of(message.chat_id, original.message_id)
         if user_id is None and "tg:" not in (original.text or ""):
             return False  # an ordinary reply: the admin is chatting with the bot
         if user_id is not None and prospect_chat(user_id) is None:
@@ -108,7 +108,9 @@ class Handovers:
         self._use(bot)
         user_id = parse_user(args) if args.strip() else None
         if user_id is None and message.reply_to_message is not None:
-            user_id = self.service.prospect_of(message.chat_id, message.reply_to_message.message_id)
+            user_id = await self.service.prospect_of(
+                message.chat_id, message.reply_to_message.message_id
+            )
         name = message.from_user.first_name if message.from_user else "admin"
         await self.service.done(message.chat_id, user_id, name)
 

@@ -55,7 +55,7 @@ class AdminOutbox:
 
     async def handled_pressed(self, bot: Any, query: Any) -> None:
         """An admin marks a lead as handled: stored on the lead, the button disappears."""
-        done = self.notes.mark_handled((query.data or "")[len(HANDLED_PREFIX) :])
+        done = await self.notes.mark_handled((query.data or "")[len(HANDLED_PREFIX) :])
         toast = "✅ Segnato come gestito · Marked handled" if done else "Contatto non trovato"
         await self.sender.quietly("answerCallbackQuery", lambda: query.answer(toast))
         message = query.message

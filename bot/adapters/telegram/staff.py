@@ -95,10 +95,10 @@ class StaffDesk:
 
     async def stats(self, bot: Any, chat_id: int, args: str) -> None:
         """``/stats``, ``/stats 7`` (prospects of the last 7 days), ``/stats <campaign>``."""
-        await self._send(bot, chat_id, self.commands.stats(args))
+        await self._send(bot, chat_id, await self.commands.stats(args))
 
     async def leads(self, bot: Any, chat_id: int) -> None:
-        csv_file = self.commands.leads_csv()
+        csv_file = await self.commands.leads_csv()
         if csv_file is None:
             await self._send(bot, chat_id, NO_LEADS)
             return
