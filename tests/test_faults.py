@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.ports import StoreBusy
 from tests.fakebotapi import CHAT_NOT_FOUND, FakeBotAPI
 from tests.test_telegram_e2e import (  # noqa: F401 - ``start`` is a fixture
     ADMIN,
@@ -261,7 +262,7 @@ async def test_a_lock_held_past_the_patience_is_an_error_not_a_silent_loss(
 
     store = Store(tmp_path / "bot.db", busy_timeout=0.05, patience=0.3)
     lock = hold_write_lock(store.path, 1.0)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreBusy):
         await store.call(store.set_unreachable, "tg:1", None)
     lock.wait(timeout=5)
     await store.call(store.set_unreachable, "tg:1", None)  # free again

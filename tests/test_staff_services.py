@@ -372,3 +372,26 @@ def test_a_reload_with_many_warnings_shows_a_few_and_counts_the_rest() -> None:
     assert f"and {22 - MAX_WARNINGS_SHOWN} more warnings" in text
     few = reloaded_text(ReloadOutcome(ok=True, report="\n".join(lines[:3]), summary="2 dialogs"))
     assert all(line in few for line in lines[:3]) and "more warnings" not in few
+
+
+def test_the_command_line_names_notes_no_admin_received(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    db = tmp_path / "bot.db"
+    store = Store(db)
+    long_ago = Clock()  # 2026-03-01: far past BOT_OUTBOX_ALERT_MINUTES
+    ask(store, ANN, "contact", long_ago)
+    ((row_id, _),) = store.pending_outbox()
+    store.outbox_failed(row_id, long_ago.now, "900: Telegram: Chat not found")
+    ask(store, BOB, "contact", Clock())
+    store.mark_outbox(2, SENT, long_ago.now)  # Bob's reached an admin
+    store.close()
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["leads", "--db", str(db)])
+    assert listed.exit_code == 0, listed.output
+    assert "1 note(s) for the agency NOT delivered to any admin" in listed.output
+    assert "Chat not found" in listed.output and "Leads: 1." in listed.output
+    stats = runner.invoke(cli, ["stats", "--db", str(db)])
+    assert "1 note(s) for the agency NOT delivered" in stats.output

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 
 from bot.cli.common import db_option, existing_store
+from bot.config import load_settings
+from bot.core.ports import ConversationStore
 
 
 @click.command()
@@ -30,6 +32,24 @@ def leads(csv_path: Path | None, db_path: Path | None) -> None:
         click.echo(f"{count} lead(s) written to {csv_path}.")
     else:
         click.echo(format_table(lead_rows(store, lead_fields())))
+    _warn_undelivered(store)
+
+
+def _warn_undelivered(store: ConversationStore) -> None:
+    """The notes no admin received past ``BOT_OUTBOX_ALERT_MINUTES``: one line on stderr,
+    naming the leads, so whoever reads the list knows the agency was not told of them."""
+    from bot.staff.stats import undelivered_line
+
+    late = [item for _, item in store.undelivered_outbox(overdue_before())]
+    line = undelivered_line(late)
+    if line:
+        ids = ", ".join(str(i.lead_id) for i in late if i.lead_id is not None)
+        click.echo(line + (f" Leads: {ids}." if ids else ""), err=True)
+
+
+def overdue_before() -> datetime:
+    """Notes written before this are overdue (``BOT_OUTBOX_ALERT_MINUTES`` ago)."""
+    return datetime.now(UTC) - timedelta(minutes=load_settings().outbox_alert_minutes)
 
 
 @click.command()
@@ -54,7 +74,7 @@ def stats(
     """The funnel: prospects, where they stop, leads by campaign, what was not understood."""
     from bot.staff.stats import compute, format_report, write_csv
 
-    funnel = compute(existing_store(db_path), since=since, source=source)
+    funnel = compute(existing_store(db_path), since, source, overdue_before())
     click.echo(format_report(funnel))
     if csv_path is not None:
         with csv_path.open("w", newline="", encoding="utf-8") as out:

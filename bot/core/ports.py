@@ -213,6 +213,11 @@ MessageRef = tuple[int, int]
 member's reply to it finds the prospect (``ConversationStore.handover_user``)."""
 
 
+class StoreBusy(Exception):
+    """The store stayed locked by another program past its patience: the call did nothing
+    (its transaction rolled back). Whoever made it keeps what it was given for later."""
+
+
 class DeliveryError(Exception):
     """A message could not be delivered. ``permanent``: trying again will not help (the
     recipient blocked the bot, the address is wrong); otherwise a later try may succeed.

@@ -23,6 +23,7 @@ from typing import Any, ParamSpec, TypeVar
 import sqlite_utils
 
 from bot.base.money import Money
+from bot.core.ports import StoreBusy
 from bot.core.records import (
     NO_SOURCE,
     Event,
@@ -110,7 +111,7 @@ def when_free(method: Callable[P, T]) -> Callable[P, T]:
     ``patience`` (seconds): a lock held by another process delays a turn, it never loses it.
 
     Each try is a whole transaction (the method's ``atomic`` block rolled back), so a retry
-    writes everything once. Raises the last ``sqlite3.OperationalError`` past the patience.
+    writes everything once. Raises ``StoreBusy`` past the patience.
     """
 
     @functools.wraps(method)
@@ -123,8 +124,12 @@ def when_free(method: Callable[P, T]) -> Callable[P, T]:
                 return method(*args, **kwargs)
             except sqlite3.OperationalError as error:
                 waited = time.monotonic() - started
-                if not _busy(error) or waited >= store.patience:
+                if not _busy(error):
                     raise
+                if waited >= store.patience:
+                    raise StoreBusy(
+                        f"{store.path.name} stayed locked for {waited:.0f} s: {error}"
+                    ) from error
                 if not told:
                     log.warning(
                         "database %s is locked by another program: %s waits for it",

@@ -45,6 +45,7 @@ from bot.adapters.telegram.staff import StaffDesk
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.messages import Input, Reply, TurnResult
+from bot.core.ports import StoreBusy
 from bot.core.records import LeadField
 from bot.staff.reload import Prepare, Reloader
 from bot.staff.services import build_staff_services
@@ -156,7 +157,9 @@ class TelegramBot:
         self.processor = PerChatProcessor(
             max_concurrent_updates, self.flood, self._on_flood, finished=self._finished
         )
-        self._answered: OrderedDict[int, None] = OrderedDict()  # released by their turn
+        # updates the inbox must not release here: answered by their turn (which released them)
+        # or kept for the next start (the database stayed locked)
+        self._answered: OrderedDict[int, None] = OrderedDict()
         self._remembered = remembered_chats
         self._keyboards: OrderedDict[int, int] = OrderedDict()  # chat -> message with buttons
         self._told_groups: OrderedDict[int, None] = OrderedDict()
@@ -469,7 +472,19 @@ class TelegramBot:
         prospect who blocked the bot, or a reply Telegram keeps refusing, holds nothing back.
         """
         async with self._typing_while_slow(bot, chat_id):
-            result = await self.engine.turn(inp)
+            try:
+                result = await self.engine.turn(inp)
+            except StoreBusy as exc:
+                if update_id is not None:  # still in the inbox: answered at the next start
+                    self._remember(self._answered, update_id, None)
+                log.error(
+                    "user=%s update=%s: not answered, the database stayed locked (%s); the "
+                    "message is kept and answered at the next start",
+                    inp.user_id,
+                    update_id,
+                    exc,
+                )
+                return None
         log.info(
             "turn user=%s update=%s state=%s.%s lang=%s replies=%d outbox=%d%s",
             inp.user_id,
