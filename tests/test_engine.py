@@ -197,6 +197,17 @@ async def test_duplicate_input_id_is_ignored(mini_engine: Engine) -> None:
     assert conv is not None and "unsent" not in conv.memory
 
 
+async def test_after_a_crash_mid_sending_only_the_replies_not_sent_go(
+    mini_engine: Engine,
+) -> None:
+    store = mini_engine.store
+    first = await mini_engine.turn(Input("u1", text="/start", input_id=20))
+    assert len(first.replies) >= 2
+    await store.call(store.replies_sent, "u1", 20, 1)  # the crash came after the first
+    again = await mini_engine.turn(Input("u1", text="/start", input_id=20))
+    assert again.duplicate and again.replies == first.replies[1:]
+
+
 async def test_deep_link_source_is_kept(mini_engine: Engine) -> None:
     await mini_engine.turn(Input("u1", text="/start spring_ads"))
     await mini_engine.turn(Input("u1", text="/start other"))  # the first source wins

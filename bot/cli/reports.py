@@ -45,6 +45,14 @@ def _warn_undelivered(store: ConversationStore) -> None:
     if line:
         ids = ", ".join(str(i.lead_id) for i in late if i.lead_id is not None)
         click.echo(line + (f" Leads: {ids}." if ids else ""), err=True)
+        return
+    waiting = store.undelivered_outbox()
+    if waiting:
+        click.echo(
+            f"{len(waiting)} note(s) for the agency waiting for an admin right now: the bot "
+            "keeps trying (see the log for why).",
+            err=True,
+        )
 
 
 def overdue_before() -> datetime:

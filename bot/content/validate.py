@@ -43,7 +43,7 @@ BUILTIN_TEXTS = (
     "common.no_back",
     "common.you_said",
     "common.corrected",
-    *(f"handover.{k}" for k in ("from_team", "closed", "timed_out", "left")),
+    *(f"handover.{k}" for k in ("from_team", "closed", "timed_out", "left", "queued")),
     "telegram.group_notice",
     "telegram.flood",
     *(

@@ -135,13 +135,14 @@ def keep_unsent(conv: Conversation, input_id: int | None, replies: list[Reply]) 
 
 
 def unsent_replies(conv: Conversation, input_id: int) -> list[Reply]:
-    """The replies of ``input_id``'s turn if they were never marked sent; else none."""
+    """The replies of ``input_id``'s turn that were never marked sent; else none."""
     kept = conv.memory.get(UNSENT)
     if not isinstance(kept, dict) or kept.get("input") != input_id:
         return []
-    raw = kept.get("replies")
+    raw, sent = kept.get("replies"), kept.get("sent")
     replies = [Reply.from_json(r) for r in raw] if isinstance(raw, list) else []
-    return [r for r in replies if r is not None]
+    skip = sent if isinstance(sent, int) and sent > 0 else 0  # those already sent
+    return [r for r in replies[skip:] if r is not None]
 
 
 Machines = dict[str, DialogMachine]

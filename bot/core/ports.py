@@ -173,6 +173,10 @@ class ConversationStore(Protocol):
         of a crash (``bot.core.engine.UNSENT``) are forgotten."""
         ...
 
+    def replies_sent(self, user_id: str, update_id: int, count: int) -> None:
+        """The first ``count`` replies kept for ``update_id``'s turn were sent."""
+        ...
+
     def set_unreachable(self, user_id: str, since: datetime | None) -> None:
         """The prospect blocked the bot at ``since``; None: reachable again."""
         ...

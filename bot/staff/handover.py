@@ -79,6 +79,24 @@ class HandoverService:
         await self.store.call(self.store.open_handover, item.user_id, self.now(), messages)
         log.info("handover open user=%s staff messages=%d", item.user_id, len(messages))
 
+    async def tell_if_queued(self, user_id: str) -> bool:
+        """The prospect was just told the team has their request; if no staff member could
+        in fact be reached, say so honestly (``handover.queued``). True when it was said."""
+        store = self.store
+        waiting = await store.call(store.undelivered_outbox)
+        if not any(item.kind == "human" and item.user_id == user_id for _, item in waiting):
+            return False
+        conv = await store.call(store.load, user_id)
+        text = self.texts("handover.queued", conv.lang if conv else self.default_lang)
+        if not text or await store.call(store.unreachable, user_id):
+            return False
+        try:
+            await self.sender.to_prospect(user_id, text)
+        except DeliveryError as exc:
+            log.warning("queued notice user=%s not sent: %s", user_id, exc.reason[:80])
+            return False
+        return True
+
     # -- the prospect's side --------------------------------------------------------------------
 
     async def from_prospect(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import html
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -92,8 +93,9 @@ class LeadNotes:
         self._lock = asyncio.Lock()  # two chats finishing together must not send a row twice
         self._wake = asyncio.Event()
 
-    async def deliver(self) -> int:
-        """Send every item that is due; returns how many reached a staff member.
+    async def deliver(self, everything: bool = False) -> int:
+        """Send every item that is due (``everything``: every undelivered one, as at
+        start-up: an admin may have pressed Start meanwhile); how many reached someone.
 
         A row becomes SENT when at least one staff member got it, SKIPPED when the prospect
         has since erased themselves with /delete; otherwise it stays PENDING with its failed
@@ -106,10 +108,11 @@ class LeadNotes:
         delivered = 0
         async with self._lock:
             now = self.clock()
-            delivered = await self._pass(now, due=now)
-            if delivered:
+            delivered = await self._pass(now, due=None if everything else now)
+            if delivered and not everything:
                 delivered += await self._pass(now, due=None)
             await self._alert(now)
+        self._wake.set()  # the timer of ``run`` looks again at when the next try is due
         return delivered
 
     def wake(self) -> None:
@@ -121,9 +124,9 @@ class LeadNotes:
         most ``tick`` seconds) or ``wake`` is called. Never raises but ``CancelledError``."""
         store = self.store
         while True:
-            self._wake.clear()
             try:
                 await self.deliver()
+                self._wake.clear()  # its own wake-up: only later ones cut the sleep short
                 due = await store.call(store.next_outbox_try)
             except asyncio.CancelledError:
                 raise
@@ -154,6 +157,7 @@ class LeadNotes:
             if not item.user_id or await store.call(store.load, item.user_id) is None:
                 await store.call(store.mark_outbox, row_id, SKIPPED)
                 continue
+            item = await self._with_latest_words(item, now)
             errors = await self._to_staff(item, row_id)
             if errors is None:
                 await store.call(store.mark_outbox, row_id, SENT, now)
@@ -172,11 +176,24 @@ class LeadNotes:
             )
         return delivered
 
+    async def _with_latest_words(self, item: OutboxItem, now: datetime) -> OutboxItem:
+        """A note that waited (nobody could be reached) carries what the prospect wrote
+        meanwhile ("ci siete? è urgente"): the staff read it with the request, not never."""
+        if not item.attempts or not item.created:
+            return item
+        store, since = self.store, datetime.fromisoformat(item.created)
+        lines = await store.call(store.transcript, item.user_id, 20)
+        later = [line.text for line in lines if line.direction == "in" and line.at >= since]
+        recent = tuple(dict.fromkeys([*item.recent, *later]))[-_RECENT_LINES:]
+        return dataclasses.replace(item, recent=recent)
+
     async def _to_staff(self, item: OutboxItem, row_id: int) -> list[str] | None:
         """Send one item to every staff member: None when at least one received it, else the
         reasons each one did not."""
         hook = self.handover if item.kind == "human" else None
         summary = note_html(item, self.sender.prospect_link, self.lead_fields)
+        if item.attempts and item.created:
+            summary = f"{late_html(item, self.clock())}\n{summary}"
         text = (
             f"{summary}\n\n{self.sender.reply_hint}" if hook and self.sender.reply_hint else summary
         )
@@ -226,6 +243,17 @@ class LeadNotes:
         await store.call(store.outbox_alerted, [row_id for row_id, _ in late])
 
 
+def late_html(item: OutboxItem, now: datetime) -> str:
+    """The first line of a note that could not be delivered at once: since when it waited."""
+    created = datetime.fromisoformat(item.created or now.isoformat())
+    minutes = max(round((now - created).total_seconds() / 60), 1)
+    return (
+        f"⏱ <i>In ritardo di {minutes} min (scritto alle {created:%H:%M} UTC): nessun admin "
+        f"raggiungibile · {minutes} min late (written at {created:%H:%M} UTC): no admin could "
+        "be reached</i>"
+    )
+
+
 def overdue_html(count: int, minutes: int, reasons: str) -> str:
     """The alert to staff about notes nobody received for ``minutes``."""
     return (
@@ -249,6 +277,7 @@ _FIELDS = (
     ("contact", "Contact"),
 )
 _RECENT_MAX = 200  # characters per quoted message
+_RECENT_LINES = 8  # messages quoted at most
 
 
 def note_html(

@@ -541,6 +541,17 @@ class Store:
                     [user_id, update_id],
                 )
 
+    @when_free
+    def replies_sent(self, user_id: str, update_id: int, count: int) -> None:
+        """The first ``count`` replies kept for ``update_id``'s turn went out: a crash now
+        resends only the rest."""
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "update conversations set memory = json_set(memory, '$.unsent.sent', ?) "
+                "where user_id = ? and json_extract(memory, '$.unsent.input') = ?",
+                [count, user_id, update_id],
+            )
+
     # -- prospects Telegram no longer lets us write to ----------------------------------------
 
     @when_free

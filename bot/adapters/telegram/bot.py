@@ -13,15 +13,16 @@ import contextlib
 import functools
 import json
 import logging
+import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, CallbackQuery, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -169,6 +170,7 @@ class TelegramBot:
         self.typing_after = typing_after
         self.outbox_tick = outbox_tick  # the longest sleep of the outbox's retry timer
         self.unreachable_admins: dict[int, str] = {}  # admin chat -> why (``check_admins``)
+        self._network_told = -60.0  # when "Telegram cannot be reached" was last logged
         install_redaction(settings.token, settings.webhook_secret)
 
     # -- building ------------------------------------------------------------------------------
@@ -235,7 +237,7 @@ class TelegramBot:
         self.staff.bot = app.bot
         await self.check_admins(app.bot)
         await self.replay_kept(app)
-        await self.outbox.deliver(app.bot)
+        await self.outbox.deliver(app.bot, everything=True)  # whatever waited, tried now
         # notes no admin received are tried again on a timer, whatever the prospects do
         self._tasks.append(
             asyncio.create_task(self.lead_notes.run(self.outbox_tick), name="outbox-delivery")
@@ -292,26 +294,37 @@ class TelegramBot:
                 "admin is told. Add the admins' Telegram ids to BOT_ADMIN_IDS."
             )
         name = f"@{self._bot_username}" if self._bot_username else "the bot"
+        link = f"https://t.me/{self._bot_username}" if self._bot_username else "the bot"
+        reachable: list[int] = []
         for admin in self.settings.admin_ids:
             try:
                 await self.sender.call("getChat", functools.partial(bot.get_chat, admin))
             except Forbidden as exc:
-                why = f"they blocked {name} (Telegram: {exc.message})"
+                self.unreachable_admins[admin] = f"they blocked {name} (Telegram: {exc.message})"
             except BadRequest as exc:
-                why = f"they never pressed Start in a chat with {name} (Telegram: {exc.message})"
+                self.unreachable_admins[admin] = (
+                    f"they never pressed Start in a chat with {name} (Telegram: {exc.message})"
+                )
             except TelegramError as exc:
                 log.warning("admin %s not checked: %s", admin, type(exc).__name__)
-                continue
             else:
-                continue
-            self.unreachable_admins[admin] = why
+                reachable.append(admin)
+        meanwhile = (
+            f"admin(s) {', '.join(map(str, reachable))} receive leads meanwhile"
+            if reachable
+            else "until one of them can be reached, leads and requests for a person wait "
+            "in the outbox (the bot keeps trying)"
+        )
+        for admin, why in self.unreachable_admins.items():
             log.warning(
-                "Admin %s cannot be reached: %s. Ask them to open %s and press Start; until "
-                "one admin can be reached, leads and requests for a person wait in the outbox.",
+                "Admin %s cannot be reached: %s. Ask them to open %s and press Start; %s.",
                 admin,
                 why,
-                f"https://t.me/{self._bot_username}" if self._bot_username else "the bot",
+                link,
+                meanwhile,
             )
+        if reachable:
+            log.info("admin(s) %s can be reached", ", ".join(map(str, reachable)))
         return dict(self.unreachable_admins)
 
     async def post_stop(self, app: Application) -> None:
@@ -426,9 +439,16 @@ class TelegramBot:
         log.debug("update=%s ignored: nothing to do for this kind", update_id)
 
     async def on_error(self, update: object, context: Context) -> None:
-        """The last net: log with the update id, keep running."""
+        """The last net: log with the update id, keep running. Telegram out of reach while
+        polling is not a bug: one line a minute says so, without a traceback."""
         update_id = update.update_id if isinstance(update, Update) else None
         error = context.error
+        if update is None and isinstance(error, NetworkError):
+            now = time.monotonic()
+            if now - self._network_told >= 60:
+                self._network_told = now
+                log.warning("Telegram cannot be reached (%s); polling goes on trying", error)
+            return
         log.error(
             "unexpected error in update=%s: %s",
             update_id,
@@ -498,25 +518,43 @@ class TelegramBot:
         )
         if result.duplicate:  # handled before a crash: its replies only if they never went
             if result.replies:
-                log.info("update=%s: sending the replies a stop held back", update_id)
-                await self._reply_to(bot, chat_id, inp.user_id, result)
+                log.info("update=%s: sending the replies a crash or a stop held back", update_id)
+                await self._reply_to(bot, chat_id, inp.user_id, result, update_id)
             await self._turn_answered(inp.user_id, update_id)
             return None
         delivery = asyncio.create_task(self.outbox.deliver(bot)) if result.outbox else None
         try:
             if result.relay and message is not None:
                 await self.handovers.relay(bot, message, inp.user_id, inp.text)
-            await self._reply_to(bot, chat_id, inp.user_id, result)
+            await self._reply_to(bot, chat_id, inp.user_id, result, update_id)
             await self._turn_answered(inp.user_id, update_id)
         finally:
             if delivery is not None:
                 await delivery
+        if any(item.kind == "human" for item in result.outbox):
+            await self.handover_service.tell_if_queued(inp.user_id)
         return result
 
-    async def _reply_to(self, bot: Any, chat_id: int, user_id: str, result: TurnResult) -> None:
-        """Send the turn's replies; what Telegram refuses is logged as what it means."""
+    async def _reply_to(
+        self,
+        bot: Any,
+        chat_id: int,
+        user_id: str,
+        result: TurnResult,
+        update_id: int | None = None,
+    ) -> None:
+        """Send the turn's replies; what Telegram refuses is logged as what it means. With
+        ``update_id``, each reply sent is recorded, so a crash in the middle resends only
+        those that did not go (``ConversationStore.replies_sent``)."""
+        store = self.engine.store
+
+        async def progress(sent: int) -> None:
+            await store.call(store.replies_sent, user_id, update_id, sent)
+
         try:
-            await self.send_replies(bot, chat_id, result)
+            await self.send_replies(
+                bot, chat_id, result, progress if update_id is not None else None
+            )
         except Forbidden as exc:  # blocked the bot, or deleted their account: not our error
             log.info("user=%s cannot be written to (%s): marked unreachable", user_id, exc.message)
             store = self.engine.store
@@ -551,16 +589,24 @@ class TelegramBot:
                 await task
 
     async def send_replies(
-        self, bot: Any, chat_id: int, result: TurnResult | Sequence[Reply]
+        self,
+        bot: Any,
+        chat_id: int,
+        result: TurnResult | Sequence[Reply],
+        progress: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
+        """Send the replies in order; ``progress(n)`` after the n-th went out (not after the
+        last: the turn's own ``turn_answered`` records that)."""
         replies = result.replies if isinstance(result, TurnResult) else list(result)
         if not replies:
             return
         await self._drop_old_keyboard(bot, chat_id)
-        for reply in replies:
+        for n, reply in enumerate(replies, 1):
             message = await self.sender.reply(bot, chat_id, reply)
             if message is not None and reply.buttons:
                 self._remember(self._keyboards, chat_id, message.message_id)
+            if progress is not None and n < len(replies):
+                await progress(n)
 
     # -- keyboards -----------------------------------------------------------------------------
 

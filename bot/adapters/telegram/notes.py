@@ -47,11 +47,12 @@ class AdminOutbox:
     def admin_ids(self, ids: Sequence[int]) -> None:
         self.notes.staff_ids = tuple(ids)
 
-    async def deliver(self, bot: Any = None) -> int:
-        """Send every pending item (``LeadNotes.deliver``); how many went out."""
+    async def deliver(self, bot: Any = None, everything: bool = False) -> int:
+        """Send the pending items that are due, or all of them (``LeadNotes.deliver``); how
+        many went out."""
         if bot is not None:
             self.outbound.bot = bot
-        return await self.notes.deliver()
+        return await self.notes.deliver(everything)
 
     async def handled_pressed(self, bot: Any, query: Any) -> None:
         """An admin marks a lead as handled: stored on the lead, the button disappears."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Message
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.adapters.telegram.format import split_html
 from bot.adapters.telegram.handover import Handovers
@@ -139,7 +139,9 @@ class StaffDesk:
                         bot.set_my_commands, commands, scope=BotCommandScopeChat(admin)
                     ),
                 )
-            except TelegramError as exc:  # e.g. the admin never pressed Start
+            except (BadRequest, Forbidden) as exc:  # never pressed Start: check_admins says it
+                log.debug("setMyCommands admin=%s refused: %s", admin, exc.message)
+            except TelegramError as exc:
                 log.warning("setMyCommands admin=%s failed: %s", admin, type(exc).__name__)
 
     async def _to_admins(self, text: str) -> None:
