@@ -19,6 +19,8 @@ class Settings:
     db_path: Path = Path("data/bot.db")
     content_dir: Path = Path(".")
     admin_ids: tuple[int, ...] = ()
+    # parts of BOT_ADMIN_IDS that are not chat ids ("@anna"): `run` refuses to start on them
+    admin_ids_invalid: tuple[str, ...] = ()
     # the language of prospects whose phone's language the bot does not speak; None: the
     # registry's default (``bot.languages``). ``bot.app.build_runtime`` refuses a code the bot
     # does not speak (this module may not import the registry).
@@ -53,10 +55,13 @@ def load_settings(
         return value or default
 
     admins: list[int] = []
+    invalid: list[str] = []
     for part in (get("BOT_ADMIN_IDS") or "").replace(";", ",").split(","):
         part = part.strip()
         if part.lstrip("-").isdigit():
             admins.append(int(part))
+        elif part:
+            invalid.append(part[:40])
     lang = (get("BOT_DEFAULT_LANG") or "").lower()
     port = get("WEBHOOK_PORT", "8443") or "8443"
     try:
@@ -73,6 +78,7 @@ def load_settings(
         db_path=Path(get("BOT_DB_PATH", "data/bot.db") or "data/bot.db"),
         content_dir=Path(get("BOT_CONTENT_DIR", ".") or "."),
         admin_ids=tuple(admins),
+        admin_ids_invalid=tuple(invalid),
         default_lang=lang if lang.isascii() and lang.isalpha() else None,
         webhook_url=get("WEBHOOK_URL"),
         webhook_secret=get("WEBHOOK_SECRET"),

@@ -258,3 +258,16 @@ async def test_an_old_delete_confirmation_erases_nothing(mini_engine: Engine) ->
     assert result.notice == "That button is old."
     assert result.replies == []  # the question asked is still the last message
     assert mini_engine.store.load("u1") is not None
+
+
+async def test_a_tap_is_written_by_its_words_even_on_a_fresh_conversation(
+    mini_engine: Engine,
+) -> None:
+    """A press from someone the bot does not know yet (a new database, after /delete): the
+    staff read what they pressed, never the button's internal data."""
+    await mini_engine.turn(Input("u9", button="8.2", label="📈 Plan my growth", input_id=1))
+    lines = [line.text for line in mini_engine.store.transcript("u9") if line.direction == "in"]
+    assert lines == ["[tapped: 📈 Plan my growth]"]
+    await mini_engine.turn(Input("u8", button="8.2", input_id=2))
+    lines = [line.text for line in mini_engine.store.transcript("u8") if line.direction == "in"]
+    assert lines == ["[tapped a button]"]

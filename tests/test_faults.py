@@ -331,3 +331,57 @@ def test_kill_9_after_telegram_was_told_loses_no_update(tmp_path: Path) -> None:
         conn.close()
     finally:
         fake.stop()
+
+
+# -- people's mistakes at start-up: one plain line, never the token -----------------------------
+
+
+def test_a_wrong_token_is_one_plain_line_without_the_token(tmp_path: Path) -> None:
+    fake = FakeBotAPI().start()  # answers 401 to any other token, as Telegram does
+    wrong = "123456789:WRONGtokenWRONGtokenWRONGtokenWRONG1"
+    try:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": wrong,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "BOT_DB_PATH": str(tmp_path / "bot.db"),
+            "BOT_CONTENT_DIR": str(ROOT),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        fake.stop()
+    assert done.returncode == 1
+    said = done.stdout + done.stderr
+    assert "WRONGtoken" not in said and "Traceback" not in said
+    assert said.rstrip().splitlines()[-1].startswith("Telegram refused the token (401")
+
+
+def test_an_admin_named_by_username_is_refused_with_the_way_to_find_the_id() -> None:
+    from bot.cli.run import check_settings
+    from bot.config import load_settings
+
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": "1:x", "BOT_ADMIN_IDS": "123, @anna"})
+    assert settings.admin_ids == (123,)
+    problem = check_settings(settings) or ""
+    assert "'@anna' is not one" in problem and "turn user=tg:<id>" in problem
+
+
+def test_leads_to_a_path_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+    from bot.storage.sqlite import Store
+
+    Store(tmp_path / "bot.db").close()
+    bad = tmp_path / "no-such-folder" / "leads.csv"
+    result = CliRunner().invoke(cli, ["leads", "--db", str(tmp_path / "bot.db"), "--csv", str(bad)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"Cannot write {bad}" in result.output

@@ -74,6 +74,6 @@ async def test_lead_after_projection_carries_it_to_the_agency(
     out = tmp_path / "leads.csv"
     run = CliRunner().invoke(cli, ["leads", "--db", str(engine.store.path), "--csv", str(out)])
     assert run.exit_code == 0, run.output
-    [row] = list(csv.DictReader(out.open(encoding="utf-8")))
+    [row] = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # with the BOM Excel needs
     assert row["name"] == "Giulia" and row["platform"] == "instagram"
     assert "instagram 800→10000" in row["projection"]

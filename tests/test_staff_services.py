@@ -395,3 +395,24 @@ def test_the_command_line_names_notes_no_admin_received(tmp_path: Path) -> None:
     assert "Chat not found" in listed.output and "Leads: 1." in listed.output
     stats = runner.invoke(cli, ["stats", "--db", str(db)])
     assert "1 note(s) for the agency NOT delivered" in stats.output
+
+
+async def test_the_note_is_marked_sent_as_soon_as_the_first_staff_member_has_it(
+    store: Store,
+) -> None:
+    """A crash while the other staff members are tried must not send it to the first one
+    again after the restart (found by the soak run)."""
+    clock = Clock()
+    out, _, notes = services(store, clock)
+    ask(store, ANN, "contact", clock)
+    first = out.to_staff
+
+    async def crash_on_the_second(staff_id: int, html: str, action: object = None) -> object:
+        if staff_id == STAFF[1]:
+            raise KeyboardInterrupt  # the process dies here
+        return await first(staff_id, html, action)  # type: ignore[arg-type]
+
+    out.to_staff = crash_on_the_second  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        await notes.deliver()
+    assert store.pending_outbox() == []  # the first one had it: it is not sent again

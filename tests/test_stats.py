@@ -67,7 +67,9 @@ async def test_cli_and_csv(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["stats", "--db", str(db), "--csv", str(out)])
     assert result.exit_code == 0, result.output
     assert "Prospects started: 4" in result.output
-    rows = {(r["section"], r["key"]): r["value"] for r in csv.DictReader(out.open())}
+    rows = {
+        (r["section"], r["key"]): r["value"] for r in csv.DictReader(out.open(encoding="utf-8-sig"))
+    }
     assert rows[("total", "leads")] == "1"
     assert rows[("source_started", "ads1")] == "2"
     missing = CliRunner().invoke(cli, ["stats", "--db", str(tmp_path / "none.db")])

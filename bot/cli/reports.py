@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,7 +29,11 @@ def leads(csv_path: Path | None, db_path: Path | None) -> None:
 
     store = existing_store(db_path)
     if csv_path is not None:
-        count = export(store, csv_path, lead_fields())
+        try:
+            count = export(store, csv_path, lead_fields())
+        except OSError as err:
+            click.echo(cannot_write(csv_path, err), err=True)
+            sys.exit(1)
         click.echo(f"{count} lead(s) written to {csv_path}.")
     else:
         click.echo(format_table(lead_rows(store, lead_fields())))
@@ -53,6 +58,13 @@ def _warn_undelivered(store: ConversationStore) -> None:
             "keeps trying (see the log for why).",
             err=True,
         )
+
+
+def cannot_write(path: Path, err: OSError) -> str:
+    return (
+        f"Cannot write {path}: {err.strerror or err}. Check that the folder exists and that "
+        "you may write there, or choose another path."
+    )
 
 
 def overdue_before() -> datetime:
@@ -85,6 +97,10 @@ def stats(
     funnel = compute(existing_store(db_path), since, source, overdue_before())
     click.echo(format_report(funnel))
     if csv_path is not None:
-        with csv_path.open("w", newline="", encoding="utf-8") as out:
-            write_csv(funnel, out)
+        try:
+            with csv_path.open("w", newline="", encoding="utf-8-sig") as out:
+                write_csv(funnel, out)
+        except OSError as err:
+            click.echo(cannot_write(csv_path, err), err=True)
+            sys.exit(1)
         click.echo(f"Figures written to {csv_path}.")

@@ -38,6 +38,13 @@ def check_settings(settings: Settings) -> str | None:
     """What stops the bot from starting, in words for whoever deploys it; None if nothing."""
     if not settings.token:
         return NO_TOKEN
+    if settings.admin_ids_invalid:
+        bad = ", ".join(f"'{part}'" for part in settings.admin_ids_invalid)
+        return (
+            f"BOT_ADMIN_IDS must be numeric Telegram chat ids, separated by commas; {bad} is "
+            "not one (a @username cannot be used). Ask each admin to send /start to the bot: "
+            "the log line 'turn user=tg:<id>' shows their id."
+        )
     if settings.webhook_url:
         official = settings.api_base_url.startswith(Settings.api_base_url)
         if official and not settings.webhook_url.startswith("https://"):
@@ -59,6 +66,20 @@ def setup_logging(verbose: bool) -> None:
     )
     # transitions narrates every state change at INFO: the engine's own turn line is enough.
     logging.getLogger("transitions").setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_no_traceback_for_known_causes)
+
+
+def _no_traceback_for_known_causes(record: logging.LogRecord) -> bool:
+    """A refused token or an unreachable Telegram is a person's matter, said in one line by
+    ``startup_problem``: python-telegram-bot's own report of it keeps its line, not a
+    traceback."""
+    from telegram.error import InvalidToken, NetworkError
+
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, InvalidToken | NetworkError):
+        record.exc_info, record.exc_text = None, None
+    return True
 
 
 @click.command("run")
@@ -88,6 +109,7 @@ def run(verbose: bool) -> None:
         lead_fields=runtime.lead_fields,
     )
     app = bot.build()
+    failure: str | None = None
     try:
         if settings.webhook_url:
             log.info("starting: webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
@@ -100,6 +122,33 @@ def run(verbose: bool) -> None:
                 allowed_updates=ALLOWED_UPDATES,
                 drop_pending_updates=False,
             )
+    except Exception as exc:  # each known cause gets its own plain line
+        failure = startup_problem(exc, settings)
+        if failure is None:  # a bug: its traceback, through the log (the token scrubbed)
+            log.exception("the bot stopped on an unexpected error")
+            failure = "The bot stopped on an unexpected error (see the log above)."
     finally:
         runtime.close()  # the store, and the chart process if one was started
         log.info("stopped")
+    if failure is not None:
+        click.echo(failure, err=True)
+        sys.exit(1)
+
+
+def startup_problem(exc: BaseException, settings: Settings) -> str | None:
+    """One plain line for what people get wrong when starting the bot (never the token);
+    None for anything else."""
+    from telegram.error import InvalidToken, NetworkError
+
+    if isinstance(exc, InvalidToken):
+        return (
+            "Telegram refused the token (401 Unauthorized): copy it again from @BotFather "
+            "(/mybots → your bot → API Token) into TELEGRAM_BOT_TOKEN."
+        )
+    if isinstance(exc, NetworkError):
+        where = settings.api_base_url.split("/bot")[0]
+        return (
+            f"Telegram cannot be reached at {where} ({type(exc).__name__}): check this "
+            "machine's internet connection, or TELEGRAM_API_BASE_URL if you set it."
+        )
+    return None

@@ -72,9 +72,12 @@ def current_spec(machines: dict[str, DialogMachine], conv: Conversation) -> Stat
 
 
 def describe_input(inp: Input, text: str) -> str:
-    """The transcript line of an input: its text, or ``[button <data>]`` / ``[<media kind>]``."""
+    """The transcript line of an input: its text, ``[tapped: <label>]`` (the words the
+    prospect saw; never the button's internal data, which staff could not read) or
+    ``[<media kind>]``."""
     if inp.button is not None:
-        return f"[button {inp.button[:64]}]"
+        label = " ".join((inp.label or "").split())[:64]
+        return f"[tapped: {label}]" if label else "[tapped a button]"
     if inp.media is not None:
         return f"[{inp.media[:32]}]"
     return text

@@ -158,9 +158,8 @@ class LeadNotes:
                 await store.call(store.mark_outbox, row_id, SKIPPED)
                 continue
             item = await self._with_latest_words(item, now)
-            errors = await self._to_staff(item, row_id)
-            if errors is None:
-                await store.call(store.mark_outbox, row_id, SENT, now)
+            errors = await self._to_staff(item, row_id, now)
+            if errors is None:  # marked sent already, as soon as the first one had it
                 delivered += 1
                 continue
             wait = retry_delay(item.attempts + 1)
@@ -187,9 +186,10 @@ class LeadNotes:
         recent = tuple(dict.fromkeys([*item.recent, *later]))[-_RECENT_LINES:]
         return dataclasses.replace(item, recent=recent)
 
-    async def _to_staff(self, item: OutboxItem, row_id: int) -> list[str] | None:
+    async def _to_staff(self, item: OutboxItem, row_id: int, now: datetime) -> list[str] | None:
         """Send one item to every staff member: None when at least one received it, else the
-        reasons each one did not."""
+        reasons each one did not. The row is marked sent the moment the first one has it, so
+        a crash while the others are tried never sends it again to that first one."""
         hook = self.handover if item.kind == "human" else None
         summary = note_html(item, self.sender.prospect_link, self.lead_fields)
         if item.attempts and item.created:
@@ -206,7 +206,11 @@ class LeadNotes:
         sent: list[MessageRef] = []  # a reply to any of them finds the prospect
         for staff in self.staff_ids:
             try:
-                sent.extend(await self.sender.to_staff(staff, text, action))
+                got = await self.sender.to_staff(staff, text, action)
+                if got and not sent:
+                    store = self.store
+                    await store.call(store.mark_outbox, row_id, SENT, now)
+                sent.extend(got)
             except DeliveryError as exc:
                 log.warning("outbox=%s staff=%s not delivered: %s", row_id, staff, exc.reason[:80])
                 errors.append(f"{staff}: {exc.reason}")

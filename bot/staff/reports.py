@@ -80,5 +80,7 @@ def format_table(rows: list[dict[str, Any]]) -> str:
 
 
 def export(store: Store, path: Path, fields: Sequence[LeadField] | None = None) -> int:
-    with path.open("w", newline="", encoding="utf-8") as out:
+    """Write every lead to ``path`` as CSV; how many. UTF-8 with a BOM, so Excel shows
+    accents and € as they are. Raises ``OSError`` when the file cannot be written."""
+    with path.open("w", newline="", encoding="utf-8-sig") as out:
         return write_csv(lead_rows(store, fields), out)
