@@ -405,3 +405,12 @@ def test_run_without_a_token_explains_botfather_and_the_console(
 def test_visible_text_decodes_entities() -> None:
     assert visible("<b>a &amp; b</b> &lt;3") == "a & b <3"
     assert html.escape(visible("&lt;b&gt;")) == "&lt;b&gt;"
+
+
+def test_the_plain_text_fallback_keeps_words_that_only_look_like_tags() -> None:
+    """Telegram refused the HTML ("Per chi ha <1.000 follower e un budget > 200 €"): the
+    fallback drops Telegram's tags only; the words between < and > stay."""
+    from bot.adapters.telegram.format import visible
+
+    text = "Per chi ha <1.000 follower e un budget > € 200, <b>leggi</b> qui &amp; là"
+    assert visible(text) == "Per chi ha <1.000 follower e un budget > € 200, leggi qui & là"

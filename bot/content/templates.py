@@ -297,7 +297,13 @@ def _ctx_filter(func: Any, languages: LanguageRegistry) -> Any:
     return wrapper
 
 
-_TAG = re.compile(r"<[^<>]+>")
+# Only the tags Telegram's HTML knows (https://core.telegram.org/bots/api#html-style), plus
+# <br>: a "<" in words ("under <1.000 followers, budget > € 200") is words, not a tag to drop
+_TAG = re.compile(
+    r"</?(?:b|strong|i|em|u|ins|s|strike|del|span|tg-spoiler|a|code|pre|blockquote|"
+    r"tg-emoji|br)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
 
 
 def strip_tags(text: str) -> str:
