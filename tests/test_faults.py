@@ -104,7 +104,11 @@ async def test_a_request_for_a_person_waits_for_an_admin_who_cannot_be_reached(
 
     h.fake.reachable(ADMIN)  # the admin pressed Start
     clock.advance(seconds=31)  # the retry is due: nobody writes, the timer sends it
-    await h.until(lambda: outbox(h)[0]["sent"] == 1, "the retry on the timer")
+    user = f"tg:{ANN}"
+    await h.until(
+        lambda: outbox(h)[0]["sent"] == 1 and h.engine.store.handover(user) is not None,
+        "the retry on the timer",
+    )
     (request,) = [c for c in h.fake.sent(ADMIN) if c.buttons]
     assert "s urgent" in request.text  # what they wrote meanwhile comes with it
     assert "min late" in request.text  # and the staff see it waited

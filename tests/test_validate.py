@@ -252,3 +252,42 @@ def test_a_file_that_cannot_be_read_gives_its_own_message_only(tmp_path: Path) -
     where = sorted(p.pos.file for p in loaded.problems.errors)
     assert where == ["dialogs/main.yaml", "locales/it/growth.yaml"], loaded.problems.report()
     assert "indented like the one above" in loaded.problems.report()
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("Per chi ha <1.000 follower", "“<” that is not a tag", "&lt;"),
+        ("budget > € 200", "“>” that is not part of a tag", "&gt;"),
+        ("Rossi & figli", "“&” on its own", "&amp;"),
+        ("<b>Attenzione: leggi bene", "opens <b> and never closes it", "</b>"),
+        ("riga uno<br>riga due", "<br>", "new line"),
+        ("<h1>Titolo</h1>", "<h1>", "<b>"),
+        ("   ", "is empty", "write the message"),
+    ],
+)
+def test_html_that_telegram_refuses_is_one_located_error(text: str, said: str, fix: str) -> None:
+    from bot.content.telegram_html import html_problems
+
+    ((what, how),) = html_problems(text)
+    assert said in what and fix in how
+
+
+def test_html_telegram_accepts_passes() -> None:
+    from bot.content.telegram_html import html_problems
+
+    fine = (
+        '<b>Ciao {{ first_name }}</b>, <a href="https://t.me/x">link</a> &amp; &lt;3 '
+        "{% if budget > 100 %}<i>bene</i>{% endif %} &#128512;"
+    )
+    assert html_problems(fine) == []
+
+
+def test_a_bare_lt_in_a_locale_is_named_where_it_is_with_the_fix(mini_copy: Path) -> None:
+    texts = mini_copy / "locales" / "it" / "texts.yaml"
+    edit(texts, "  timed_out: Chiusa per inattività.", '  timed_out: "Chiusa: <1 ora di silenzio."')
+    line = line_of(texts, "<1 ora")
+    said = report(mini_copy)
+    assert f"locales/it/texts.yaml:{line}:" in said
+    assert "the text `handover.timed_out` has a “<” that is not a tag" in said
+    assert "&lt;" in said and said.count("error") <= 2

@@ -17,6 +17,7 @@ from bot.base.problems import Pos, Problems, did_you_mean
 from bot.content.catalog import ActionCatalog, SlotTypeCatalog
 from bot.content.model import MOVES, Content, StateSpec, Target, TextRef
 from bot.content.placeholders import MARKER, contains_marker
+from bot.content.telegram_html import html_problems
 from bot.content.templates import Renderer
 
 # Texts the engine itself says; every language must have them.
@@ -526,6 +527,8 @@ def _check_texts(
                     "check the {{ }} and {% %} pairs",
                 )
                 continue
+            for what, fix in html_problems(text.source):  # Telegram would refuse the message
+                problems.add(text.pos, f"the text `{key}` {what}", fix)
             if renderer.nested_loops(text.source):
                 problems.add(
                     text.pos,

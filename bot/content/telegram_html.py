@@ -1,0 +1,117 @@
+"""What Telegram's HTML refuses, found in a text before a prospect's message fails on it.
+
+Telegram parses a message's HTML strictly (https://core.telegram.org/bots/api#html-style):
+only its own tags, each closed, and every ``<``, ``>`` and ``&`` that is not part of a tag or
+an entity written as ``&lt;``, ``&gt;``, ``&amp;``. A text breaking a rule is refused whole
+("can't parse entities"); the bot then falls back to plain text, losing the bold. ``validate``
+reports each such text with the fix, from its Jinja2 source: ``{{ … }}`` stands for a value
+(escaped when rendered), ``{% … %}`` and ``{# … #}`` are not part of the message.
+
+A small tokenizer rather than ``html.parser``: the standard parser forgives exactly the
+mistakes (a bare ``<``, an unclosed ``<b>``) that Telegram does not.
+"""
+
+from __future__ import annotations
+
+import re
+
+TAGS = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-emoji",
+    }
+)
+"""The tags Telegram's HTML knows."""
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)>")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6}|lt|gt|amp|quot);")
+
+
+def html_problems(source: str) -> list[tuple[str, str]]:
+    """(what is wrong, how to fix it) for each rule of Telegram's HTML the text breaks; the
+    first of each kind only, so one mistake is one message. Empty: Telegram accepts it."""
+    text = _JINJA.sub(lambda m: "x" if m.group(0).startswith("{{") else "", source)
+    problems: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def add(kind: str, what: str, fix: str) -> None:
+        if kind not in seen:
+            seen.add(kind)
+            problems.append((what, fix))
+
+    if not text.strip() and not _JINJA.search(source):
+        add("empty", "is empty: Telegram refuses an empty message", "write the message")
+    opened: list[str] = []
+    at = 0
+    while at < len(text):
+        char = text[at]
+        if char == "<":
+            match = _TAG.match(text, at)
+            if match is None:
+                add(
+                    "lt",
+                    "has a “<” that is not a tag: Telegram refuses the whole message",
+                    "write &lt; for “<” (and &gt; for “>”), e.g. “meno di &lt;1.000”",
+                )
+                at += 1
+                continue
+            closing, name = match.group(1) == "/", match.group(2).lower()
+            if name == "br":
+                add("br", "uses <br>, which Telegram does not know", "start a new line instead")
+            elif name not in TAGS:
+                add(
+                    f"tag:{name}",
+                    f"uses <{name}>, which Telegram does not know",
+                    "use <b>, <i>, <u>, <s>, <a href=…>, <code> or <pre>",
+                )
+            elif closing:
+                if name in opened:
+                    while opened and opened[-1] != name:
+                        add(
+                            f"open:{opened[-1]}",
+                            f"closes <{name}> before <{opened[-1]}>",
+                            f"close <{opened[-1]}> first: …</{opened[-1]}></{name}>",
+                        )
+                        opened.pop()
+                    opened.pop()
+                else:
+                    add(
+                        f"close:{name}",
+                        f"closes </{name}> that was never opened",
+                        f"remove </{name}> or add <{name}> where the bold/italic starts",
+                    )
+            else:
+                opened.append(name)
+            at = match.end()
+            continue
+        if char == ">":
+            add(
+                "gt",
+                "has a “>” that is not part of a tag: Telegram refuses the whole message",
+                "write &gt; for “>”, e.g. “budget &gt; € 200”",
+            )
+        elif char == "&" and _ENTITY.match(text, at) is None:
+            add(
+                "amp",
+                "has an “&” on its own: Telegram refuses the whole message",
+                "write &amp; for “&”, e.g. “Rossi &amp; figli”",
+            )
+        at += 1
+    for name in opened:
+        add(f"open:{name}", f"opens <{name}> and never closes it", f"add </{name}> where it ends")
+    return problems
