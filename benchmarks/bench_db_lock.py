@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,16 +27,8 @@ from bot import app  # noqa: E402
 from bot.app import lead_fields  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from tests.fakebotapi import FakeBotAPI  # noqa: E402
+from tests.sqlite_lock import hold_write_lock  # noqa: E402
 from tests.test_telegram_e2e import serve  # noqa: E402
-
-LOCK = """\
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute('begin immediate')
-print('locked', flush=True)
-time.sleep(float(sys.argv[2]))
-c.execute('commit')
-"""
 
 
 async def one_run(hold: float, prospects: int, workdir: Path) -> dict[str, float]:
@@ -87,13 +78,7 @@ async def one_run(hold: float, prospects: int, workdir: Path) -> dict[str, float
     async def locker() -> None:
         nonlocal lock_at, lock_end
         await asyncio.sleep(2.0)
-        proc = subprocess.Popen(
-            [sys.executable, "-c", LOCK, str(store.path), str(hold)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert proc.stdout is not None
-        await asyncio.to_thread(proc.stdout.readline)
+        proc = await asyncio.to_thread(hold_write_lock, store.path, hold)
         lock_at = time.monotonic() - start
         await asyncio.to_thread(proc.wait)
         lock_end = time.monotonic() - start

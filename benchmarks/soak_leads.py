@@ -88,6 +88,7 @@ if str(ROOT) not in sys.path:  # run as a script: the fake lives in tests/
     sys.path.insert(0, str(ROOT))
 
 from tests.fakebotapi import SEND_METHODS, Call, FakeBotAPI  # noqa: E402
+from tests.sqlite_lock import hold_write_lock  # noqa: E402
 
 ADMIN, LATE_ADMIN = 990_001, 990_002  # reachable all along; unreachable for the first half
 FIRST_PROSPECT = 71_000_000
@@ -303,23 +304,6 @@ class BotProcess:
         if self._log is not None:
             self._log.close()
             self._log = None
-
-
-def hold_write_lock(db: Path, seconds: float) -> subprocess.Popen[str]:
-    """Another process (a backup, a second bot by mistake) takes the write lock and holds it."""
-    code = (
-        "import sqlite3, sys, time\n"
-        "c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)\n"
-        "c.execute('begin immediate')\n"
-        "print('locked', flush=True)\n"
-        "time.sleep(float(sys.argv[2]))\n"
-        "c.execute('commit')\n"
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
-    return proc
 
 
 # -- what the prospects see ------------------------------------------------------------------

@@ -60,26 +60,26 @@ def check_settings(settings: Settings) -> str | None:
 
 
 def setup_logging(verbose: bool) -> None:
+    from telegram.error import InvalidToken, NetworkError
+
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # transitions narrates every state change at INFO: the engine's own turn line is enough.
     logging.getLogger("transitions").setLevel(logging.WARNING)
+
+    def no_traceback_for_known_causes(record: logging.LogRecord) -> bool:
+        """A refused token or an unreachable Telegram is a person's matter, said in one line
+        by ``startup_problem``: python-telegram-bot's own report of it keeps its line, not a
+        traceback."""
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, InvalidToken | NetworkError):
+            record.exc_info, record.exc_text = None, None
+        return True
+
     for handler in logging.getLogger().handlers:
-        handler.addFilter(_no_traceback_for_known_causes)
-
-
-def _no_traceback_for_known_causes(record: logging.LogRecord) -> bool:
-    """A refused token or an unreachable Telegram is a person's matter, said in one line by
-    ``startup_problem``: python-telegram-bot's own report of it keeps its line, not a
-    traceback."""
-    from telegram.error import InvalidToken, NetworkError
-
-    error = record.exc_info[1] if record.exc_info else None
-    if isinstance(error, InvalidToken | NetworkError):
-        record.exc_info, record.exc_text = None, None
-    return True
+        handler.addFilter(no_traceback_for_known_causes)
 
 
 @click.command("run")

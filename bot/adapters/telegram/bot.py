@@ -158,9 +158,9 @@ class TelegramBot:
         self.processor = PerChatProcessor(
             max_concurrent_updates, self.flood, self._on_flood, finished=self._finished
         )
-        # updates the inbox must not release here: answered by their turn (which released them)
-        # or kept for the next start (the database stayed locked)
-        self._answered: OrderedDict[int, None] = OrderedDict()
+        # updates ``_finished`` leaves alone: their turn released them from the inbox already,
+        # or they stay there for the next start (the database stayed locked)
+        self._released_elsewhere: set[int] = set()
         self._remembered = remembered_chats
         self._keyboards: OrderedDict[int, int] = OrderedDict()  # chat -> message with buttons
         self._told_groups: OrderedDict[int, None] = OrderedDict()
@@ -271,7 +271,8 @@ class TelegramBot:
 
     async def _finished(self, update_id: int) -> None:
         """The update was handled: it leaves the inbox (a turn's own did already)."""
-        if self._answered.pop(update_id, 0) is None:
+        if update_id in self._released_elsewhere:
+            self._released_elsewhere.discard(update_id)
             return
         store = self.engine.store
         await store.call(store.turn_answered, None, update_id)
@@ -282,7 +283,7 @@ class TelegramBot:
             return
         store = self.engine.store
         await store.call(store.turn_answered, user_id, update_id)
-        self._remember(self._answered, update_id, None)
+        self._released_elsewhere.add(update_id)
 
     async def check_admins(self, bot: Any) -> dict[int, str]:
         """Ask Telegram about each admin chat (``getChat``) and say plainly in the log which
@@ -496,7 +497,7 @@ class TelegramBot:
                 result = await self.engine.turn(inp)
             except StoreBusy as exc:
                 if update_id is not None:  # still in the inbox: answered at the next start
-                    self._remember(self._answered, update_id, None)
+                    self._released_elsewhere.add(update_id)
                 log.error(
                     "user=%s update=%s: not answered, the database stayed locked (%s); the "
                     "message is kept and answered at the next start",
