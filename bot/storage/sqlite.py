@@ -159,8 +159,9 @@ class Store:
         memory = str(path) == ":memory:"
         if not memory:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        # one writer at a time: the worker thread, and a synchronous caller (the command line)
-        self._lock = threading.Lock()
+        # one user of the connection at a time: the worker thread, and a synchronous caller
+        # (the command line, tests); re-entrant, as writes read inside their transaction
+        self._lock = threading.RLock()
         self.patience = patience
         self._worker: ThreadPoolExecutor | None = None
         self._closed = False
@@ -189,6 +190,12 @@ class Store:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._worker, functools.partial(fn, *args))
 
+    def _rows(self, sql: str, args: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """The rows of one query, read under the store's lock: the worker thread and a
+        synchronous caller (the command line, a test) never interleave on the connection."""
+        with self._lock:
+            return list(self.db.query(sql, args if isinstance(args, dict) else list(args)))
+
     def _create(self) -> None:
         """Create or upgrade the schema in place (a database of any older version keeps its rows).
 
@@ -204,7 +211,7 @@ class Store:
 
     def load(self, user_id: str) -> Conversation | None:
         rows = list(
-            self.db.query(
+            self._rows(
                 "select c.*, u.lang, u.first_name, u.source from conversations c "
                 "join users u on u.id = c.user_id where c.user_id = ?",
                 [user_id],
@@ -236,7 +243,7 @@ class Store:
 
     def leads(self) -> list[LeadRecord]:
         return [
-            LeadRecord.from_json(row) for row in self.db.query("select * from leads order by id")
+            LeadRecord.from_json(row) for row in self._rows("select * from leads order by id")
         ]
 
     def events(self, user_id: str | None = None, kind: str | None = None) -> list[Event]:
@@ -248,11 +255,11 @@ class Store:
             where.append("kind = ?")
             args.append(kind)
         sql = "select * from events" + (" where " + " and ".join(where) if where else "")
-        return [Event.from_row(row) for row in self.db.query(sql + " order by id", args)]
+        return [Event.from_row(row) for row in self._rows(sql + " order by id", args)]
 
     def transcript(self, user_id: str, limit: int = 50) -> list[TranscriptLine]:
         rows = list(
-            self.db.query(
+            self._rows(
                 "select at, direction, text from transcript where user_id = ? "
                 "order by id desc limit ?",
                 [user_id, limit],
@@ -262,7 +269,7 @@ class Store:
 
     def iter_users(self) -> Iterator[dict[str, Any]]:
         """Rows of ``users`` as dicts keyed by column, oldest first, for an export."""
-        yield from self.db.query("select * from users order by first_seen")
+        yield from self._rows("select * from users order by first_seen")
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -430,7 +437,7 @@ class Store:
         """When the earliest undelivered item is due again (None: nothing is waiting); an item
         never tried is due at once (its creation time)."""
         rows = list(
-            self.db.query(
+            self._rows(
                 "select min(coalesce(next_try, created)) as due from outbox where sent = 0"
             )
         )
@@ -440,7 +447,7 @@ class Store:
     def _outbox_rows(
         self, where: str, args: list[Any], limit: int | None
     ) -> list[tuple[int, OutboxItem]]:
-        rows = self.db.query(
+        rows = self._rows(
             "select id, created, user_id, kind, payload, attempts, last_error from outbox "
             f"where {where} order by id" + (" limit ?" if limit is not None else ""),
             [*args, limit] if limit is not None else args,
@@ -488,7 +495,7 @@ class Store:
                 "where id = ?",
                 [next_try.isoformat(timespec="seconds"), error[:300], row_id],
             )
-            rows = list(self.db.query("select attempts from outbox where id = ?", [row_id]))
+            rows = list(self._rows("select attempts from outbox where id = ?", [row_id]))
         return int(rows[0]["attempts"]) if rows else 0
 
     @when_free
@@ -525,7 +532,7 @@ class Store:
         """(update id, raw JSON) of updates received and not finished, oldest first."""
         return [
             (int(row["update_id"]), str(row["payload"]))
-            for row in self.db.query("select update_id, payload from inbox order by update_id")
+            for row in self._rows("select update_id, payload from inbox order by update_id")
         ]
 
     @when_free
@@ -563,7 +570,7 @@ class Store:
 
     def unreachable(self, user_id: str) -> bool:
         """True while the prospect has blocked the bot (as far as we know)."""
-        rows = list(self.db.query("select unreachable from users where id = ?", [user_id]))
+        rows = list(self._rows("select unreachable from users where id = ?", [user_id]))
         return bool(rows and rows[0]["unreachable"])
 
     # -- a person takes over --------------------------------------------------------------------
@@ -597,13 +604,13 @@ class Store:
     def open_handovers(self) -> list[Handover]:
         return [
             Handover.from_row(row)
-            for row in self.db.query("select * from handovers where closed is null order by id")
+            for row in self._rows("select * from handovers where closed is null order by id")
         ]
 
     def handover_user(self, chat_id: int, message_id: int) -> str | None:
         """The prospect an admin's message is about (open handover or not)."""
         rows = list(
-            self.db.query(
+            self._rows(
                 "select user_id from handover_messages where chat_id = ? and message_id = ?",
                 [chat_id, message_id],
             )
@@ -650,7 +657,7 @@ class Store:
 
     def _open_handover(self, user_id: str) -> dict[str, Any] | None:
         rows = list(
-            self.db.query(
+            self._rows(
                 "select * from handovers where user_id = ? and closed is null "
                 "order by id desc limit 1",
                 [user_id],
@@ -669,7 +676,7 @@ class Store:
 
     def _event(self, user_id: str, at: str, kind: str, detail: str | None) -> None:
         conv = list(
-            self.db.query("select dialog, state from conversations where user_id = ?", [user_id])
+            self._rows("select dialog, state from conversations where user_id = ?", [user_id])
         )
         where = conv[0] if conv else {"dialog": None, "state": None}
         self.db.table("events").insert(
@@ -693,7 +700,7 @@ class Store:
         users_sql = f"select u.* from users u where {' and '.join(where)}"
         funnel = Funnel()
         ids: list[str] = []
-        for user in self.db.query(users_sql, args):
+        for user in self._rows(users_sql, args):
             ids.append(user["id"])
             funnel.started += 1
             funnel.unreachable += 1 if user.get("unreachable") else 0
@@ -703,19 +710,19 @@ class Store:
         if not ids:
             return funnel
         chosen = f"select u.id from users u where {' and '.join(where)}"
-        for row in self.db.query(
+        for row in self._rows(
             f"select dialog || '.' || state as place, count(distinct user_id) as n from events "
             f"where kind = 'enter' and user_id in ({chosen}) group by place",
             args,
         ):
             funnel.reached[row["place"]] = row["n"]
-        for row in self.db.query(
+        for row in self._rows(
             f"select dialog || '.' || state as place, count(*) as n from conversations "
             f"where user_id in ({chosen}) group by place",
             args,
         ):
             funnel.stopped[row["place"]] = row["n"]
-        for row in self.db.query(
+        for row in self._rows(
             f"select l.kind, coalesce(u.source, ?) as src, count(distinct l.user_id) as n "
             f"from leads l join users u on u.id = l.user_id where l.user_id in ({chosen}) "
             f"group by l.kind, src",
@@ -728,7 +735,7 @@ class Store:
                 funnel.by_source.setdefault(row["src"], {"started": 0, "leads": 0})["leads"] += row[
                     "n"
                 ]
-        for row in self.db.query(
+        for row in self._rows(
             f"select lower(trim(detail)) as msg, count(*) as n from events "
             f"where kind = 'not_understood' and user_id in ({chosen}) group by msg",
             args,
