@@ -242,9 +242,7 @@ class Store:
         )
 
     def leads(self) -> list[LeadRecord]:
-        return [
-            LeadRecord.from_json(row) for row in self._rows("select * from leads order by id")
-        ]
+        return [LeadRecord.from_json(row) for row in self._rows("select * from leads order by id")]
 
     def events(self, user_id: str | None = None, kind: str | None = None) -> list[Event]:
         where, args = [], []
@@ -437,9 +435,7 @@ class Store:
         """When the earliest undelivered item is due again (None: nothing is waiting); an item
         never tried is due at once (its creation time)."""
         rows = list(
-            self._rows(
-                "select min(coalesce(next_try, created)) as due from outbox where sent = 0"
-            )
+            self._rows("select min(coalesce(next_try, created)) as due from outbox where sent = 0")
         )
         due = rows[0]["due"] if rows else None
         return datetime.fromisoformat(due) if due else None
