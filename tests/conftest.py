@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +18,9 @@ from bot.core.messages import Input, TurnResult
 from bot.core.ports import Understanding
 
 ROOT = Path(__file__).resolve().parent.parent
+# trained intent classifiers are cached here, not in the user's cache folder; kept between runs
+# (keyed by the examples, so a changed intents file is retrained, never read stale)
+os.environ["BOT_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / "expectations-bot-tests")
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 

@@ -338,9 +338,11 @@ def test_to_json_prints_integers_as_integers() -> None:
         "money": [{"amount": 300, "currency": "EUR", "period": "month", "to_agency": False}],
         "platforms": [],
         "time_spans": [
-            {"months": 1.38, "text": "6 settimane"},
+            {"months": 1.38, "text": "6 settimane", "days": 42},
             {"months": 18, "text": "1,5 anni"},
         ],
+        "times": [],
+        "percents": [],
     }
     dumped = json.dumps(data)
     assert "10000.0" not in dumped and '"amount": 300,' in dumped and '"months": 18,' in dumped
@@ -362,6 +364,8 @@ def test_empty_message_gives_empty_entities() -> None:
         "money": [],
         "platforms": [],
         "time_spans": [],
+        "times": [],
+        "percents": [],
     }
 
 

@@ -33,6 +33,8 @@ SHIPPED_ANSWERS = {
     "how_we_work": "main.how_we_work",
     "results_examples": "main.results_examples",
     "book_call": "main.book_call",
+    "services": "main.services",
+    "guarantees": "main.guarantees",
 }
 
 MINIMAL = """\
@@ -356,7 +358,7 @@ def test_nlu_json_done_criterion() -> None:
     assert line["lang"] == "it"
     assert line["entities"]["numbers"] == [10000]
     assert line["entities"]["platforms"] == ["instagram"]
-    assert set(line) == {"text", "lang", "intent", "confidence", "entities"}
+    assert set(line) == {"text", "lang", "intent", "confidence", "source", "entities"}
     assert 0 <= line["confidence"] <= 1
 
 

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.base.problems import Problems
-from bot.understanding.evaluate import Report, evaluate, format_report, read_samples
+from bot.understanding.evaluate import (
+    Report,
+    evaluate,
+    format_report,
+    message_kind,
+    read_samples,
+)
 from bot.understanding.intents import IntentSet, load_intents
 from bot.understanding.nlu import Understanding
 from bot.understanding.text import normalise
@@ -21,7 +27,23 @@ HOLDOUT = DATA / "nlu_holdout.tsv"
 # Written after all tuning and measured once: a check on overfitting, so it has no floors
 # here (they would invite tuning on it). Never tune on it; write a new one instead.
 FINAL_CHECK = DATA / "nlu_final_check.tsv"
-LABELLED = (EVAL, HOLDOUT, FINAL_CHECK)
+# Issue 13: two sets written by people who saw neither the examples nor each other, each row
+# labelled with the kind of message it is (4th column). The dev set is tuned on (examples for
+# its kinds, the combination rule); the independent set is only measured, so it has no floors.
+DEV = DATA / "nlu_dev.tsv"
+INDEPENDENT = DATA / "nlu_independent.tsv"
+LABELLED = (EVAL, HOLDOUT, FINAL_CHECK, DEV, INDEPENDENT)
+KINDS = {
+    "plain",
+    "demand",
+    "greeting_prefix",
+    "long",
+    "implicit_complaint",
+    "neighbour",
+    "typo_heavy",
+    "oos_domain",
+    "oos_other",
+}
 INTENTS = ROOT / "dialogs" / "intents.yaml"
 
 # Targets are 95 / 90 / 98 and 1 ms; the floors leave room for small changes to the examples.
@@ -34,6 +56,10 @@ MEDIAN_CEILING_US = 3000  # CPU time; ~0.5 ms measured, generous for slow CI mac
 HOLDOUT_INTENT_FLOOR = 0.90
 HOLDOUT_REJECTION_FLOOR = 0.84
 HOLDOUT_LANGUAGE_FLOOR = 0.96
+# The dev set: DEV_MEASURED when the floors were set (matcher alone before issue 13: 69.7 / 91.2)
+DEV_INTENT_FLOOR = 0.85
+DEV_REJECTION_FLOOR = 0.89
+DEV_LANGUAGE_FLOOR = 0.98
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +80,11 @@ def holdout_report(intents: IntentSet) -> Report:
     return evaluate(Understanding(intents), read_samples(HOLDOUT))
 
 
+@pytest.fixture(scope="module")
+def dev_report(intents: IntentSet) -> Report:
+    return evaluate(Understanding(intents), read_samples(DEV))
+
+
 def test_the_labelled_set_is_big_and_balanced(intents: IntentSet) -> None:
     samples = read_samples(EVAL)
     assert len(samples) >= 300
@@ -65,12 +96,12 @@ def test_the_labelled_set_is_big_and_balanced(intents: IntentSet) -> None:
     assert min(per_intent.values()) >= 20
 
 
-@pytest.mark.parametrize("path", [HOLDOUT, FINAL_CHECK], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [HOLDOUT, FINAL_CHECK, DEV, INDEPENDENT], ids=lambda p: p.stem)
 def test_the_held_out_sets_are_big_and_mixed(intents: IntentSet, path: Path) -> None:
     samples = read_samples(path)
-    big = 250 if path == HOLDOUT else 80
+    big = {HOLDOUT: 250, FINAL_CHECK: 80}.get(path, 360)
     assert len(samples) >= big
-    assert sum(1 for s in samples if s.intent is None) >= big // 4
+    assert sum(1 for s in samples if s.intent is None) >= len(samples) // 6  # a fifth or more
     by_lang = Counter(s.lang for s in samples)
     assert by_lang["it"] > by_lang["en"] >= len(samples) // 4  # about 60/40, as prospects write
     per_intent = Counter(s.intent for s in samples if s.intent)
@@ -156,3 +187,48 @@ def test_holdout_language_accuracy(holdout_report: Report) -> None:
     assert holdout_report.language_accuracy >= HOLDOUT_LANGUAGE_FLOOR, format_report(
         holdout_report, verbose=True
     )
+
+
+@pytest.mark.parametrize("path", [DEV, INDEPENDENT], ids=lambda p: p.stem)
+def test_the_new_sets_label_every_kind_of_message(path: Path) -> None:
+    samples = read_samples(path)
+    kinds = Counter(s.kind for s in samples)
+    assert set(kinds) == KINDS
+    assert all((s.intent is None) == s.kind.startswith("oos_") for s in samples)
+    assert kinds["oos_domain"] >= 35  # out of scope, in the domain's words
+
+
+def test_dev_intent_accuracy(dev_report: Report) -> None:
+    assert dev_report.intent_accuracy >= DEV_INTENT_FLOOR, format_report(dev_report, True)
+
+
+def test_dev_out_of_scope_rejection(dev_report: Report) -> None:
+    assert dev_report.oos_rejection >= DEV_REJECTION_FLOOR, format_report(dev_report, True)
+
+
+def test_dev_language_accuracy(dev_report: Report) -> None:
+    assert dev_report.language_accuracy >= DEV_LANGUAGE_FLOOR, format_report(dev_report, True)
+
+
+def test_the_report_breaks_the_figures_down_by_kind(dev_report: Report) -> None:
+    kinds = {kind: (count, right) for kind, count, right in dev_report.per_kind}
+    assert set(kinds) == KINDS and sum(c for c, _ in kinds.values()) == dev_report.total
+    text = format_report(dev_report)
+    assert "kind of message" in text and all(kind in text for kind in KINDS)
+
+
+def test_a_set_without_kinds_is_broken_down_by_the_shape_of_its_messages(tmp_path: Path) -> None:
+    labelled = tmp_path / "mine.tsv"
+    rows = [
+        ("ciao, quanto costa?", "it", "pricing"),
+        ("mi servono 5000 follower entro giugno", "it", "growth_timeline"),
+        ("quanto costate?", "it", "pricing"),
+        ("come cambio la password di instagram", "it", ""),
+        ("che tempo fa", "it", ""),
+        (" ".join(["ho un bar"] * 10) + " quanto costa?", "it", "pricing"),
+    ]
+    labelled.write_text(
+        "text\tlang\tintent\n" + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8"
+    )
+    kinds = [message_kind(s) for s in read_samples(labelled)]
+    assert kinds == ["greeting_prefix", "demand", "plain", "oos_domain", "oos_other", "long"]

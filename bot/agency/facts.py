@@ -15,6 +15,12 @@ prices:                    # price ranges of the agency's fee, in euros a month 
 results:                   # results the agency can show, one line per language
   - it: "…"
     en: "…"
+services:                  # what the agency does for clients, one line per language
+  - it: "…"
+    en: "…"
+contract:                  # how the contract works (length, cancelling), per language
+  it: "…"
+  en: "…"
 ```
 
 A value starting with ``TODO:`` is a placeholder (``bot.content.placeholders``): it is read as
@@ -22,8 +28,9 @@ missing (None) and reported as a warning, so that the shipped file holds placeho
 than invented facts and prospects never read one. Anything else wrong is a located error.
 
 The texts read the facts as ``agency`` (``AgencyFacts.values``): ``agency.city``,
-``agency.team_size``…, and the words written per language as ``agency.prices[lang]`` and
-``agency.results[lang]`` (only the ones filled in).
+``agency.team_size``…, and the words written per language as ``agency.prices[lang]``,
+``agency.results[lang]``, ``agency.services[lang]`` (lists of the ones filled in) and
+``agency.contract[lang]`` (None while not filled in).
 """
 
 from __future__ import annotations
@@ -70,7 +77,7 @@ EUROS = Count(
     "write it without dots or commas, e.g. 1500 for € 1.500",
 )
 LINKS = ("map_link", "website")
-TOP_KEYS = (*FACTS, "prices", "results")
+TOP_KEYS = (*FACTS, "prices", "results", "services", "contract")
 PRICE_KEYS = ("name", "from", "to", "includes")
 INSTEAD = "“our team will tell you” instead"
 """What prospects read while a fact is a placeholder (the texts say it, in their words)."""
@@ -102,12 +109,15 @@ class AgencyFacts:
     team_size: int | None = None
     prices: tuple[PriceRange, ...] = ()
     results: tuple[Words, ...] = ()
+    services: tuple[Words, ...] = ()
+    contract: Words = field(default_factory=dict)
 
     def values(self, languages: Iterable[str]) -> dict[str, Any]:
         """What the texts read as ``agency``: the single facts (None when not filled in), and
         per language code the price ranges whose ``from`` is filled in (``name``, ``low``,
-        ``high``, ``includes``; ``high`` None when there is no upper end) and the result
-        examples filled in, as lists (empty when none is)."""
+        ``high``, ``includes``; ``high`` None when there is no upper end), the result
+        examples and the services filled in, as lists (empty when none is), and how the
+        contract works (None when not filled in)."""
         codes = tuple(languages)
         return {
             "name": self.name,
@@ -133,6 +143,11 @@ class AgencyFacts:
                 lang: [text for result in self.results if (text := result.get(lang))]
                 for lang in codes
             },
+            "services": {
+                lang: [text for service in self.services if (text := service.get(lang))]
+                for lang in codes
+            },
+            "contract": {lang: self.contract.get(lang) for lang in codes},
         }
 
 
@@ -183,6 +198,8 @@ class _Reader:
             team_size=self.whole(data, "team_size", FACTS["team_size"], PEOPLE, at_least=1),
             prices=self.prices(data),
             results=self.results(data),
+            services=self.services(data),
+            contract=self.contract(data),
         )
 
     # -- one value -------------------------------------------------------------------------
@@ -355,8 +372,19 @@ class _Reader:
         return tuple(found)
 
     def results(self, data: Any) -> tuple[Words, ...]:
-        example = "write each example as `- it: …` with `en: …` under it"
-        items = self._items(data, "results", example)
-        return tuple(
-            self._words(item, self.src.at(item), f"result example {n}") for n, item in items
-        )
+        return self._lines(data, "results", "result example")
+
+    def services(self, data: Any) -> tuple[Words, ...]:
+        return self._lines(data, "services", "service")
+
+    def _lines(self, data: Any, key: str, what: str) -> tuple[Words, ...]:
+        """A list of lines written once per language (``- it: …`` with ``en: …`` under it)."""
+        example = f"write each {what} as `- it: …` with `en: …` under it"
+        items = self._items(data, key, example)
+        return tuple(self._words(item, self.src.at(item), f"{what} {n}") for n, item in items)
+
+    def contract(self, data: Any) -> Words:
+        """How the contract works, per language; left out, nothing is said (no warning)."""
+        if "contract" not in data or data.get("contract") is None:
+            return {}
+        return self.words(data, "contract", "how the contract works")

@@ -29,10 +29,12 @@ def _register() -> None:
     else:
         cli.add_command(run)
     from bot.cli.graph import graph
+    from bot.cli.review import review
     from bot.cli.transcripts import test
 
     cli.add_command(graph)
     cli.add_command(test)
+    cli.add_command(review)
     try:
         from bot.cli.nlu import nlu, nlu_eval
     except ImportError:

@@ -5,6 +5,7 @@ Registered into ``python -m bot`` by ``bot.cli``; usable alone with click's test
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -87,7 +88,8 @@ def nlu(lang: str, as_json: bool, intents_path: Path, text: str | None) -> None:
     for message in messages:
         if text is None and not message.strip():
             continue
-        analysis = understanding.analyse(message, prior)
+        # deadlines ("entro giugno") are read against today, the local date of this machine
+        analysis = understanding.analyse(message, prior, datetime.date.today())
         if as_json:
             click.echo(json.dumps(analysis.to_json(), ensure_ascii=False))
         else:
@@ -107,9 +109,14 @@ def nlu(lang: str, as_json: bool, intents_path: Path, text: str | None) -> None:
     "(an overfitting check: measure, never tune on it).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="List every misunderstood message.")
-def nlu_eval(intents_path: Path, data_path: Path, verbose: bool) -> None:
+@click.option(
+    "--matcher-only",
+    is_flag=True,
+    help="Read with the example matcher alone, without the trained classifier (to compare).",
+)
+def nlu_eval(intents_path: Path, data_path: Path, verbose: bool, matcher_only: bool) -> None:
     """Measure intent accuracy, out-of-scope rejection, language accuracy and speed."""
-    understanding = Understanding(_load(intents_path))
+    understanding = Understanding(_load(intents_path), classifier=not matcher_only)
     try:
         samples = read_samples(data_path)
     except EvalFileError as err:

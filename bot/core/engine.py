@@ -800,7 +800,8 @@ class Engine:
         """Answer a question asked mid-conversation, then bring the prospect back."""
         voice = self._voice
         target = intent_answer(self.content, analysis.intent)
-        t.event("intent", f"{analysis.intent} {analysis.confidence:.2f}")
+        # "<intent> <confidence> <text>": the text too, for `python -m bot review` (staff only)
+        t.event("intent", f"{analysis.intent} {analysis.confidence:.2f} {analysis.text[:500]}")
         notes = fill_from_question(t, analysis, self.slot_fillers, voice)
         before = len(t.replies)
         try:

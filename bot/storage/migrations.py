@@ -328,6 +328,18 @@ def inbox(db: sqlite_utils.Database) -> None:
     db.execute("create index if not exists idx_inbox_user on inbox (user_id)")
 
 
+@migrations(name="0009_review_ignored")
+def review_ignored(db: sqlite_utils.Database) -> None:
+    """``review_ignored``: the messages staff chose to ignore in ``python -m bot review``, so
+    that they are not listed again. One row per message, keyed by a digest of its normalised
+    text (``digest``), with the group it was ignored in (``group_id``) and when
+    (``ignored_at``); no text and no prospect: ``/delete`` has nothing to erase here."""
+    db.execute(
+        "create table if not exists review_ignored (digest text primary key, "
+        "group_id text not null, ignored_at text not null)"
+    )
+
+
 def migrate(
     db: sqlite_utils.Database,
     now: Callable[[], datetime] | None = None,

@@ -739,6 +739,45 @@ class Store:
             funnel.not_understood[row["msg"]] = row["n"]
         return funnel
 
+    # -- what staff review (``bot.staff.review``) ----------------------------------------------
+
+    def review_events(
+        self, since: datetime | None = None, below: float = 1.0, limit: int = 5000
+    ) -> list[tuple[Event, str | None]]:
+        """Messages for staff to review, newest first (at most ``limit``), each with its
+        prospect's language: every ``not_understood`` event (the text is its ``detail``) and
+        the ``intent`` events answered with a confidence under ``below`` (``detail``: "intent
+        confidence text"); with ``since``, only those from then on."""
+        where, args = ["1 = 1"], []
+        if since is not None:
+            where.append("e.at >= ?")
+            args.append(since.isoformat(timespec="seconds"))
+        rows = self._rows(
+            "select e.*, u.lang from events e left join users u on u.id = e.user_id "
+            f"where {' and '.join(where)} and (e.kind = 'not_understood' or (e.kind = 'intent' "
+            "and cast(substr(e.detail, instr(e.detail, ' ') + 1, 4) as real) < ?)) "
+            "order by e.id desc limit ?",
+            [*args, below, limit],
+        )
+        return [(Event.from_row(row), row.get("lang")) for row in rows]
+
+    def ignored_reviews(self) -> set[str]:
+        """The digests of the messages staff ignored in the review."""
+        return {str(row["digest"]) for row in self._rows("select digest from review_ignored")}
+
+    @when_free
+    def ignore_review(self, group_id: str, digests: Iterable[str], now: datetime) -> int:
+        """Remember that staff ignored these messages (digests of their normalised text), so
+        the review does not list them again; how many were not ignored already."""
+        at = now.isoformat(timespec="seconds")
+        with self._lock, self.db.atomic():
+            cursor = self.db.conn.executemany(
+                "insert into review_ignored (digest, group_id, ignored_at) values (?, ?, ?) "
+                "on conflict(digest) do nothing",
+                [(digest, group_id, at) for digest in digests],
+            )
+        return max(cursor.rowcount, 0)
+
     def close(self) -> None:
         self._closed = True
         if self._worker is not None:

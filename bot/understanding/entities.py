@@ -12,8 +12,8 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.understanding.lang import LanguagePack, built_for_packs, built_once
@@ -23,15 +23,28 @@ from bot.understanding.numbers import (
     Tok,
     analyse,
     half_after,
-    is_percent,
     money_from_tokens,
     money_ranges,
+    percents_from_tokens,
+)
+from bot.understanding.numbers.clock import (
+    DAY_PARTS,
+    Phrases,
+    TimeOfDay,
+    build_phrases,
+    match_phrase,
+    times_from_tokens,
 )
 from bot.understanding.numbers.lexer import lex
+from bot.understanding.numbers.number_words import COUNTABLE
 
 __all__ = [
+    "DAY_PARTS",
+    "HOLIDAYS",
     "PLATFORM_NAMES",
+    "SEASONS",
     "Entities",
+    "TimeOfDay",
     "TimeSpan",
     "extract_entities",
     "find_platforms",
@@ -45,12 +58,18 @@ DAYS_PER_MONTH = 30.4375
 
 @dataclass(frozen=True)
 class TimeSpan:
-    """A duration or deadline, in months from now; ``start``/``end`` index the original text."""
+    """A duration or deadline, in months from now; ``start``/``end`` index the original text.
+
+    ``days`` is the same span in days when days are its honest unit: said in days or weeks
+    ("7 giorni" 7, "tra due settimane" 14, "a couple of weeks" 14), a deadline on a date
+    (the days from ``today`` to it: "entro natale"), or under a month however said ("mezzo
+    mese" 15); None for a span said in months or years ("in 6 mesi")."""
 
     months: float
     text: str
     start: int
     end: int
+    days: float | None = None
 
 
 def _plain(value: float) -> int | float:
@@ -61,15 +80,26 @@ def _plain(value: float) -> int | float:
 @dataclass(frozen=True)
 class Entities:
     """What one message says; ``numbers`` holds only quantities not already read as money,
-    time spans or percentages, so "300 € al mese" does not also look like 300 followers."""
+    time spans, percentages or times of day, so "300 € al mese" does not also look like 300
+    followers, nor "alle 21" like 21."""
 
     numbers: list[float]
     money: list[MoneyMention]
     platforms: list[str]
     spans: list[TimeSpan]
+    times: list[TimeOfDay] = field(default_factory=list)
+    """Times of day, in order ("alle 2 di notte" 2:00 ``night``, "9pm" 21:00, "tutto alle 7" 7:00
+    ``ambiguous``, "la sera tardi": part ``night`` and no hour); see ``TimeOfDay``."""
+    percents: list[float] = field(default_factory=list)
+    """Percentages, in percent, in order ("il 30%" 30, "thirty percent" 30, "+20%" 20, "-5%"
+    -5; "10-20%" gives 10 and 20)."""
 
     def to_json(self) -> dict[str, Any]:
-        """A plain dict for logs, storage and prompts (integers print as integers)."""
+        """A plain dict for logs, storage and prompts (integers print as integers):
+        ``numbers`` [float], ``money`` [{amount, currency, period, to_agency}], ``platforms``
+        [id], ``time_spans`` [{months, text, days (only when known, see ``TimeSpan``)}],
+        ``times`` [{hour 0-23 | null, minute 0-59 | null, part | null, ambiguous, text}],
+        ``percents`` [percent]."""
         return {
             "numbers": [_plain(v) for v in self.numbers],
             "money": [
@@ -82,8 +112,17 @@ class Entities:
                 for m in self.money
             ],
             "platforms": list(self.platforms),
-            "time_spans": [{"months": _plain(s.months), "text": s.text} for s in self.spans],
+            "time_spans": [_span_json(s) for s in self.spans],
+            "times": [t.to_json() for t in self.times],
+            "percents": [_plain(v) for v in self.percents],
         }
+
+
+def _span_json(span: TimeSpan) -> dict[str, Any]:
+    data: dict[str, Any] = {"months": _plain(span.months), "text": span.text}
+    if span.days is not None:
+        data["days"] = _plain(span.days)
+    return data
 
 
 # --- platforms ----------------------------------------------------------------------------------
@@ -171,27 +210,6 @@ _NOT_AHEAD = {"ogni", "every", "each", "da", "since"}  # frequencies and elapsed
 _HAVE = {"ho", "hai", "ha", "abbiamo", "avete", "hanno"}  # "ho 25 anni" is an age
 _PAST_AFTER = {"fa", "ago", "old"}
 
-_MONTHS: dict[str, int] = {
-    name: number
-    for names in (
-        "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
-        "dicembre",
-        "january february march april may june july august september october november december",
-    )
-    for number, name in enumerate(names.split(), start=1)
-} | {
-    "jan": 1,
-    "feb": 2,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
 _TRIGGERS = {
     "entro",
     "per",
@@ -208,10 +226,11 @@ _TRIGGERS = {
     "for",
     "within",
 }
-# Only these make "quest'anno" a deadline: "entro quest'anno" is one, "a quest'anno" is not.
+# Only these make "quest'anno" a deadline: "entro quest'anno" is one, "a quest'anno" is not;
+# and "per domani" one, "a domani" (see you tomorrow) not.
 _FIRM_TRIGGERS = {"entro", "per", "prima", "fino", "by", "before", "until", "till", "within"}
 _FILLERS = {"la", "il", "lo", "l", "'", "di", "del", "dell", "della", "d", "the", "of", "-"}
-_QUALIFIERS = {"quest", "questo", "questa", "this", "next", "prossimo", "prossima", "l", "il"}
+_QUALIFIERS = {"quest", "questo", "questa", "this", "next", "prossimo", "prossima", "l", "il", "la"}
 _WHERE = {
     "fine": "end",
     "end": "end",
@@ -225,32 +244,85 @@ _WHERE = {
     "mid": "mid",
     "middle": "mid",
 }
-_NEXT = {"next", "prossimo"}
-_LAST = {"scorso", "passato", "last", "past"}
+_NEXT = {"next", "prossimo", "prossima"}
+_LAST = {"scorso", "scorsa", "passato", "passata", "last", "past"}
 _YEAR_WORDS = {"anno", "year"}
 _MONTH_WORDS = {"mese", "month"}
-_CHRISTMAS = {"natale", "christmas", "xmas"}
-# Seasons, by their astronomical first and last day; "entro l'estate", "by summer" need a clock.
-_SPRING, _SUMMER, _AUTUMN, _WINTER = (
-    ((3, 21), (6, 20)),
-    ((6, 21), (9, 22)),
-    ((9, 23), (12, 20)),
-    (
-        (12, 21),
-        (3, 20),
-    ),
+_WEEK_WORDS = {"settimana", "week"}
+# "il mese prossimo", "next month", "la settimana prossima": a deadline with no trigger
+_NEXT_STARTS = {"il", "l", "la", "lo", "the"} | _NEXT
+# The words a deadline may start with (and anything at the start: "giugno", "15 marzo")
+_DEADLINE_STARTS = frozenset(_TRIGGERS | set(_WHERE) | _NEXT_STARTS | _YEAR_WORDS)
+_ORDINALS = {"st", "nd", "rd", "th", "°", "º"}
+_OF = {"di", "de", "of", "del"}
+_DATE_TEXT = re.compile(
+    r"^(?:(?P<d>[0-9]{1,2})[./\-](?P<m>[0-9]{1,2})[./\-](?P<y>[0-9]{4}|[0-9]{2})"
+    r"|(?P<iy>[0-9]{4})-(?P<im>[0-9]{1,2})-(?P<id>[0-9]{1,2}))$"
 )
-_SEASONS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
-    "primavera": _SPRING,
-    "spring": _SPRING,
-    "estate": _SUMMER,
-    "summer": _SUMMER,
-    "autunno": _AUTUMN,
-    "autumn": _AUTUMN,
-    "fall": _AUTUMN,
-    "inverno": _WINTER,
-    "winter": _WINTER,
+
+SEASONS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "spring": ((3, 21), (6, 20)),
+    "summer": ((6, 21), (9, 22)),
+    "autumn": ((9, 23), (12, 20)),
+    "winter": ((12, 21), (3, 20)),
 }
+"""Each season's astronomical first and last day, (month, day); the packs' ``season_names``
+name them ("estate", "summer" -> ``summer``)."""
+
+
+def _easter(year: int) -> datetime.date:
+    """Western Easter Sunday. python-dateutil is installed already (matplotlib and sqlite-utils,
+    both dependencies, require it) and its ``easter`` is the Gregorian computus, tested; a
+    copy of the algorithm here would be one more thing to get wrong. Imported when Easter is
+    named, so it costs nothing at start-up."""
+    from dateutil.easter import easter
+
+    return easter(year)
+
+
+def _fourth_thursday_of_november(year: int) -> datetime.date:
+    first = datetime.date(year, 11, 1)
+    return first + datetime.timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+HOLIDAYS: dict[str, Callable[[int], datetime.date]] = {
+    "christmas": lambda year: datetime.date(year, 12, 25),
+    "easter": _easter,
+    "new_year": lambda year: datetime.date(year, 12, 31),
+    "epiphany": lambda year: datetime.date(year, 1, 6),
+    "valentine": lambda year: datetime.date(year, 2, 14),
+    "ferragosto": lambda year: datetime.date(year, 8, 15),
+    "halloween": lambda year: datetime.date(year, 10, 31),
+    "thanksgiving": _fourth_thursday_of_november,
+    "black_friday": lambda year: _fourth_thursday_of_november(year) + datetime.timedelta(days=1),
+}
+"""The holidays the packs' ``holidays`` may name, each as its date in a given year ("entro
+capodanno", "by new year": December 31; "black friday": the day after Thanksgiving)."""
+
+
+@dataclass(frozen=True)
+class _DateWords:
+    months: Mapping[str, int]
+    seasons: Mapping[str, str]
+    holidays: Phrases
+    relative_days: Mapping[str, int]
+
+
+def _date_words(packs: Mapping[str, LanguagePack] | None) -> _DateWords:
+    """The packs' month names, seasons, holidays and days from today, every language's at once
+    (prospects mix them); built once per set of packs."""
+    return built_for_packs(packs, "date_words", _build_date_words)
+
+
+def _build_date_words(chosen: tuple[LanguagePack, ...]) -> _DateWords:
+    return _DateWords(
+        months={w.lower(): int(m) for p in chosen for w, m in p.month_names.items()},
+        seasons={w.lower(): s for p in chosen for w, s in p.season_names.items() if s in SEASONS},
+        holidays=build_phrases(
+            (w, h) for p in chosen for w, h in p.holidays.items() if h in HOLIDAYS
+        ),
+        relative_days={w.lower(): int(d) for p in chosen for w, d in p.relative_days.items()},
+    )
 
 
 def _day_in(year: int, month: int, where: str) -> datetime.date:
@@ -275,7 +347,7 @@ def _season(name: str, where: str, today: datetime.date) -> datetime.date:
     summer": the cautious reading, and what a business getting ready for the season means),
     its middle or end when said ("a metà estate", "by the end of summer"); the season under
     way when today is in it (its end, once its start has passed), else the next one."""
-    (first_month, first_day), (last_month, last_day) = _SEASONS[name]
+    (first_month, first_day), (last_month, last_day) = SEASONS[name]
     for year in (today.year - 1, today.year, today.year + 1):
         start = datetime.date(year, first_month, first_day)
         end = datetime.date(year + (last_month < first_month), last_month, last_day)
@@ -289,26 +361,95 @@ def _season(name: str, where: str, today: datetime.date) -> datetime.date:
     return today  # not reached: next year's season always ends after today
 
 
-def _deadline(toks: list[Tok], i: int, today: datetime.date) -> tuple[float, int] | None:
-    """Deadlines ("entro giugno", "by the end of the year", "fine 2026"): months left, end."""
+def _day_number(t: Tok) -> int | None:
+    """A day of the month, 1-31, as typed ("15", "15th", "quindici"), else None."""
+    if t.kind == "skip" and t.low.isdigit():
+        value = float(t.low)
+    elif t.kind == "num" and t.scale == 1:
+        value = t.value
+    else:
+        return None
+    return int(value) if value.is_integer() and 1 <= value <= 31 else None
+
+
+def _past_ordinal(toks: list[Tok], j: int) -> int:
+    """``j``, or past the ordinal suffix there ("15th", "1°")."""
+    if j < len(toks) and toks[j].low in _ORDINALS and toks[j].start == toks[j - 1].end:
+        return j + 1
+    return j
+
+
+def _day_then_month(toks: list[Tok], k: int, months: Mapping[str, int]) -> tuple[int, int, int]:
+    """(day, month, index past them) for "15 marzo", "15th of March", "15/03" at ``toks[k]``;
+    (0, 0, k) when there is no such date."""
+    day = _day_number(toks[k])
+    if day is None:
+        return 0, 0, k
+    j = _past_ordinal(toks, k + 1)
+    if j < len(toks) and toks[j].low in _OF:
+        j += 1
+    if j < len(toks) and toks[j].low in months:
+        return day, months[toks[j].low], j + 1
+    if (  # "15/03": day and month, the year left out
+        toks[k].kind == "num"
+        and j + 1 < len(toks)
+        and toks[j].low in ("/", ".")
+        and toks[j].start == toks[k].end
+        and toks[j + 1].kind == "num"
+        and toks[j + 1].value.is_integer()
+        and 1 <= toks[j + 1].value <= 12
+        and toks[j + 1].start == toks[j].end
+    ):
+        return day, int(toks[j + 1].value), j + 2
+    return 0, 0, k
+
+
+def _on_date(
+    year: int, month: int, day: int, today: datetime.date, fixed_year: bool
+) -> datetime.date | None:
+    """The date ``day``/``month`` next reached from ``today`` (this year, else the next one;
+    February 29 in the next leap year), or in ``year`` when ``fixed_year``; None if none."""
+    for y in [year] if fixed_year else range(year, year + 9):
+        try:
+            target = datetime.date(y, month, day)
+        except ValueError:
+            continue
+        if fixed_year or target >= today:
+            return target
+    return None
+
+
+def _is_year(t: Tok) -> bool:
+    return t.kind == "num" and not t.spelled and t.value.is_integer() and 2000 <= t.value <= 2100
+
+
+def _bare_date(toks: list[Tok], i: int, months: Mapping[str, int]) -> bool:
+    """The whole message is a month or a date ("giugno", "15 marzo", "march 15th"): an answer
+    to "by when?"."""
+    if len(toks) > 5 or (toks[i].low not in months and _day_number(toks[i]) is None):
+        return False
+    allowed = _ORDINALS | _OF
+    return i == 0 and all(t.kind != "word" or t.low in months or t.low in allowed for t in toks)
+
+
+def _deadline(
+    toks: list[Tok], i: int, today: datetime.date, words: _DateWords
+) -> tuple[datetime.date, int] | None:
+    """Deadlines ("entro giugno", "by the end of the year", "fine 2026", "entro il 15 marzo",
+    "per pasqua", "il mese prossimo"): the date meant, and the index past the phrase."""
     n = len(toks)
     first = toks[i].low
+    months = words.months
     if first in _YEAR_WORDS:  # "year end", "year-end"
         j = i + 2 if i + 1 < n and toks[i + 1].low == "-" else i + 1
         if j < n and toks[j].low == "end":
-            return _months_until(today, datetime.date(today.year, 12, 31)), j + 1
-        return None
-    if (  # without a trigger, a bare month only counts as the whole answer ("giugno")
-        first not in _TRIGGERS
-        and first not in _WHERE
-        and (
-            first not in _MONTHS
-            or len(toks) > 3
-            or any(t.kind == "word" and t.low not in _MONTHS for t in toks)
-        )
-    ):
+            return datetime.date(today.year, 12, 31), j + 1
         return None
     triggered = first in _TRIGGERS
+    bare = not triggered and _bare_date(toks, i, months)
+    only_next = not (triggered or bare or first in _WHERE)  # "il mese prossimo", "next week"
+    if only_next and first not in _NEXT_STARTS:
+        return None
     where, qualified, k = "", False, i
     limit = min(n, i + 8)  # "by the end of the": a few words at most, so long junk stays linear
     while k < limit and (
@@ -326,51 +467,80 @@ def _deadline(toks: list[Tok], i: int, today: datetime.date) -> tuple[float, int
         return None
     core = toks[k]
     end = k + 1
-    next_year = 1 if any(t.low in _NEXT for t in toks[i:k]) else 0
+    ahead = 1 if any(t.low in _NEXT for t in toks[i:k]) else 0
     if end < n and toks[end].low in _NEXT:
-        next_year, end = 1, end + 1
+        ahead, end = 1, end + 1
     elif end < n and toks[end].low in _LAST:
         return None
-    explicit_year = (
-        end < n
-        and toks[end].kind == "num"
-        and not toks[end].spelled
-        and toks[end].value.is_integer()
-        and 2000 <= toks[end].value <= 2100
-    )
-    if core.low in _MONTHS:
-        if not (triggered or where or end == n or explicit_year):
+    if only_next and not (ahead and core.low in _YEAR_WORDS | _MONTH_WORDS | _WEEK_WORDS):
+        return None
+    firm = first in _FIRM_TRIGGERS
+    month, day = 0, 0
+    if core.low in months:
+        month = months[core.low]
+        if not ahead and end < n and not _is_year(toks[end]) and (d := _day_number(toks[end])):
+            after = toks[end + 1].low if end + 1 < n else ""
+            if after not in COUNTABLE and after != ":":  # "by march 15", not "june 20 posts"
+                day, end = d, _past_ordinal(toks, end + 1)
+    else:
+        day, month, end_of_date = _day_then_month(toks, k, months)
+        end = end_of_date if day else end
+    explicit_year = end < n and _is_year(toks[end])
+    target: datetime.date | None
+    if month:
+        if not (triggered or where or bare or explicit_year):
             return None
         if any(t.low in _LAST for t in toks[end : end + 5]):
             return None  # "a giugno dell'anno scorso", "in June last year"
         year = int(toks[end].value) if explicit_year else today.year
-        target = _day_in(year, _MONTHS[core.low], where or "end")
-        if target < today and not explicit_year:
-            target = _day_in(year + 1, _MONTHS[core.low], where or "end")
         end += 1 if explicit_year else 0
-    elif core.low in _YEAR_WORDS and (where or (first in _FIRM_TRIGGERS and qualified)):
-        target = _in_year(today.year + next_year, where)
-    elif core.low in _MONTH_WORDS and (where or (first in _FIRM_TRIGGERS and qualified)):
-        target = _day_in(today.year, today.month, where or "end")
-    elif core.low in _SEASONS and (where or first in _FIRM_TRIGGERS):
-        target = _season(core.low, where, today)  # "entro l'estate", "by the end of summer"
-    elif core.low in _CHRISTMAS and (where or triggered):
-        target = datetime.date(today.year, 12, 25)
+        if day:
+            target = _on_date(year, month, day, today, explicit_year)
+        else:
+            target = _day_in(year, month, where or "end")
+            if target < today and not explicit_year:
+                target = _day_in(year + 1, month, where or "end")
+    elif core.kind == "skip" and (dated := _DATE_TEXT.match(core.low)) and (triggered or where):
+        target = _written_date(dated)  # "entro il 15/03/2027"
+    elif core.low in _YEAR_WORDS and (where or ahead or (firm and qualified)):
+        target = _in_year(today.year + ahead, where)
+    elif core.low in _MONTH_WORDS and (where or ahead or (firm and qualified)):
+        year, index = divmod(today.month - 1 + ahead, 12)
+        target = _day_in(today.year + year, index + 1, where or "end")
+    elif core.low in _WEEK_WORDS and (where or ahead or (firm and qualified)):
+        monday = today - datetime.timedelta(days=today.weekday() - 7 * ahead)
+        target = monday + datetime.timedelta(days={"start": 0, "mid": 3}.get(where, 6))
+    elif core.low in words.seasons and (where or firm):
+        target = _season(words.seasons[core.low], where, today)  # "entro l'estate"
+    elif core.low in words.relative_days and firm:  # "entro domani", not "a domani"
+        target = today + datetime.timedelta(days=words.relative_days[core.low])
+    elif (holiday := match_phrase(toks, k, words.holidays)) is not None and (where or triggered):
+        end = holiday[1]  # "per natale", "by easter", "entro san valentino"
+        date_of = HOLIDAYS[str(holiday[0])]
+        target = date_of(today.year)
         if target < today:
-            target = datetime.date(today.year + 1, 12, 25)
-    elif (
-        core.kind == "num"
-        and not core.spelled
-        and core.value.is_integer()
-        and 2000 <= core.value <= 2100
-        and (where or triggered)
-    ):
+            target = date_of(today.year + 1)
+    elif _is_year(core) and (where or triggered):
         target = _in_year(int(core.value), where)
     else:
         return None
-    if target < today:
+    if target is None or target < today:
         return None
-    return _months_until(today, target), end
+    return target, end
+
+
+def _written_date(match: re.Match[str]) -> datetime.date | None:
+    """The date of "15/03/2027", "15.03.27", "2027-03-15" (day first, as in Italy and most of
+    Europe), None when it does not exist."""
+    if match.group("iy"):
+        year, month, day = int(match.group("iy")), int(match.group("im")), int(match.group("id"))
+    else:
+        day, month, year = int(match.group("d")), int(match.group("m")), int(match.group("y"))
+        year += 2000 if year < 100 else 0
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _half_unit(toks: list[Tok], i: int) -> tuple[float, int] | None:
@@ -514,27 +684,46 @@ def spans_from_tokens(
     spans: list[TimeSpan] = []
     used: set[int] = set()
     table = _horizon_table(packs)
+    words = _date_words(packs) if today is not None else None
     i, n = 0, len(toks)
     while i < n:
         months: list[float]
-        deadline = _deadline(toks, i, today) if today is not None else None
+        days: list[float | None]
+        deadline = (
+            _deadline(toks, i, today, words)
+            if today and words and (i == 0 or toks[i].low in _DEADLINE_STARTS)
+            else None
+        )
         if (phrase := _horizon_phrase(toks, i, table)) is not None:
             months, end = [phrase[0]], phrase[1]
-        elif deadline is not None:
-            months, end = [deadline[0]], deadline[1]
-        elif (half := _half_unit(toks, i)) is not None:
-            months, end = [half[0]], half[1]
-        elif (quantity := _quantity(toks, i)) is not None:
-            months, end = quantity
+            days = [_days_under_a_month(phrase[0])]
+        elif deadline is not None and today is not None:
+            end = deadline[1]
+            months, days = [_months_until(today, deadline[0])], [(deadline[0] - today).days]
         else:
-            i += 1
-            continue
+            if (half := _half_unit(toks, i)) is not None:
+                months, end = [half[0]], half[1]
+            elif (quantity := _quantity(toks, i)) is not None:
+                months, end = quantity
+            else:
+                i += 1
+                continue
+            in_days = any(TIME_UNITS.get(toks[k].low, 1.0) < 1.0 for k in range(i, end))
+            days = [
+                round(m * DAYS_PER_MONTH, 1) if in_days else _days_under_a_month(m) for m in months
+            ]
         start_char, end_char = toks[i].start, toks[end - 1].end
-        for value in months:
-            spans.append(TimeSpan(round(value, 2), text[start_char:end_char], start_char, end_char))
+        said = text[start_char:end_char]
+        for value, in_days_value in zip(months, days, strict=True):
+            spans.append(TimeSpan(round(value, 2), said, start_char, end_char, in_days_value))
         used.update(k for k in range(i, end) if toks[k].kind == "num")
         i = end
     return spans, used
+
+
+def _days_under_a_month(months: float) -> float | None:
+    """A span under a month in whole days ("mezzo mese" 15), None for a month or more."""
+    return float(round(months * DAYS_PER_MONTH)) if months < 1.0 else None
 
 
 def find_time_spans(
@@ -555,21 +744,25 @@ def extract_entities(
 ) -> Entities:
     """Everything at once, from a single analysis of the text; never raises on odd input.
     A range of money ("200-300 euro al mese") is one amount, its middle. ``packs`` (default:
-    the built-in ones) give the fee and ads cues and the span phrases, staff's words included
-    when the content's packs are passed."""
+    the built-in ones) give the fee and ads cues, the span phrases and the words of dates and
+    times of day, staff's words included when the content's packs are passed. Deadlines
+    ("entro giugno", "per pasqua") are counted from ``today``, and skipped without it."""
     toks = money_ranges(analyse(text, lang))
     money = money_from_tokens(text, toks, packs)
     spans, used = spans_from_tokens(text, toks, today, packs)
-    in_money = [(m.start, m.end) for m in money]
-    numbers = [
-        t.value
-        for k, t in enumerate(toks)
-        if t.kind == "num"
-        and k not in used
-        and not is_percent(toks, k)
-        and not any(s <= t.start and t.end <= e for s, e in in_money)
-    ]
-    return Entities(numbers, money, find_platforms(text), spans)
+    percents, in_percents = percents_from_tokens(toks)
+    taken = used | in_percents  # the number tokens read as something else
+    if money:
+        in_money = [(m.start, m.end) for m in money]
+        taken.update(
+            k
+            for k, t in enumerate(toks)
+            if t.kind == "num" and any(s <= t.start and t.end <= e for s, e in in_money)
+        )
+    times, in_times = times_from_tokens(text, toks, taken, packs)
+    taken |= in_times
+    numbers = [t.value for k, t in enumerate(toks) if t.kind == "num" and k not in taken]
+    return Entities(numbers, money, find_platforms(text), spans, times, percents)
 
 
 def horizon_months(entities: Entities) -> int | None:

@@ -1,9 +1,11 @@
 """What prospects ask: intents read from staff-edited YAML, and the matcher that recognises them.
 
-Staff teach the bot by adding example sentences to ``dialogs/intents.yaml``; there is no training
-step and nothing is downloaded. The matcher compares a message with those examples after both
-went through the same normalisation (``text.py``): lowercase, no accents, chat abbreviations
-spelled out, typos corrected against the examples' own vocabulary (rapidfuzz), lemmas (simplemma).
+Staff teach the bot by adding example sentences to ``dialogs/intents.yaml``; nothing is
+downloaded. The matcher needs no training (a trained classifier reads beside it, see
+``classifier.py``; ``nlu.py`` combines the two). The matcher compares a message with those
+examples after both went through the same normalisation (``text.py``): lowercase, no accents,
+chat abbreviations spelled out, typos corrected against the examples' own vocabulary
+(rapidfuzz), lemmas (simplemma).
 """
 
 from __future__ import annotations

@@ -6,15 +6,28 @@ was understood (the same language feeds the matcher and the entity extractor).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from bot.understanding.classifier import IntentClassifier, Ranked, load_or_train
 from bot.understanding.entities import Entities, extract_entities
-from bot.understanding.intents import IntentSet, Matcher
-from bot.understanding.lang import NLU_LANGUAGES, LanguagePack
+from bot.understanding.intents import (
+    ACCEPT,
+    CLAUSE_WORDS,
+    OUT_OF_SCOPE,
+    YIELDING,
+    IntentSet,
+    Match,
+    Matcher,
+    clauses,
+)
+from bot.understanding.lang import NLU_LANGUAGES, LanguagePack, packs_first
 from bot.understanding.language import detect_language, is_sentence_in, strong_markers
+from bot.understanding.text import fold_accents, words
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,11 @@ class Analysis:
     """How many function words of ``lang`` the message has (``language.strong_markers``)."""
     lang_sentence: bool = False
     """The message is a full sentence clearly in ``lang`` (``language.is_sentence_in``)."""
+    source: str = "matcher"
+    """Who decided: "matcher", "classifier", "both" (they agreed) or "none" (not understood)."""
+    ranked: tuple[Ranked, ...] = ()
+    """The classifier's three likeliest labels (``out_of_scope`` included), for staff's review
+    of what the bot did not understand; empty without a classifier."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``python -m bot nlu --json`` line for this message."""
@@ -40,8 +58,53 @@ class Analysis:
             "lang": self.lang,
             "intent": self.intent,
             "confidence": round(self.confidence, 3),
+            "source": self.source,
             "entities": self.entities.to_json(),
         }
+
+
+# How the matcher and the classifier are combined, measured with `python -m bot nlu-eval` on
+# tests/data/nlu_eval.tsv and nlu_holdout.tsv (tuned there; nlu_final_check.tsv and
+# nlu_independent.tsv only measured). The classifier generalises to phrasings no example has,
+# but it also accepts out-of-scope messages that share a word with an intent, so it decides
+# alone only when clearly sure and the matcher is not.
+MATCHER_SURE = 0.56  # a matcher confidence this high is kept unless the classifier all but
+CLASSIFIER_VETO = 0.05  # excludes its intent (probability below this)
+CLASSIFIER_SURE = 0.75  # the classifier's probability to answer when the matcher is unsure
+GREETED_LIKELY = 0.4  # after a hello the matcher cannot see past, the classifier's question
+SHORT_WORDS = 3  # a message this short, read by the classifier alone...
+SHORT_CLASSIFIER_SURE = 0.8  # ...must be this sure: "c'è qualcuno?" is no request for a person
+CLAUSE_SURE = 0.6  # a clause read alone must be this sure to be the message's question...
+CLAUSE_CLASSIFIER_SURE = 0.75  # ...and this sure when the classifier alone reads it: a short
+# clause ("Sono Luca Ferro") gives the classifier little to go on
+FOCUS_SURE = 0.6  # what a message asks without what it denies, to override the whole
+LONG_WORDS = 25  # a message this long is asked by its question sentence...
+QUESTION_SURE = 0.6  # ...when that sentence alone is understood this surely
+QUESTION_LIKELY = 0.4  # ...or, when nothing else is understood, this likely by the classifier
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def decide(
+    match: Match, ranked: list[Ranked] | tuple[Ranked, ...]
+) -> tuple[str | None, float, str]:
+    """(intent or None, confidence 0..1 with ``ACCEPT`` as the line, who decided).
+
+    ``match`` is the matcher's verdict (intent None below its threshold), ``ranked`` the
+    classifier's labels most likely first (empty: the matcher alone decides)."""
+    if not ranked:
+        return match.intent, match.confidence, "matcher" if match.intent else "none"
+    top = ranked[0]
+    if match.intent is not None and match.intent == top.label:
+        return match.intent, max(match.confidence, top.probability), "both"
+    if match.intent is not None and match.confidence >= MATCHER_SURE:
+        backing = next((r.probability for r in ranked if r.label == match.intent), 0.0)
+        if backing >= CLASSIFIER_VETO:
+            return match.intent, match.confidence, "matcher"
+    classifier_sure = top.label != OUT_OF_SCOPE and top.probability >= CLASSIFIER_SURE
+    if classifier_sure and (match.intent is None or match.confidence < MATCHER_SURE):
+        return top.label, top.probability, "classifier"
+    unsure = min(max(match.confidence, 0.0), ACCEPT - 0.01)
+    return None, unsure, "none"
 
 
 class Understanding:
@@ -59,10 +122,88 @@ class Understanding:
         intents: IntentSet,
         threshold: float | None = None,
         packs: Mapping[str, LanguagePack] | None = None,
+        *,
+        classifier: IntentClassifier | bool = True,
+        cache: Path | None = None,
     ) -> None:
+        """``classifier``: True trains one from ``intents`` (or reads it from ``cache``, default
+        ``classifier.cache_dir()``), False reads with the matcher alone, or a trained one."""
         self.intents = intents
         self.matcher = Matcher(intents) if threshold is None else Matcher(intents, threshold)
         self.packs = packs
+        if classifier is True:
+            self.classifier: IntentClassifier | None = load_or_train(intents, cache, packs)
+        elif classifier is False:
+            self.classifier = None
+        else:
+            self.classifier = classifier
+
+    def _focus(
+        self, text: str, lang: str | None, intent: str | None, confidence: float, source: str
+    ) -> tuple[str | None, float, str]:
+        """What a message that opens by denying something asks: "non voglio garanzie, voglio
+        vedere cosa avete fatto per altri", "not the price, the output: 3 posts a week?" (its
+        first clause starts with one of the language pack's ``negations``). The rest wins when
+        it is surely understood and asks something else."""
+        if self.classifier is None or lang is None:
+            return intent, confidence, source
+        parts = clauses(text)
+        negations = packs_first(lang, self.packs)[0].negations
+        opening = fold_accents(parts[0].lower()).split() if parts else []
+        if len(parts) < 2 or not opening or opening[0] not in negations:
+            return intent, confidence, source
+        rest = " ".join(parts[1:])
+        if len(rest.split()) < CLAUSE_WORDS:
+            return intent, confidence, source
+        found = decide(self.matcher.match(rest, lang), self.classifier.rank(rest))
+        asks = found[0] is not None and found[0] not in YIELDING and found[0] != intent
+        if asks and found[1] >= FOCUS_SURE:
+            return found[0], found[1], f"{found[2]} (without what it denies)"
+        return intent, confidence, source
+
+    def _question(
+        self, text: str, lang: str | None, intent: str | None, confidence: float, source: str
+    ) -> tuple[str | None, float, str]:
+        """A long message (the shop, the town, the followers, the ads tried… then the question)
+        is asked by its question: the last sentence with a question mark, read alone, wins
+        when both readers or one of them by ``decide``'s rules are sure of it."""
+        assert self.classifier is not None
+        asked = [p for p in _SENTENCE.split(text) if "?" in p and len(p.split()) >= CLAUSE_WORDS]
+        if not asked:
+            return intent, confidence, source
+        question = asked[-1]
+        match, ranked = self.matcher.match(question, lang), self.classifier.rank(question)
+        found = decide(match, ranked)
+        if found[0] is not None and found[0] not in YIELDING and found[1] >= QUESTION_SURE:
+            return found[0], found[1], f"{found[2]} (its question)"
+        top = ranked[0]
+        # nothing else understood: the question's likeliest intent, if the matcher does not
+        # see another one there (long messages are rarely out of scope)
+        fits = top.label != OUT_OF_SCOPE and top.label not in YIELDING
+        agrees = match.intent in (None, top.label) and top.probability >= QUESTION_LIKELY
+        if intent is None and fits and agrees:
+            return top.label, max(top.probability, ACCEPT), "classifier (its question)"
+        return intent, confidence, source
+
+    def _clauses(
+        self, text: str, lang: str | None, intent: str | None, confidence: float, source: str
+    ) -> tuple[str | None, float, str]:
+        """A message that as a whole asks nothing (or only says hello) read clause by clause,
+        by both readers: "hello, quanto prendete x month", or a question at the end of five
+        sentences about the shop. The surest clause that both readers, or one of them alone
+        by ``decide``'s rules, understand is the question."""
+        parts = [p for p in clauses(text) if len(p.split()) >= CLAUSE_WORDS]
+        if len(parts) < 2 or self.classifier is None:
+            return intent, confidence, source
+        best: tuple[str | None, float, str] = (intent, confidence, source)
+        for part in parts:
+            found = decide(self.matcher.match(part, lang), self.classifier.rank(part))
+            if found[0] is None or found[0] in YIELDING:
+                continue
+            bar = CLAUSE_CLASSIFIER_SURE if found[2] == "classifier" else CLAUSE_SURE
+            if found[1] >= bar and (best[0] in (None, *YIELDING) or found[1] > best[1]):
+                best = (found[0], found[1], f"{found[2]} (one clause)")
+        return best
 
     def analyse(
         self, text: str, lang_prior: str | None = None, today: date | None = None
@@ -70,14 +211,33 @@ class Understanding:
         """Read one message; ``lang_prior`` is the conversation's (or the phone's) language."""
         lang, lang_confidence = detect_language(text, lang_prior)
         match = self.matcher.match(text, lang)
+        ranked = self.classifier.rank(text) if self.classifier is not None else []
+        intent, confidence, source = decide(match, ranked)
+        if match.intent in YIELDING and match.confidence <= ACCEPT and ranked:
+            # the matcher's "only a hello" is its fallback when the rest asks nothing clearly;
+            # the classifier, trained on hellos in front of questions, may see the question
+            top = ranked[0]
+            if top.label not in (OUT_OF_SCOPE, *YIELDING) and top.probability >= GREETED_LIKELY:
+                intent, confidence, source = top.label, ACCEPT, "classifier (after the hello)"
+        short = len(words(text)) <= SHORT_WORDS  # "c'è qualcuno?": too little to go on
+        if source == "classifier" and short and confidence < SHORT_CLASSIFIER_SURE:
+            intent, confidence, source = None, min(match.confidence, ACCEPT - 0.01), "none"
+        if self.classifier is not None:
+            intent, confidence, source = self._focus(text, lang, intent, confidence, source)
+        if self.classifier is not None and len(text.split()) >= LONG_WORDS:
+            intent, confidence, source = self._question(text, lang, intent, confidence, source)
+        if self.classifier is not None and (intent is None or intent in YIELDING):
+            intent, confidence, source = self._clauses(text, lang, intent, confidence, source)
         entities = extract_entities(text, lang, today, self.packs)
         return Analysis(
             text=text,
             lang=lang,
             lang_confidence=lang_confidence,
-            intent=match.intent,
-            confidence=match.confidence,
-            example=match.example,
+            intent=intent,
+            confidence=confidence,
+            example=match.example if intent == match.intent else None,
+            source=source,
+            ranked=tuple(ranked[:3]),
             entities=entities,
             lang_markers=strong_markers(text).get(lang, 0) if lang else 0,
             lang_sentence=bool(lang) and is_sentence_in(text, lang or ""),

@@ -308,7 +308,65 @@ PACK = LanguagePack(
         {"this time next year": 12, "this time next month": 1, "in the next year": 12}
         | {"over the next year": 12, "within the next year": 12, "during the next year": 12}
         | {"in the coming year": 12, "over the coming year": 12, "in the next month": 1}
-        | {"over the next month": 1, "within the next month": 1}
+        | {"over the next month": 1, "within the next month": 1, "for the next month": 1}
+        | {"for the next year": 12, "for the coming year": 12}
+    ),
+    # dates a deadline names: "by june", "by christmas", "by 15 march", "by tomorrow"
+    month_names=MappingProxyType(
+        {
+            "january": 1,
+            "february": 2,
+            "march": 3,
+            "april": 4,
+            "may": 5,
+            "june": 6,
+            "july": 7,
+            "august": 8,
+            "september": 9,
+            "october": 10,
+            "november": 11,
+            "december": 12,
+        }
+        | {"jan": 1, "feb": 2, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9}
+        | {"oct": 10, "nov": 11, "dec": 12}
+    ),
+    holidays=MappingProxyType(
+        {"christmas": "christmas", "xmas": "christmas", "christmas day": "christmas"}
+        | {"easter": "easter", "new year": "new_year", "new year's": "new_year"}
+        | {"new year's eve": "new_year", "new years eve": "new_year", "new years": "new_year"}
+        | {"valentine's day": "valentine", "valentines day": "valentine"}
+        | {"valentine's": "valentine"}
+        | {"halloween": "halloween", "black friday": "black_friday"}
+        | {"thanksgiving": "thanksgiving"}
+    ),
+    season_names=MappingProxyType(
+        {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn"}
+        | {"winter": "winter"}
+    ),
+    relative_days=MappingProxyType({"today": 0, "tomorrow": 1}),
+    # times of day: "2am", "9 in the evening", "late at night", "at noon", "half past 9"
+    day_parts=MappingProxyType(
+        dict.fromkeys(("morning", "mornings", "early morning", "early in the morning"), "morning")
+        | dict.fromkeys(("lunchtime", "lunch time", "at lunch", "lunch break"), "midday")
+        | dict.fromkeys(("afternoon", "afternoons", "late afternoon"), "afternoon")
+        | dict.fromkeys(("evening", "evenings", "early evening", "tonight"), "evening")
+        | dict.fromkeys(("dinnertime", "dinner time", "after dinner"), "evening")
+        | dict.fromkeys(("night", "nights", "overnight", "late night"), "night")
+        | dict.fromkeys(("late at night", "late evening", "middle of the night"), "night")
+    ),
+    clock_words=frozenset({"at", "at around", "at about", "around about"}),
+    clock_names=MappingProxyType({"midnight": 0, "noon": 12, "midday": 12}),
+    clock_minutes_before=MappingProxyType(
+        {"half past": 30, "quarter past": 15, "a quarter past": 15, "quarter after": 15}
+        | {"a quarter after": 15, "quarter to": -15, "a quarter to": -15}
+    ),
+    clock_after=frozenset({"o'clock", "oclock", "sharp"}),
+    # "good evening" is a greeting; "we're at 20" says where the page is, not when
+    not_times=frozenset(
+        {"good morning", "good afternoon", "good evening", "good night", "goodnight"}
+        | {"we're at", "we are at", "i'm at", "i am at", "it's at", "it is at", "we were at"}
+        | {"currently at", "still at", "stuck at", "now at", "sitting at", "is at", "are at"}
+        | {"was at", "were at", "only at", "just at", "already at", "been at", "be at"}
     ),
     # the numbers of a growth question (``bot.growth.slot_filling``): "got 8k followers, how
     # long till 100k", "another 40k", "40k more", "we post like 20 times a week"

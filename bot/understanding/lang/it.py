@@ -348,6 +348,64 @@ PACK = LanguagePack(
         | {"nell'arco del prossimo anno": 12, "nel corso dell'anno prossimo": 12}
         | {"nel prossimo mese": 1}
     ),
+    # dates a deadline names: "entro giugno", "per natale", "entro il 15 marzo", "entro domani"
+    month_names=MappingProxyType(
+        {
+            "gennaio": 1,
+            "febbraio": 2,
+            "marzo": 3,
+            "aprile": 4,
+            "maggio": 5,
+            "giugno": 6,
+            "luglio": 7,
+            "agosto": 8,
+            "settembre": 9,
+            "ottobre": 10,
+            "novembre": 11,
+            "dicembre": 12,
+        }
+        | {"gen": 1, "genn": 1, "febb": 2, "apr": 4, "magg": 5, "lug": 7, "ott": 10, "dic": 12}
+    ),
+    holidays=MappingProxyType(
+        {"natale": "christmas", "pasqua": "easter", "capodanno": "new_year"}
+        | {"san valentino": "valentine", "ferragosto": "ferragosto", "halloween": "halloween"}
+        | {"black friday": "black_friday", "epifania": "epiphany", "befana": "epiphany"}
+    ),
+    season_names=MappingProxyType(
+        {"primavera": "spring", "estate": "summer", "autunno": "autumn", "inverno": "winter"}
+    ),
+    relative_days=MappingProxyType({"oggi": 0, "domani": 1, "dopodomani": 2}),
+    # times of day: "alle 2 di notte", "la sera tardi", "verso mezzogiorno", "alle 9 e mezza"
+    day_parts=MappingProxyType(
+        dict.fromkeys(("mattina", "mattino", "mattinata", "stamattina", "stamani"), "morning")
+        | dict.fromkeys(("prima mattina", "mattina presto"), "morning")
+        | dict.fromkeys(("ora di pranzo", "pausa pranzo", "a pranzo"), "midday")
+        | dict.fromkeys(("pomeriggio", "primo pomeriggio", "tardo pomeriggio"), "afternoon")
+        | dict.fromkeys(("sera", "serata", "stasera", "prima serata", "a cena"), "evening")
+        | dict.fromkeys(("ora di cena", "dopocena", "dopo cena"), "evening")
+        | dict.fromkeys(("notte", "nottata", "stanotte", "notte fonda", "sera tardi"), "night")
+        | dict.fromkeys(("tarda sera", "tarda serata", "tardi la sera", "seconda serata"), "night")
+    ),
+    clock_words=frozenset(
+        {"alle", "alle ore", "ore", "dalle", "dalle ore", "verso le", "dopo le", "prima delle"}
+        | {"entro le", "per le", "tra le", "fra le", "e le", "a partire dalle", "intorno alle"}
+    ),
+    clock_hour_words=MappingProxyType({"sei": 6}),
+    clock_names=MappingProxyType(
+        {"mezzanotte": 0, "mezzogiorno": 12, "all'una": 1, "dall'una": 1, "verso l'una": 1}
+        | {"dopo l'una": 1, "prima dell'una": 1}
+    ),
+    clock_minutes=MappingProxyType(
+        {"e mezza": 30, "e mezzo": 30, "e un quarto": 15, "e tre quarti": 45}
+        | {"meno un quarto": -15, "meno cinque": -5, "meno dieci": -10, "meno venti": -20}
+    ),
+    clock_after=frozenset({"in punto", "precise", "esatte", "spaccate"}),
+    # "buona sera" is a greeting, "il Mezzogiorno" the South of Italy
+    not_times=frozenset(
+        {"buona sera", "buona serata", "buona notte", "buon pomeriggio", "buona mattinata"}
+        | {"nel mezzogiorno", "del mezzogiorno", "il mezzogiorno", "al mezzogiorno"}
+        | {"dal mezzogiorno", "sul mezzogiorno"}
+    ),
     # the numbers of a growth question (``bot.growth.slot_filling``): "ho 800 follower e voglio
     # arrivare a 5000", "altri 2000", "3000 in più", "pubblichiamo 3 post a settimana"
     current_cues=frozenset(

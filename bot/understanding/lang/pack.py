@@ -91,6 +91,45 @@ class LanguagePack:
     horizon_phrases: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     """Phrases that are a time span on their own, in months ("this time next year" 12, "a
     quest'ora l'anno prossimo" 12): read by ``bot.understanding.entities`` as a ``TimeSpan``."""
+    month_names: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Month names and their usual short forms, with the month's number ("giugno" 6, "sept" 9):
+    deadlines ("entro giugno", "by 15 march") in ``bot.understanding.entities``. Short forms
+    that are common words ("mar", "ago", "set") are left out."""
+    holidays: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Holidays a deadline may name, with the holiday they are ("natale" ``christmas``, "by
+    easter" ``easter``, "black friday" ``black_friday``); the ids and their dates are in
+    ``bot.understanding.entities.HOLIDAYS``."""
+    season_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Seasons, with the season they are ("estate" ``summer``, "fall" ``autumn``): "entro
+    l'estate" is the start of summer, June 21."""
+    relative_days: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Days named from today, with how many days ahead they are ("domani" 1, "tomorrow" 1):
+    "entro domani" is a deadline."""
+    day_parts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Parts of the day and which they are: ``morning``, ``midday``, ``afternoon``, ``evening``
+    or ``night`` ("di sera" ``evening``, "la sera tardi" ``night``, "late at night" ``night``):
+    after an hour they say am or pm ("alle 9 di sera" is 21:00), alone they are a time of day
+    without an hour (``bot.understanding.numbers.clock``)."""
+    clock_words: frozenset[str] = frozenset()
+    """Words right before an hour that make a bare number one ("alle", "verso le", "dalle",
+    "ore", "at"): "tutto alle 7" is 7 o'clock (morning or evening unsaid); "alle 2 persone" is
+    not, for a countable noun follows."""
+    clock_hour_words: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Number words read as an hour only right after a clock word, being something else
+    elsewhere ("sei": "alle sei" is 6 o'clock, "sei bravo" is "you are")."""
+    clock_names: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Hours said by name, with the hour ("mezzanotte" 0, "mezzogiorno" 12, "all'una" 1,
+    "noon" 12, "midnight" 0)."""
+    clock_minutes: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Phrases right after an hour that give its minutes ("e mezza" 30, "e un quarto" 15,
+    "meno un quarto" -15: "alle 9 meno un quarto" is 8:45)."""
+    clock_minutes_before: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Phrases right before an hour that give its minutes ("half past" 30, "quarter to" -15)."""
+    clock_after: frozenset[str] = frozenset()
+    """Words right after an hour that make a bare number one ("in punto", "o'clock", "sharp")."""
+    not_times: frozenset[str] = frozenset()
+    """Phrases whose clock word or part of the day is no time ("buona sera", "good evening",
+    "we're at": "we're at 20" is a count): the words in them are not read as times."""
     current_cues: frozenset[str] = frozenset()
     """Phrases before today's follower count ("ho", "siamo a", "have", "we're at"), a few words
     between allowed ("ho circa 800"): the number after one is where the page is now

@@ -21,7 +21,13 @@ from __future__ import annotations
 from bot.understanding.numbers.answers import Amount, money_ranges, read_count, read_money
 from bot.understanding.numbers.lexer import Tok
 from bot.understanding.numbers.money import MoneyMention, find_money, money_from_tokens
-from bot.understanding.numbers.number_words import TIME_UNITS, analyse, half_after, is_percent
+from bot.understanding.numbers.number_words import (
+    TIME_UNITS,
+    analyse,
+    half_after,
+    is_percent,
+    percents_from_tokens,
+)
 from bot.understanding.numbers.parse import (
     NumberMention,
     find_numbers,
@@ -44,6 +50,7 @@ __all__ = [
     "money_ranges",
     "parse_money",
     "parse_number",
+    "percents_from_tokens",
     "read_count",
     "read_money",
 ]

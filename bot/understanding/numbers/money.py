@@ -6,6 +6,7 @@ Each amount says whether it goes to the agency (``to_agency``, see ``fees``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -146,6 +147,23 @@ def _period_before(toks: list[Tok], i: int) -> str | None:
 
 # After a bare number these make it a count or a rate, never money: "300 follower", "3 volte"
 _NOT_MONEY_AFTER = (COUNTABLE - {"euro", "mila", "milioni", "k"}) | {"volte", "times", "x"}
+_CLOCK_DECIMAL = re.compile(r"^[0-9]{1,2}[.,][0-5][0-9]$")
+
+
+def _on_a_clock(toks: list[Tok], i: int) -> bool:
+    """``toks[i]`` is part of a time of day, whose "pm" is no "per month": the minutes of
+    "7:30pm", or "7.30pm" itself."""
+    t = toks[i]
+    if i >= 2 and toks[i - 1].low == ":" and toks[i - 2].kind == "num":
+        return toks[i - 2].end == toks[i - 1].start and toks[i - 1].end == t.start
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return (
+        nxt is not None
+        and not (i > 0 and toks[i - 1].low in CURRENCY_BEFORE)  # "£7.30pm" is money
+        and nxt.low in ("am", "pm")
+        and nxt.start == t.end
+        and bool(_CLOCK_DECIMAL.match(t.low))
+    )
 
 
 def money_from_tokens(
@@ -157,7 +175,7 @@ def money_from_tokens(
     n = len(toks)
     cues: list[Cue] | None = None
     for i, t in enumerate(toks):
-        if t.kind != "num" or is_percent(toks, i):
+        if t.kind != "num" or is_percent(toks, i) or _on_a_clock(toks, i):
             continue
         if cues is None:
             cues = find_cues(toks, packs)

@@ -521,3 +521,35 @@ def is_percent(toks: list[Tok], i: int) -> bool:
     if followed_by(toks, i, _PERCENT_WORDS):
         return True
     return i + 2 < len(toks) and toks[i + 1].low == "per" and toks[i + 2].low in ("cento", "cent")
+
+
+_SIGNS = {"+": 1.0, "-": -1.0, "−": -1.0}
+_PERCENT_RANGE_LINKS = {"-", "–", "o", "or", "a", "to", "e", "and", "/"}
+
+
+def percents_from_tokens(toks: list[Tok]) -> tuple[list[float], set[int]]:
+    """The percentages in an analysed stream, in percent and in order ("il 30%" 30, "trenta
+    per cento" 30, "+20%" 20, "-5%" -5; "10-20%" gives both ends), and the indices of the
+    number tokens they used."""
+    values: list[float] = []
+    used: set[int] = set()
+    for k, t in enumerate(toks):
+        if t.kind != "num" or not is_percent(toks, k):
+            continue
+        if (  # "10-20%", "10 o 20 per cento": the first end is a percentage too
+            k >= 2
+            and toks[k - 1].low in _PERCENT_RANGE_LINKS
+            and toks[k - 2].kind == "num"
+            and k - 2 not in used
+            and toks[k - 2].value < t.value
+        ):
+            values.append(toks[k - 2].value)
+            used.add(k - 2)
+            sign = 1.0
+        else:
+            prev = toks[k - 1] if k > 0 else None
+            glued_sign = prev is not None and prev.low in _SIGNS and prev.end == t.start
+            sign = _SIGNS[prev.low] if prev is not None and glued_sign else 1.0
+        values.append(sign * t.value)
+        used.add(k)
+    return values, used
