@@ -213,3 +213,12 @@ def test_a_reload_with_new_examples_retrains(tmp_path: Path) -> None:
 
 def _no() -> IntentSet:
     raise AssertionError("the intents file did not load")
+
+
+def test_off_topic_is_told_apart_from_not_understood(intents: IntentSet) -> None:
+    understanding = Understanding(intents)
+    for text in ("what is 17 times 23", "domani piove a catania?", "scusa ho sbagliato chat"):
+        analysis = understanding.analyse(text)
+        assert analysis.intent is None and analysis.off_topic, (text, analysis.ranked)
+    for text in ("quanto costate?", "asdfgh", "ok"):
+        assert not understanding.analyse(text).off_topic, text

@@ -1,14 +1,14 @@
 """`python -m bot review`: what the bot did not understand, grouped, taught back by staff.
 
 Conversations run through the real engine on a real SQLite file; the intents file written is a
-copy of dialogs/ in tmp_path, so the shipped one is never touched.
+copy of dialogs/ in tmp_path, so the shipped one is never touched. How examples are written
+into the file (layout, comments, refusals, checks): tests/test_intents_file.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import difflib
 import json
 import shutil
 import time
@@ -19,30 +19,32 @@ import pytest
 from click.testing import CliRunner
 
 from bot import app
-from bot.base.problems import Pos, Problems
 from bot.cli import cli
+from bot.content import intents_file
 from bot.core.engine import Engine
 from bot.staff.reload import Reloader, ReloadOutcome
 from bot.staff.review import (
     LOW_CONFIDENCE,
-    MAX_EXAMPLE_CHARS,
     InvalidIntents,
+    LayoutError,
+    ReviewError,
     ReviewGroup,
     ReviewService,
     UnknownGroup,
     UnknownIntent,
     digest,
-    example_text,
 )
 from bot.storage.sqlite import Store
-from bot.understanding.intents import OUT_OF_SCOPE, IntentSet, load_intents
+from bot.understanding.intents import OUT_OF_SCOPE
+from bot.understanding.nlu import Understanding
 from bot.understanding.text import normalise
 from tests.conftest import ROOT, Chat, build_engine
+from tests.test_intents_file import HOSTILE, examples, intents_of, only_added
 
 # Messages the shipped intents do not teach (each test checks it still is so): slang for money,
 # and something the agency does not do at all.
 DOSH = "how much dosh do you lot want"
-DOSH_TOO = "how much dosh do u want"
+DOSH_TOO = "how much dosh do u lot want"
 METAVERSE = "voi lavorate col metaverso?"
 COMMENT = "# What prospects ask the bot, and how it recognises each question."
 
@@ -51,30 +53,6 @@ def copy_content(target: Path) -> Path:
     for folder in ("dialogs", "locales"):
         shutil.copytree(ROOT / folder, target / folder)
     return target
-
-
-def intents_of(root: Path) -> IntentSet:
-    problems = Problems()
-    intents = load_intents(root / "dialogs" / "intents.yaml", problems)
-    assert intents is not None and not problems.errors, problems.report()
-    return intents
-
-
-def examples(intents: IntentSet, label: str, lang: str) -> list[str]:
-    if label == OUT_OF_SCOPE:
-        return [p.text for p in intents.out_of_scope.get(lang, ())]
-    return [p.text for p in intents.intents[label].examples.get(lang, ())]
-
-
-def only_added(before: str, after: str) -> list[str]:
-    """The lines ``after`` adds to ``before``; fails if any line of ``before`` changed."""
-    added: list[str] = []
-    a, b = before.splitlines(), after.splitlines()
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        assert tag in ("equal", "insert"), f"{tag}: {a[i1:i2]} -> {b[j1:j2]}"
-        if tag == "insert":
-            added.extend(b[j1:j2])
-    return added
 
 
 @pytest.fixture
@@ -158,6 +136,19 @@ async def test_an_answer_given_with_low_confidence_is_recorded_and_listed(
     assert groups[0].confidence == pytest.approx(0.55)
 
 
+async def test_without_a_classifier_the_matcher_suggests_the_nearest_intent(
+    tmp_path: Path, content: Path
+) -> None:
+    matcher_only = Understanding(intents_of(ROOT), classifier=False)
+    engine = build_engine(ROOT, tmp_path / "bot.db", understanding=matcher_only)
+    await not_understood(engine)
+    dosh, metaverse = service(engine, content).groups()
+    assert dosh.suggestion == "pricing"  # the matcher's ranking (Understanding.ranked)
+    nearest = [matcher_only.matcher.ranked(text, "en")[0] for text in (DOSH, DOSH_TOO)]
+    assert dosh.confidence == max(conf for _, conf in nearest) < 0.5  # its surest message's
+    assert metaverse.suggestion == matcher_only.ranked(METAVERSE, "it")[0][0]
+
+
 class Unsure:
     """The real understanding, except that it answers one message unsure."""
 
@@ -216,118 +207,7 @@ async def test_accepting_writes_examples_keeping_comments_and_layout(
     only_added(before, path.read_text(encoding="utf-8"))
 
 
-def test_the_blank_line_after_a_list_stays_after_the_new_example(content: Path) -> None:
-    path = content / "dialogs" / "intents.yaml"
-    before = path.read_text(encoding="utf-8")
-    review = ReviewService(None, None, path)  # type: ignore[arg-type]
-    added = review.add_examples("leave_contacts", [("you can write to me whenever", "en")])
-    assert added.written
-    lines = path.read_text(encoding="utf-8").splitlines()
-    at = lines.index("        - you can write to me whenever")
-    assert lines[at + 1] == "" and lines[at + 2] == "  privacy:"
-    assert only_added(before, "\n".join(lines)) == ["        - you can write to me whenever"]
-
-
-def test_a_note_at_the_end_of_the_last_line_stays_there(content: Path) -> None:
-    path = content / "dialogs" / "intents.yaml"
-    last = examples(intents_of(content), "leave_contacts", "en")[-1]
-    text = path.read_text(encoding="utf-8").replace(
-        f"        - {last}\n", f"        - {last}  # from the survey\n", 1
-    )
-    path.write_text(text, encoding="utf-8")
-    ReviewService(None, None, path).add_examples(  # type: ignore[arg-type]
-        "leave_contacts", [("you can write to me whenever", "en")]
-    )
-    lines = path.read_text(encoding="utf-8").splitlines()
-    at = lines.index(f"        - {last}  # from the survey")
-    assert lines[at + 1 : at + 4] == ["        - you can write to me whenever", "", "  privacy:"]
-
-
-def test_windows_line_ends_are_kept(content: Path) -> None:
-    path = content / "dialogs" / "intents.yaml"
-    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-    before = path.read_bytes()
-    ReviewService(None, None, path).add_examples(  # type: ignore[arg-type]
-        "pricing", [(DOSH, "en")]
-    )
-    after = path.read_bytes()
-    assert after.count(b"\n") == after.count(b"\r\n") == before.count(b"\r\n") + 1
-    assert f"        - {DOSH}\r\n".encode() in after
-
-
-def test_a_sentence_already_in_the_file_is_not_added_twice(content: Path) -> None:
-    path = content / "dialogs" / "intents.yaml"
-    review = ReviewService(None, None, path)  # type: ignore[arg-type]
-    existing = examples(intents_of(content), "pricing", "it")[0]
-    first = review.add_examples("pricing", [(DOSH, "en"), (DOSH.title() + "!", "en")])
-    assert [a.text for a in first.added] == [DOSH]
-    assert first.skipped == [(DOSH.title() + "!", "already in intents.yaml")]
-    again = review.add_examples("pricing", [(DOSH, "en")])
-    # anywhere in the file: under another intent, in any language, as any spelling
-    elsewhere = review.add_examples("ad_budget", [(existing.upper(), "it"), (existing, "en")])
-    assert not again.written and not elsewhere.written
-    assert {why for _, why in elsewhere.skipped} == {"already in intents.yaml"}
-    text = path.read_text(encoding="utf-8")
-    assert text.count(f"- {DOSH}\n") == 1
-    intents_of(content)  # still valid: the loader rejects a duplicate
-
-
-HOSTILE = [
-    'prezzi: quanto? # davvero "tanto"',
-    "l'agenzia's 'quotes' and \"doubles\"",
-    "🚀🚀 quanto costa il pacchetto 👍",
-    "{{ agency.name }} {% if x %} quanto costa",
-    "- a dash first",
-    "? a question mark first",
-    "& anchor * alias ! tag | pipe > fold % directive @ at ` tick",
-    "yes",
-    "  lots   of\n\nlines\r\nand\ttabs\u2028here  ",
-    "zero\u200bwidth and \u202eright-to-left\u202c and a bell\a",
-    "word " * 120,
-]
-
-
-def test_yaml_hostile_messages_are_written_as_plain_one_line_strings(content: Path) -> None:
-    path = content / "dialogs" / "intents.yaml"
-    before = path.read_text(encoding="utf-8")
-    review = ReviewService(None, None, path)  # type: ignore[arg-type]
-    added = review.add_examples(OUT_OF_SCOPE, [(text, "it") for text in HOSTILE])
-    assert not added.skipped, added.skipped
-    after = path.read_text(encoding="utf-8")
-    new = only_added(before, after)
-    assert len(new) == len(HOSTILE)  # one line each
-    assert all(line.startswith("      - ") for line in new)
-    read_back = examples(intents_of(content), OUT_OF_SCOPE, "it")[-len(HOSTILE) :]
-    assert read_back == [a.text for a in added.added]
-    assert read_back[0] == HOSTILE[0] and read_back[3] == HOSTILE[3]
-    assert read_back[7] == "yes"  # a string, not a boolean
-    assert read_back[8] == "lots of lines and tabs here"
-    assert read_back[9] == "zerowidth and right-to-left and a bell"
-    assert len(read_back[10]) <= MAX_EXAMPLE_CHARS and not read_back[10].endswith(" ")
-    assert example_text("word " * 120) == read_back[10]
-
-
-def test_contact_details_and_wordless_messages_are_not_written(content: Path) -> None:
-    path = content / "dialogs" / "intents.yaml"
-    before = path.read_text(encoding="utf-8")
-    review = ReviewService(None, None, path)  # type: ignore[arg-type]
-    added = review.add_examples(
-        "leave_contacts",
-        [
-            ("scrivetemi a anna.rossi@example.com", "it"),
-            ("chiamatemi al 333 123 4567", "it"),
-            ("👍👍", "it"),
-            ("hello there", "fr"),
-        ],
-    )
-    assert not added.written
-    reasons = [why for _, why in added.skipped]
-    assert "email or a phone number" in reasons[0] and "email or a phone number" in reasons[1]
-    assert reasons[2] == "it has no words in it" and "language" in reasons[3]
-    assert path.read_text(encoding="utf-8") == before
-
-
-def test_a_broken_intents_file_is_left_as_it_was_with_the_located_error(content: Path) -> None:
+def test_the_intents_file_errors_reach_staff_as_review_errors(content: Path) -> None:
     path = content / "dialogs" / "intents.yaml"
     broken = path.read_text(encoding="utf-8").replace(
         "    answer: main.pricing", "    answer: main.pricing\n    answr: oops", 1
@@ -336,37 +216,19 @@ def test_a_broken_intents_file_is_left_as_it_was_with_the_located_error(content:
     review = ReviewService(None, None, path)  # type: ignore[arg-type]
     with pytest.raises(InvalidIntents) as err:
         review.add_examples("pricing", [(DOSH, "en")])
-    assert "intents.yaml:" in err.value.error and "answr" in err.value.error
+    assert isinstance(err.value, ReviewError) and isinstance(err.value, intents_file.InvalidIntents)
+    assert "answr" in err.value.error and str(err.value).endswith("was left as it was.")
     assert path.read_text(encoding="utf-8") == broken
 
-
-def test_an_error_the_whole_check_finds_in_the_file_puts_it_back(content: Path) -> None:
-    path = content / "dialogs" / "intents.yaml"
-    before = path.read_text(encoding="utf-8")
-
-    def check() -> Problems:
-        problems = Problems()
-        problems.add(Pos(str(path), 3, 1), "something only the whole content shows")
-        return problems
-
-    review = ReviewService(None, None, path, check=check)  # type: ignore[arg-type]
-    with pytest.raises(InvalidIntents) as err:
+    shipped = (ROOT / "dialogs" / "intents.yaml").read_text(encoding="utf-8")
+    path.write_text(shipped.replace("  ", "   "), encoding="utf-8")  # unlike any writer's
+    with pytest.raises(LayoutError, match="re-indent the file") as layout:
         review.add_examples("pricing", [(DOSH, "en")])
-    assert ":3:1: something only the whole content shows" in err.value.error
-    assert path.read_text(encoding="utf-8") == before
+    assert isinstance(layout.value, intents_file.LayoutError)
 
-
-def test_an_error_elsewhere_keeps_the_examples_and_says_the_bot_waits(content: Path) -> None:
-    path = content / "dialogs" / "intents.yaml"
-
-    def check() -> Problems:
-        problems = Problems()
-        problems.add(Pos("locales/en/menu.yaml", 7, 3), "a text with no end")
-        return problems
-
-    review = ReviewService(None, None, path, check=check)  # type: ignore[arg-type]
-    added = review.add_examples("pricing", [(DOSH, "en")])
-    assert added.written and added.blocked == "locales/en/menu.yaml:7:3: a text with no end"
+    path.unlink()
+    with pytest.raises(ReviewError, match="cannot read"):
+        review.intents()
 
 
 def test_the_whole_check_of_the_app_accepts_what_the_review_writes(content: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.content.model import Content, StateSpec
+from bot.content.model import MOVES, Content, StateSpec
 from bot.core.navigation import keep_for_later, menu_target, start_target
 from bot.core.repetition import on_screen, reprompt
 from bot.core.slot_types import Note
@@ -17,6 +17,43 @@ from bot.core.voice import Voice
 
 SlotFiller = Callable[[Any, str, dict[str, Any], str], list[str]]
 """``(analysis, text, slots, dialog) -> names of the slots it filled`` from a free-text question."""
+
+
+FLOW_STEPS = 30  # states followed from an answer to find the flow it starts
+
+
+def flow_of(content: Content, start: tuple[str, str]) -> set[tuple[str, str]]:
+    """The states of the flow ``start`` opens: followed forward by ``next``, ``when`` branches
+    and the buttons that mean yes (the ones that go on: "Iniziamo", "Let's go"), never
+    through the menu or a move such as ``resume``; at most ``FLOW_STEPS`` states."""
+    menu = menu_target(content)
+    seen: set[tuple[str, str]] = set()
+    todo = [start]
+    while todo and len(seen) < FLOW_STEPS:
+        here = todo.pop()
+        if here in seen:
+            continue
+        spec = content.state(*here)
+        if spec is None:
+            continue
+        seen.add(here)
+        ahead = [w.go for w in spec.when] + ([spec.next] if spec.next is not None else [])
+        ahead += [b.go for b in spec.buttons if b.means == "yes"]  # "Iniziamo", "Let's go"
+        for target in ahead:
+            if target.ref in MOVES:
+                continue
+            found = target.resolve(here[0])
+            if found != menu:
+                todo.append(found)
+    return seen
+
+
+def in_its_flow(content: Content, intent: str, here: tuple[str, str]) -> bool:
+    """The prospect at ``here`` asks for what they are already doing ("vorrei lasciare i
+    contatti" typed inside the contact form): the answer to ``intent`` starts a flow that
+    ``here`` belongs to, so it is no digression."""
+    target = intent_answer(content, intent)
+    return target is not None and here in flow_of(content, target)
 
 
 def intent_answer(content: Content, intent: str) -> tuple[str, str] | None:

@@ -46,6 +46,7 @@ from bot.core.digressions import (
     answer_intent,
     fill_from_question,
     fit_filled,
+    in_its_flow,
     intent_answer,
     is_small_talk,
     say_notes_at,
@@ -55,6 +56,7 @@ from bot.core.everyday import (
     goodbye,
     greet_in_kind,
     not_understood,
+    off_topic,
     propose,
     suggestion_taken,
     suggestion_tapped,
@@ -562,8 +564,14 @@ class Engine:
             if parsed.retry is None and acknowledge(t, spec, voice, text):
                 return
             # the type's own reason ("two addresses: which one?") wins over a question's words
-            if parsed.retry is None and analysis is not None and analysis.intent:
+            asks = parsed.retry is None and analysis is not None and analysis.intent
+            if asks and not in_its_flow(self.content, analysis.intent, (conv.dialog, conv.state)):
                 await self._digress(t, machines, analysis)
+                return
+            said_off = parsed.retry is None and getattr(analysis, "off_topic", False)
+            if said_off and off_topic(t, voice, at_menu=False):  # then the question again
+                t.event("not_understood", text[:500])
+                self._reprompt(t, machines)
                 return
             await self._retry(t, machines, spec, text, parsed.retry)
             return
@@ -584,6 +592,9 @@ class Engine:
             return
         t.event("not_understood", text[:500])
         at_menu = (conv.dialog, conv.state) == menu_target(self.content)
+        if getattr(analysis, "off_topic", False) and off_topic(t, voice, at_menu):
+            self._reprompt(t, machines)  # said plainly; not a miss that leads to a person
+            return
         if not_understood(t, voice, at_menu):  # twice in a row: a person, or the menu
             await self._enter(t, machines, *give_up_target(self.content))
             return

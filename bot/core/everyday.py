@@ -73,6 +73,19 @@ def not_understood(t: Turn, voice: Voice, at_menu: bool) -> bool:
     return False
 
 
+def off_topic(t: Turn, voice: Voice, at_menu: bool) -> bool:
+    """Say that a message asks something the bot does not handle ("what is 17 times 23", a
+    wrong chat, a job application): ``common.off_topic``, one variant per line. Not a miss:
+    the run of misses that offers a person is not advanced. False when the content has no
+    such text (the caller then says it was not understood)."""
+    if not voice.lookup("common.off_topic", t.conv.lang):
+        return False
+    t.event("off_topic")
+    t.values["at_menu"] = at_menu
+    voice.say_one(t, "common.off_topic")
+    return True
+
+
 def forget_misses(t: Turn) -> None:
     """A turn that was understood (or a tap) breaks a run of misses."""
     if not any(e.kind == "not_understood" for e in t.rec.events):

@@ -3,18 +3,11 @@
 ``python -m bot review`` (and, later, a web page) lists what prospects wrote that the bot did not
 understand, or answered with low confidence, grouped by similarity with counts, each group with
 the nearest intent; staff accept the suggestion, reassign the group to another intent (or to
-``out_of_scope``), or ignore it. Accepted messages become examples in ``dialogs/intents.yaml``:
-
-* written with ruamel.yaml's round trip, so the file keeps its comments and layout; it is
-  refused (``LayoutError``) rather than rewritten when the round trip would change any line
-  other than the new ones;
-* each one a plain YAML string (ruamel quotes what needs quoting), on one line, trimmed, at
-  most ``MAX_EXAMPLE_CHARS``; a sentence already anywhere in the file is not added twice (the
-  intents loader rejects a duplicate as an error), nor one with an email or a phone number in
-  it (prospects' contact details do not belong in a file staff share);
-* checked before the file is replaced (``InvalidIntents``: the file stays as it was, and the
-  first located error says why); with a ``check`` of the whole content folder, an error it
-  finds in the file puts the file back as it was.
+``out_of_scope``), or ignore it. Accepted messages become examples in ``dialogs/intents.yaml``,
+written by ``bot.content.intents_file``: comments and layout kept (``LayoutError`` rather than
+a rewritten file), one plain line each, no duplicate and no contact details, the file checked
+before it is replaced (``InvalidIntents``: it stays as it was) and put back when the ``check``
+of the whole content folder finds an error in it. Its errors reach staff as ``ReviewError``.
 
 The running bot (``python -m bot run``) watches ``dialogs/`` and reloads valid content by
 itself (``bot.staff.reload``; about ten seconds when the classifier retrains on the new
@@ -32,13 +25,7 @@ prints nothing; ``bot.cli.review`` is the command line around it.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import difflib
 import hashlib
-import io
-import os
-import shutil
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,17 +34,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.tokens import CommentToken
 
-from bot.base.problems import Problem, Problems, did_you_mean, relpath
+from bot.base.problems import Problems, did_you_mean
+from bot.content import intents_file
+from bot.content.intents_file import MAX_EXAMPLE_CHARS as MAX_EXAMPLE_CHARS
+from bot.content.intents_file import IntentsFile
+from bot.content.intents_file import example_text as example_text
 from bot.core.ports import utc_now
 from bot.core.records import Event
-from bot.understanding.contacts import find_emails, find_phones
-from bot.understanding.intents import OUT_OF_SCOPE, Matcher, load_intents
-from bot.understanding.text import LANGS, normalise
+from bot.understanding.intents import OUT_OF_SCOPE
+from bot.understanding.text import normalise
 
 LOW_CONFIDENCE = 0.6
 """An answer under this confidence (on the 0..1 scale where 0.5 is "understood") is listed for
@@ -75,15 +61,9 @@ GROUP_ORDERED = 55
 """...and their ``token_sort_ratio`` at least this: the set ratio alone puts any message whose
 words are all inside a longer one in its group ("ciao" in "ciao vorrei sapere i prezzi")."""
 
-MAX_EXAMPLE_CHARS = 200
-"""An example longer than this is cut at a word: a rambling message teaches little anyway."""
-
 GROUP_ID_CHARS = 8  # shown to staff, typed in `--accept`
 DIGEST_CHARS = 16  # kept in the database for ignored messages
 EVENTS_READ = 5000  # the newest events read per review
-_INVISIBLE = frozenset(
-    "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-)  # zero-width and direction marks: invisible in an editor, confusing in a file
 
 
 class ReviewError(Exception):
@@ -121,17 +101,21 @@ class NoSuggestion(ReviewError):
         )
 
 
-class InvalidIntents(ReviewError):
+class InvalidIntents(ReviewError, intents_file.InvalidIntents):
     """The intents file has an error (``error``: the first, located); it was left as it was."""
 
-    def __init__(self, error: str, report: str = "") -> None:
-        super().__init__(f"{error}\nintents.yaml was left as it was.")
-        self.error = error
-        self.report = report or error
 
-
-class LayoutError(ReviewError):
+class LayoutError(ReviewError, intents_file.LayoutError):
     """Writing the file back would change lines staff wrote, not only add the new ones."""
+
+
+def _review_error(err: intents_file.IntentsFileError) -> ReviewError:
+    """The intents file's error as the review's, with the same message."""
+    if isinstance(err, intents_file.InvalidIntents):
+        return InvalidIntents(err.error, err.report)
+    if isinstance(err, intents_file.LayoutError):
+        return LayoutError(str(err))
+    return ReviewError(str(err))
 
 
 # -- what is reviewed ---------------------------------------------------------------------------
@@ -290,27 +274,18 @@ def ranked_intents(
     """The labels near ``text`` (intents and ``out_of_scope``), best first, each with how
     likely it is (0..1), even below the line where the bot answers.
 
-    In order: the trained classifier's probabilities the analysis carries (``ranked``); the
-    understanding's own ``ranked(text, lang)``, if it has one; else the matcher's scores on its
-    confidence scale (0.5: understood), read without changing anything (``Matcher`` has no
-    public ranking)."""
+    The trained classifier's probabilities the analysis carries (``ranked``), if any; else the
+    understanding's ``ranked(text, lang)`` (``Understanding.ranked``: without a classifier, the
+    matcher's confidences, 0.5 the line where it answers; equal ones in alphabetical order, so
+    the suggestion is the same from run to run and version to version); else none."""
     carried = getattr(analysis, "ranked", None)
     if carried:
         return [(str(r.label), float(r.probability)) for r in carried]
     public = getattr(understanding, "ranked", None)
-    if callable(public):
-        return [(str(label), float(conf)) for label, conf in public(text, lang)]
-    matcher = getattr(understanding, "matcher", None)
-    if not isinstance(matcher, Matcher):
+    if not callable(public):
         return []
-    indexes = matcher._index
-    scores: dict[str, float] = {}
-    for code in (lang,) if lang in indexes else tuple(indexes):
-        found, _closest = matcher._scores(indexes[str(code)], text)
-        for label, score in found.items():
-            scores[label] = max(score, scores.get(label, 0.0))
     return sorted(
-        ((label, matcher.confidence(score)) for label, score in scores.items()),
+        ((str(label), float(conf)) for label, conf in public(text, lang)),
         key=lambda item: (-item[1], item[0]),
     )
 
@@ -373,10 +348,10 @@ class ReviewService:
 
     def intents(self) -> list[str]:
         """Where a group can go: the intents of the file, in order, then ``out_of_scope``."""
-        data = self._read()
-        found = data.get("intents") if isinstance(data, CommentedMap) else None
-        ids = [str(k) for k in found] if isinstance(found, CommentedMap) else []
-        return [*ids, OUT_OF_SCOPE]
+        try:
+            return self._file().labels()
+        except intents_file.IntentsFileError as err:
+            raise _review_error(err) from err
 
     def resolve_intent(self, name: str) -> str:
         """``name`` as an intent of the file (case and spaces forgiven).
@@ -446,110 +421,28 @@ class ReviewService:
     def add_examples(self, intent: str, items: Sequence[tuple[str, str | None]]) -> AddedExamples:
         """Add (text, language) pairs as examples of ``intent`` (an id of the file, or
         ``out_of_scope``); those already in the file, without words, with contact details or
-        in a language the file does not have are skipped, each with the reason.
+        in a language the file does not have are skipped, each with the reason
+        (``IntentsFile.add``).
 
         Raises:
             InvalidIntents: the file has an error, before or after (it is left as it was).
             LayoutError: writing it back would change more than the new lines.
             ReviewError: the file cannot be read or written, or changed meanwhile.
         """
-        path = self.intents_path
-        data, original, yaml = self._load()
-        result = AddedExamples(path, intent)
-        present = _sentences(data)
-        for raw, lang in items:
-            text = example_text(raw)
-            why = _refusal(text, lang, present)
-            if why is not None:
-                result.skipped.append((raw, why))
-                continue
-            assert lang is not None
-            _append(_examples_list(data, intent, lang), text)
-            present.add(normalise(text))
-            result.added.append(AddedExample(intent, lang, text))
-        if not result.added:
-            return result
-        out = io.StringIO()
-        yaml.dump(data, out)
-        written = out.getvalue()
-        if "\r\n" in original:
-            written = written.replace("\n", "\r\n")
-        _check_layout(original, written, path)
-        self._replace(original, written)
-        if self.check is not None:
-            problems = self.check()
-            mine = [p for p in problems.errors if _same_file(p.pos.file, path)]
-            if mine:
-                self._restore(original)
-                raise InvalidIntents(str(sorted(mine)[0]), problems.report())
-            if problems.errors:
-                first = sorted(problems.errors)[0]
-                more = len(problems.errors) - 1
-                result.blocked = str(first) + (f" (and {more} more)" if more else "")
-        return result
-
-    def _read(self) -> Any:
-        """The file's data as it is (nothing checked): for listing."""
         try:
-            return YAML().load(self.intents_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, YAMLError) as err:
-            raise ReviewError(f"cannot read {relpath(self.intents_path)}: {err}") from err
+            written = self._file().add(intent, items, check=self.check)
+        except intents_file.IntentsFileError as err:
+            raise _review_error(err) from err
+        return AddedExamples(
+            self.intents_path,
+            intent,
+            added=[AddedExample(intent, lang, text) for lang, text in written.added],
+            skipped=list(written.skipped),
+            blocked=written.blocked,
+        )
 
-    def _load(self) -> tuple[Any, str, YAML]:
-        """The file's data, text and a writer that keeps its layout, once it is checked.
-
-        Raises:
-            InvalidIntents, LayoutError, ReviewError (cannot be read).
-        """
-        path = self.intents_path
-        try:
-            original = _text_of(path)
-        except (OSError, UnicodeDecodeError) as err:
-            raise ReviewError(f"cannot read {relpath(path)}: {err}") from err
-        problems = Problems()
-        if load_intents(path, problems) is None or problems.errors:
-            first = sorted(problems.errors)[0] if problems.errors else f"{relpath(path)}:1:1"
-            raise InvalidIntents(f"{first}", problems.report())
-        unix = original.replace("\r\n", "\n")  # ruamel keeps a "\r" in comments: none then
-        yaml = _layout_of(unix, path)
-        return yaml.load(unix), original, yaml
-
-    def _replace(self, original: str, text: str) -> None:
-        """Check ``text`` as the intents file, then put it in place in one step (a reader, or
-        the running bot's watcher, sees the old file or the new one, never half of one)."""
-        path = self.intents_path
-        temp = path.with_name(f".{path.name}.review")  # hidden: the watcher ignores it
-        try:
-            temp.write_text(text, encoding="utf-8", newline="")
-            shutil.copymode(path, temp)
-            problems = Problems()
-            load_intents(temp, problems)
-            if problems.errors:
-                located = [_relabel(p, temp, path) for p in sorted(problems.errors)]
-                raise InvalidIntents(str(located[0]), "\n".join(str(p) for p in located))
-            if _text_of(path) != original:
-                raise ReviewError(
-                    f"{relpath(path)} was changed by someone else meanwhile; "
-                    "nothing was written: run the review again"
-                )
-            os.replace(temp, path)
-        except OSError as err:
-            raise ReviewError(f"cannot write {relpath(path)}: {err.strerror or err}") from err
-        finally:
-            temp.unlink(missing_ok=True)
-
-    def _restore(self, original: str) -> None:
-        path = self.intents_path
-        temp = path.with_name(f".{path.name}.review")
-        try:
-            temp.write_text(original, encoding="utf-8", newline="")
-            shutil.copymode(path, temp)
-            os.replace(temp, path)
-        except OSError as err:
-            raise ReviewError(
-                f"{relpath(path)} has an error and could not be put back as it was "
-                f"({err.strerror or err}): undo the last examples by hand"
-            ) from err
+    def _file(self) -> IntentsFile:
+        return IntentsFile(self.intents_path)
 
     # -- grouping ---------------------------------------------------------------------------------
 
@@ -560,8 +453,8 @@ class ReviewService:
         limit: int | None,
     ) -> list[ReviewGroup]:
         try:
-            present = _sentences(self._read())
-        except ReviewError:
+            present = self._file().sentences()
+        except intents_file.IntentsFileError:
             present = set()  # a broken file is said when writing; the list still helps
         seen: dict[str, _Seen] = {}
         for event, prior in events:
@@ -686,180 +579,3 @@ def _utc(when: datetime | None) -> datetime | None:
     if when is None or when.tzinfo is None:
         return when
     return when.astimezone(UTC)
-
-
-# -- the examples themselves ---------------------------------------------------------------------
-
-
-def example_text(text: str) -> str:
-    """A prospect's message as an example: one line, trimmed, no control or invisible
-    characters, at most ``MAX_EXAMPLE_CHARS`` (cut at a word)."""
-    kept = "".join(
-        " " if ch in "\n\r\t" else ch
-        for ch in text
-        if ch in "\n\r\t"
-        or (ch not in _INVISIBLE and unicodedata.category(ch) not in ("Cc", "Cs", "Co"))
-    )
-    line = " ".join(kept.split())
-    if len(line) > MAX_EXAMPLE_CHARS:
-        cut = line[: MAX_EXAMPLE_CHARS + 1].rsplit(" ", 1)[0]
-        line = cut if len(cut) >= MAX_EXAMPLE_CHARS // 2 else line[:MAX_EXAMPLE_CHARS]
-    return line.strip()
-
-
-def _refusal(text: str, lang: str | None, present: set[str]) -> str | None:
-    """Why ``text`` cannot be added (None: it can)."""
-    key = normalise(text)
-    if not key:
-        return "it has no words in it"
-    if key in present:
-        return "already in intents.yaml"
-    if find_emails(text) or find_phones(text):
-        return "it has an email or a phone number in it: write your own version without it"
-    if lang not in LANGS:
-        return f"its language is not one of {', '.join(LANGS)}"
-    return None
-
-
-def _sentences(data: Any) -> set[str]:
-    """Every example and keyword of the file, normalised (``normalise``, as the loader
-    compares them), whatever its intent and language."""
-    found: set[str] = set()
-
-    def phrases(owner: Any, key: str) -> None:
-        value = owner.get(key) if isinstance(owner, dict) else None
-        if not isinstance(value, dict):
-            return
-        for items in value.values():
-            if isinstance(items, list):
-                found.update(normalise(str(item)) for item in items if isinstance(item, str))
-
-    intents = data.get("intents") if isinstance(data, dict) else None
-    for body in intents.values() if isinstance(intents, dict) else ():
-        phrases(body, "examples")
-        phrases(body, "keywords")
-    if isinstance(data, dict):
-        phrases(data.get(OUT_OF_SCOPE), "examples")
-    found.discard("")
-    return found
-
-
-def _examples_list(data: Any, intent: str, lang: str) -> CommentedSeq:
-    if intent == OUT_OF_SCOPE:
-        owner = data.get(OUT_OF_SCOPE)
-        if not isinstance(owner, CommentedMap):
-            owner = data[OUT_OF_SCOPE] = CommentedMap()
-    else:
-        owner = data["intents"][intent]
-    examples = owner.get("examples")
-    if not isinstance(examples, CommentedMap):
-        examples = owner["examples"] = CommentedMap()
-    items = examples.get(lang)
-    if not isinstance(items, CommentedSeq):
-        items = examples[lang] = CommentedSeq()
-    return items
-
-
-def _append(items: CommentedSeq, text: str) -> None:
-    """Add ``text`` at the end of the list, keeping what follows the old last item (the blank
-    line before the next intent, a comment on its own line) after the new one; a comment at
-    the end of the old last item's line stays there.
-
-    ruamel keeps all of that in one comment token after the last item: its first line is the
-    rest of the item's own line ("\n", or "# note\n"), the lines after it what follows."""
-    last = len(items) - 1
-    items.append(text)
-    if last < 0:
-        return
-    entry = items.ca.items.pop(last, None)
-    if not entry or not isinstance(entry[0], CommentToken):
-        if entry:
-            items.ca.items[last] = entry
-        return
-    token: CommentToken = entry[0]
-    value = str(token.value)
-    end = value.find("\n")
-    own, after = (value, "") if end < 0 else (value[: end + 1], value[end + 1 :])
-    if own.strip():  # "- text  # note": the note stays on its line
-        items.ca.items[last] = [CommentToken(own, token.start_mark, token.end_mark), *entry[1:]]
-    elif any(entry[1:]):
-        items.ca.items[last] = [None, *entry[1:]]
-    if after:
-        items.ca.items[last + 1] = [
-            CommentToken("\n" + after, token.start_mark, token.end_mark),
-            None,
-        ]
-
-
-# -- keeping the file's layout -------------------------------------------------------------------
-
-
-LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (2, 4, 0))
-"""Indentations tried, as (mapping, sequence, dash offset): the shipped file's first."""
-
-
-def _yaml(mapping: int, sequence: int, offset: int) -> YAML:
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never fold a long example onto two lines
-    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-    return yaml
-
-
-def _layout_of(text: str, path: Path) -> YAML:
-    """A YAML writer that gives back ``text`` line for line (trailing spaces aside).
-
-    Raises:
-        LayoutError: no indentation tried does; the file is then edited by hand only.
-    """
-    for layout in LAYOUTS:
-        yaml = _yaml(*layout)
-        try:
-            out = io.StringIO()
-            yaml.dump(yaml.load(text), out)
-        except YAMLError:
-            break
-        if _lines(out.getvalue()) == _lines(text):
-            return yaml
-    raise LayoutError(
-        f"{relpath(path)} is laid out in a way the review cannot write back without changing "
-        "other lines (its indentation): add the examples by hand, or re-indent the file "
-        "(2 spaces per level, list items 2 spaces in)"
-    )
-
-
-def _check_layout(original: str, written: str, path: Path) -> None:
-    """The new file is the old one plus new lines, nothing else changed."""
-    matcher = difflib.SequenceMatcher(a=_lines(original), b=_lines(written), autojunk=False)
-    for tag, i1, _i2, _j1, _j2 in matcher.get_opcodes():
-        if tag not in ("equal", "insert"):
-            raise LayoutError(
-                f"{relpath(path)}:{i1 + 1}: adding the examples would change this line too; "
-                "nothing was written: add them by hand"
-            )
-
-
-def _text_of(path: Path) -> str:
-    """The file's text with its own line ends (``\r\n`` stays ``\r\n``)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return handle.read()
-
-
-def _lines(text: str) -> list[str]:
-    return [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-
-
-def _same_file(name: str, path: Path) -> bool:
-    try:
-        return Path(name).resolve() == path.resolve()
-    except OSError:
-        return False
-
-
-def _relabel(problem: Problem, temp: Path, path: Path) -> Problem:
-    """A problem found in the temporary copy, located in the real file."""
-    if problem.pos.file == relpath(temp):
-        return dataclasses.replace(
-            problem, pos=dataclasses.replace(problem.pos, file=relpath(path))
-        )
-    return problem

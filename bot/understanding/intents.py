@@ -387,6 +387,12 @@ def _is_word(token: str) -> bool:
     return any(simplemma.is_known(token, lang) for lang in LANGS)
 
 
+def known_words(text: str) -> int:
+    """How many of the message's words a dictionary of one of the bot's languages knows
+    ("asdfgh" none; "domani piove a catania?" three)."""
+    return sum(1 for token in words(text.lower()) if _is_word(token))
+
+
 @dataclass(frozen=True)
 class _Example:
     label: str
@@ -680,8 +686,9 @@ class Matcher:
                 if label in more_closest:
                     closest[label] = more_closest[label]
 
-    def match(self, text: str, lang: str | None) -> Match:
-        """The best intent for a message in ``lang`` (both languages tried when it is None).
+    def _label_scores(self, text: str, lang: str | None) -> tuple[dict[str, float], dict[str, str]]:
+        """Every label's raw score for a message in ``lang`` (both languages tried when it is
+        None), and its closest example.
 
         People mix languages ("operatore pls", "hi, quanto chiedete al mese?"): when the message's
         language finds nothing, the other language is tried too, and must be clearly sure.
@@ -698,6 +705,21 @@ class Matcher:
                 if label != OUT_OF_SCOPE and score * OTHER_LANGUAGE >= self.threshold
             }
             self._merge(scores, closest, sure, other_closest)
+        return scores, closest
+
+    def ranked(self, text: str, lang: str | None) -> list[tuple[str, float]]:
+        """Every label near a message (intents and ``out_of_scope``) with its confidence (0..1,
+        ``ACCEPT`` the line where ``match`` answers), best first, even below that line; the
+        languages tried as by ``match``, whose intent, when it has one, comes first."""
+        scores, _closest = self._label_scores(text, lang)
+        best_first = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        return [(label, self.confidence(score)) for label, score in best_first]
+
+    def match(self, text: str, lang: str | None) -> Match:
+        """The best intent for a message in ``lang`` (both languages tried when it is None;
+        the other one too when the message's language finds nothing, see ``_label_scores``).
+        """
+        scores, closest = self._label_scores(text, lang)
         if not scores:
             return NO_MATCH
         label, score = min(scores.items(), key=lambda item: (-item[1], item[0]))

@@ -24,6 +24,7 @@ from bot.understanding.intents import (
     Match,
     Matcher,
     clauses,
+    known_words,
 )
 from bot.understanding.lang import NLU_LANGUAGES, LanguagePack, packs_first
 from bot.understanding.language import detect_language, is_sentence_in, strong_markers
@@ -47,6 +48,10 @@ class Analysis:
     """The message is a full sentence clearly in ``lang`` (``language.is_sentence_in``)."""
     source: str = "matcher"
     """Who decided: "matcher", "classifier", "both" (they agreed) or "none" (not understood)."""
+    off_topic: bool = False
+    """Not understood, and recognised as something the bot does not handle (the classifier's
+    ``out_of_scope`` class, surely): "what is 17 times 23", "ho sbagliato chat". The engine
+    says so plainly instead of "we did not catch that"."""
     ranked: tuple[Ranked, ...] = ()
     """The classifier's three likeliest labels (``out_of_scope`` included), for staff's review
     of what the bot did not understand; empty without a classifier."""
@@ -71,6 +76,7 @@ class Analysis:
 MATCHER_SURE = 0.56  # a matcher confidence this high is kept unless the classifier all but
 CLASSIFIER_VETO = 0.05  # excludes its intent (probability below this)
 CLASSIFIER_SURE = 0.75  # the classifier's probability to answer when the matcher is unsure
+OFF_TOPIC_SURE = 0.5  # a message not understood is off topic when out_of_scope is this likely
 GREETED_LIKELY = 0.4  # after a hello the matcher cannot see past, the classifier's question
 SHORT_WORDS = 3  # a message this short, read by the classifier alone...
 SHORT_CLASSIFIER_SURE = 0.8  # ...must be this sure: "c'è qualcuno?" is no request for a person
@@ -137,6 +143,15 @@ class Understanding:
             self.classifier = None
         else:
             self.classifier = classifier
+
+    def ranked(self, text: str, lang_prior: str | None = None) -> list[tuple[str, float]]:
+        """Every label (intents and ``out_of_scope``) with how likely it is for ``text``, best
+        first, even below the line where the bot answers (for staff's review): the classifier's
+        probabilities when there is one, else the matcher's confidences (``Matcher.ranked``)
+        in the language ``analyse`` would read it in."""
+        if self.classifier is not None:
+            return [(r.label, r.probability) for r in self.classifier.rank(text)]
+        return self.matcher.ranked(text, detect_language(text, lang_prior)[0])
 
     def _focus(
         self, text: str, lang: str | None, intent: str | None, confidence: float, source: str
@@ -237,6 +252,11 @@ class Understanding:
             confidence=confidence,
             example=match.example if intent == match.intent else None,
             source=source,
+            off_topic=intent is None
+            and known_words(text) >= 2  # real words, not "asdfgh"
+            and bool(ranked)
+            and ranked[0].label == OUT_OF_SCOPE
+            and ranked[0].probability >= OFF_TOPIC_SURE,
             ranked=tuple(ranked[:3]),
             entities=entities,
             lang_markers=strong_markers(text).get(lang, 0) if lang else 0,
