@@ -643,3 +643,16 @@ async def test_the_lead_form_knows_short_names_and_what_we_do_not_cover(
     result = await chat.say("fb")
     assert result.state != "lead_platform"
     assert "facebook" in result.slots.values()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("mi chiamate domani alle 17?", "it"),
+        ("sentiamoci alle 9 di sera", "it"),
+        ("call me at 5pm", "en"),
+        ("tomorrow at 10:30 works", "en"),
+    ],
+)
+def test_a_time_of_day_is_no_count(text: str, lang: str) -> None:
+    assert read_count(text, lang) is None

@@ -568,11 +568,6 @@ class Engine:
             if asks and not in_its_flow(self.content, analysis.intent, (conv.dialog, conv.state)):
                 await self._digress(t, machines, analysis)
                 return
-            said_off = parsed.retry is None and getattr(analysis, "off_topic", False)
-            if said_off and off_topic(t, voice, at_menu=False):  # then the question again
-                t.event("not_understood", text[:500])
-                self._reprompt(t, machines)
-                return
             await self._retry(t, machines, spec, text, parsed.retry)
             return
         if spec.buttons and not only_thanks(t, spec, voice, text):

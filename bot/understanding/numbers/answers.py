@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.understanding.lang import LanguagePack
+from bot.understanding.numbers.clock import times_from_tokens
 from bot.understanding.numbers.lexer import Tok
 from bot.understanding.numbers.money import CURRENCY_AFTER, CURRENCY_BEFORE, period_at
 from bot.understanding.numbers.number_words import (
@@ -263,6 +264,9 @@ def read_count(text: str, lang: str | None = None) -> Amount | None:
     week, 3 a month").
     """
     toks = _answer_words(analyse(text, lang))
+    # a time of day is no count: "mi chiamate domani alle 17?" answers no "how many?"
+    _times, hours = times_from_tokens(text, toks)
+    toks = [t for k, t in enumerate(toks) if k not in hours]
     negative = _negative(toks)
     if negative is not None:
         return Amount(-negative.value, negative=True)
