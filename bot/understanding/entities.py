@@ -654,21 +654,9 @@ def _build_horizons(pack: LanguagePack) -> list[tuple[tuple[str, ...], float]]:
 
 def _horizon_phrase(toks: list[Tok], i: int, table: _Phrases) -> tuple[float, int] | None:
     """A span said as a phrase at ``toks[i]`` ("this time next year", "nel prossimo anno"):
-    its months and the index past it; an apostrophe in the text is skipped, as in the
-    phrase."""
-    rows = table.get(toks[i].low) if toks[i].kind in ("word", "num") else None
-    for words, months in rows or ():
-        k, matched = i, 0
-        while k < len(toks) and matched < len(words):
-            if toks[k].kind == "punct" and toks[k].low == "'":
-                k += 1
-                continue
-            if toks[k].low != words[matched]:
-                break
-            matched, k = matched + 1, k + 1
-        if matched == len(words):
-            return months, k
-    return None
+    its months and the index past it (``clock.match_phrase``: an apostrophe is skipped)."""
+    found = match_phrase(toks, i, table)
+    return (float(found[0]), found[1]) if found is not None else None
 
 
 def spans_from_tokens(

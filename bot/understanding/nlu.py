@@ -153,6 +153,12 @@ class Understanding:
             return [(r.label, r.probability) for r in self.classifier.rank(text)]
         return self.matcher.ranked(text, detect_language(text, lang_prior)[0])
 
+    def _both(self, text: str, lang: str | None) -> tuple[Match, list[Ranked]]:
+        """What each reader makes of ``text``: the matcher's verdict, the classifier's ranking
+        (empty without a classifier)."""
+        ranked = self.classifier.rank(text) if self.classifier is not None else []
+        return self.matcher.match(text, lang), ranked
+
     def _focus(
         self, text: str, lang: str | None, intent: str | None, confidence: float, source: str
     ) -> tuple[str | None, float, str]:
@@ -170,7 +176,7 @@ class Understanding:
         rest = " ".join(parts[1:])
         if len(rest.split()) < CLAUSE_WORDS:
             return intent, confidence, source
-        found = decide(self.matcher.match(rest, lang), self.classifier.rank(rest))
+        found = decide(*self._both(rest, lang))
         asks = found[0] is not None and found[0] not in YIELDING and found[0] != intent
         if asks and found[1] >= FOCUS_SURE:
             return found[0], found[1], f"{found[2]} (without what it denies)"
@@ -187,7 +193,7 @@ class Understanding:
         if not asked:
             return intent, confidence, source
         question = asked[-1]
-        match, ranked = self.matcher.match(question, lang), self.classifier.rank(question)
+        match, ranked = self._both(question, lang)
         found = decide(match, ranked)
         if found[0] is not None and found[0] not in YIELDING and found[1] >= QUESTION_SURE:
             return found[0], found[1], f"{found[2]} (its question)"
@@ -212,7 +218,7 @@ class Understanding:
             return intent, confidence, source
         best: tuple[str | None, float, str] = (intent, confidence, source)
         for part in parts:
-            found = decide(self.matcher.match(part, lang), self.classifier.rank(part))
+            found = decide(*self._both(part, lang))
             if found[0] is None or found[0] in YIELDING:
                 continue
             bar = CLAUSE_CLASSIFIER_SURE if found[2] == "classifier" else CLAUSE_SURE
@@ -225,8 +231,7 @@ class Understanding:
     ) -> Analysis:
         """Read one message; ``lang_prior`` is the conversation's (or the phone's) language."""
         lang, lang_confidence = detect_language(text, lang_prior)
-        match = self.matcher.match(text, lang)
-        ranked = self.classifier.rank(text) if self.classifier is not None else []
+        match, ranked = self._both(text, lang)
         intent, confidence, source = decide(match, ranked)
         if match.intent in YIELDING and match.confidence <= ACCEPT and ranked:
             # the matcher's "only a hello" is its fallback when the rest asks nothing clearly;
