@@ -222,3 +222,17 @@ def test_off_topic_is_told_apart_from_not_understood(intents: IntentSet) -> None
         assert analysis.intent is None and analysis.off_topic, (text, analysis.ranked)
     for text in ("quanto costate?", "asdfgh", "ok"):
         assert not understanding.analyse(text).off_topic, text
+
+
+def test_yes_words_and_okays_are_answers_not_questions_nor_off_topic(intents: IntentSet) -> None:
+    understanding = Understanding(intents)
+    for text in (
+        "yes sure",
+        "si certo",
+        "ok perfetto",
+        "sì grazie",
+        "no thanks",
+        "ok grazie mille",
+    ):
+        analysis = understanding.analyse(text)
+        assert analysis.intent is None and not analysis.off_topic, (text, analysis.ranked)

@@ -29,6 +29,7 @@ from bot.understanding.intents import (
 from bot.understanding.lang import NLU_LANGUAGES, LanguagePack, packs_first
 from bot.understanding.language import detect_language, is_sentence_in, strong_markers
 from bot.understanding.text import fold_accents, words
+from bot.understanding.yesno import read_acknowledgement, read_yesno
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,12 @@ class Understanding:
             if top.label not in (OUT_OF_SCOPE, *YIELDING) and top.probability >= GREETED_LIKELY:
                 intent, confidence, source = top.label, ACCEPT, "classifier (after the hello)"
         short = len(words(text)) <= SHORT_WORDS  # "c'è qualcuno?": too little to go on
-        if source == "classifier" and short and confidence < SHORT_CLASSIFIER_SURE:
+        said = lang or "it"
+        answers = short and (
+            read_yesno(text, said, self.packs) is not None
+            or read_acknowledgement(text, said, self.packs) is not None
+        )  # "yes sure", "ok grazie": an answer to the bot, not a question for the classifier
+        if source == "classifier" and short and (answers or confidence < SHORT_CLASSIFIER_SURE):
             intent, confidence, source = None, min(match.confidence, ACCEPT - 0.01), "none"
         if self.classifier is not None:
             intent, confidence, source = self._focus(text, lang, intent, confidence, source)
@@ -259,6 +265,9 @@ class Understanding:
             source=source,
             off_topic=intent is None
             and known_words(text) >= 2  # real words, not "asdfgh"
+            # "si certo", "ok grazie": an answer to the bot, however the classifier ranks it
+            and read_yesno(text, lang or "it", self.packs) is None
+            and read_acknowledgement(text, lang or "it", self.packs) is None
             and bool(ranked)
             and ranked[0].label == OUT_OF_SCOPE
             and ranked[0].probability >= OFF_TOPIC_SURE,
