@@ -16,8 +16,8 @@ chat: install
 	$(BIN)/python -m bot chat
 
 test: install
-	$(BIN)/ruff check bot tests benchmarks
-	$(BIN)/ruff format --check bot tests benchmarks
+	$(BIN)/ruff check bot tests benchmarks setup.py
+	$(BIN)/ruff format --check bot tests benchmarks setup.py
 	$(BIN)/mypy
 	$(BIN)/python -m bot validate
 	$(BIN)/pytest -q

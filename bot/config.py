@@ -36,6 +36,24 @@ class Settings:
     outbox_alert_minutes: float = 30.0
 
 
+def shipped_content() -> Path:
+    """The folder with the conversations the bot ships (``dialogs/``, ``locales/``).
+
+    In an installed package it is ``bot/shipped/`` (``setup.py`` copies it there when the
+    package is built); in a source checkout, or an editable install, the checkout itself."""
+    package = Path(__file__).resolve().parent
+    installed = package / "shipped"
+    return installed if (installed / "dialogs").is_dir() else package.parent
+
+
+def default_content_dir(cwd: Path | None = None) -> Path:
+    """Where the conversations are read from when no folder is named (``--content``,
+    ``BOT_CONTENT_DIR``): the current folder if it has ``dialogs/`` (an agency's own copy, made
+    by ``bot init``), else the ones the bot ships."""
+    here = cwd or Path.cwd()
+    return Path(".") if (here / "dialogs").is_dir() else shipped_content()
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
 ) -> Settings:
@@ -76,7 +94,7 @@ def load_settings(
         token=get("TELEGRAM_BOT_TOKEN"),
         api_base_url=get("TELEGRAM_API_BASE_URL", Settings.api_base_url) or Settings.api_base_url,
         db_path=Path(get("BOT_DB_PATH", "data/bot.db") or "data/bot.db"),
-        content_dir=Path(get("BOT_CONTENT_DIR", ".") or "."),
+        content_dir=Path(folder) if (folder := get("BOT_CONTENT_DIR")) else default_content_dir(),
         admin_ids=tuple(admins),
         admin_ids_invalid=tuple(invalid),
         default_lang=lang if lang.isascii() and lang.isalpha() else None,

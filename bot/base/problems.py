@@ -97,8 +97,19 @@ class Problems:
         return iter(self.items)
 
     def report(self) -> str:
-        """One line per problem, sorted by file and line, without duplicates."""
-        return "\n".join(str(p) for p in sorted(set(self.items)))
+        """One line per problem without duplicates: the errors first (what stops the bot is
+        what to fix first), then the warnings, each sorted by file and line. When a file could
+        not be read, a line after the errors says the checks across files wait for it."""
+        unique = sorted(set(self.items))
+        lines = [str(p) for p in unique if p.severity == "error"]
+        if self.unreadable:
+            files = ", ".join(self.unreadable)
+            lines.append(
+                f"(the checks that look across files wait until {files} can be read: "
+                "fix that first)"
+            )
+        lines += [str(p) for p in unique if p.severity != "error"]
+        return "\n".join(lines)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

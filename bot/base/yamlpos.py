@@ -37,6 +37,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.base.problems import Pos, Problems, relpath
+from bot.base.yaml_quotes import quote_problem
 
 
 class Source:
@@ -314,7 +315,11 @@ def parse_yaml(
         check_numbers(yaml.constructor.root, text, label, problems)
         mark = err.problem_mark or err.context_mark
         where = Pos(label, int(mark.line) + 1, int(mark.column) + 1) if mark else Pos(label)
-        problems.add(where, _describe(err), _hint(err))
+        quoting = None if isinstance(err, DuplicateKeyError) else quote_problem(text, where.line)
+        if quoting is not None:  # YAML's own message would point elsewhere, about indentation
+            problems.add(Pos(label, quoting.line, quoting.col), quoting.message, quoting.hint)
+        else:
+            problems.add(where, _describe(err), _hint(err))
         return None
     except YAMLError as err:
         problems.add(Pos(label, 1, 1), f"YAML error: {err}")

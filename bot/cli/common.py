@@ -65,8 +65,15 @@ content_option = click.option(
     "root",
     type=click.Path(path_type=Path),
     default=None,
-    help="Folder with dialogs/ and locales/ (default: here).",
+    help="Folder with dialogs/ and locales/ (default: BOT_CONTENT_DIR, else this folder if it "
+    "has dialogs/, else the conversations the bot ships).",
 )
+
+
+def content_root(root: Path | None) -> Path:
+    """The content folder a command works on: ``--content``, else ``BOT_CONTENT_DIR``, else
+    this folder if it has ``dialogs/``, else the shipped conversations (``bot.config``)."""
+    return root if root is not None else load_settings().content_dir
 
 
 def existing_store(db_path: Path | None) -> ConversationStore:

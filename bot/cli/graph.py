@@ -10,6 +10,7 @@ import click
 
 from bot.app import load_content
 from bot.base.problems import did_you_mean
+from bot.cli.common import content_option, content_root
 from bot.content.model import Content
 from bot.languages import DEFAULT
 from bot.staff.graph import (
@@ -103,20 +104,14 @@ def _image_path(output: Path, dialog: str, several: bool) -> Path:
     is_flag=True,
     help="Put each mermaid diagram in a ```mermaid block under a heading, for docs/.",
 )
-@click.option(
-    "--content",
-    "root",
-    type=click.Path(path_type=Path),
-    default=Path("."),
-    help="Folder with dialogs/ and locales/ (default: here).",
-)
+@content_option
 def graph(
     dialog: str | None,
     lang: str,
     fmt: str,
     output: Path | None,
     markdown: bool,
-    root: Path,
+    root: Path | None,
 ) -> None:
     """Draw DIALOG (default: every dialog): its states, buttons, answers and conditions.
 
@@ -133,7 +128,7 @@ def graph(
         _fail(graphviz_hint(fmt))
     if fmt != "mermaid" and output is None:
         _fail(f"a {fmt.upper()} picture goes to a file: add -o flow.{fmt}")
-    content = _content(root)
+    content = _content(content_root(root))
     diagrams = _diagrams(content, dialog, lang)
     if fmt == "mermaid":
         if markdown:

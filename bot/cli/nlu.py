@@ -14,26 +14,28 @@ from typing import Any
 import click
 
 from bot.base.problems import Problems
+from bot.cli.common import content_option, content_root
 from bot.understanding.evaluate import EvalFileError, evaluate, format_report, read_samples
 from bot.understanding.intents import ACCEPT, IntentSet, load_intents
 from bot.understanding.lang import NLU_LANGUAGES
 from bot.understanding.nlu import Analysis, Understanding
 
-DEFAULT_INTENTS = Path("dialogs/intents.yaml")
+INTENTS_FILE = Path("dialogs/intents.yaml")
 DEFAULT_EVAL = Path("tests/data/nlu_eval.tsv")
 
 _intents_option = click.option(
     "--intents",
     "intents_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_INTENTS,
-    show_default=True,
-    help="The intents file to use.",
+    default=None,
+    help="The intents file to use (default: dialogs/intents.yaml of the content folder).",
 )
 
 
-def _load(path: Path) -> IntentSet:
-    """The intents, or the located problems on stderr and exit status 1 (never a traceback)."""
+def _load(path: Path | None, root: Path | None) -> IntentSet:
+    """The intents of ``path``, else of the content folder (``--content``, ``BOT_CONTENT_DIR``,
+    …), or the located problems on stderr and exit status 1 (never a traceback)."""
+    path = path or content_root(root) / INTENTS_FILE
     problems = Problems()
     intents = load_intents(path, problems)
     if intents is None or problems.errors:
@@ -79,10 +81,13 @@ def summary(analysis: Analysis) -> str:
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per message.")
 @_intents_option
+@content_option
 @click.argument("text", required=False)
-def nlu(lang: str, as_json: bool, intents_path: Path, text: str | None) -> None:
+def nlu(
+    lang: str, as_json: bool, intents_path: Path | None, root: Path | None, text: str | None
+) -> None:
     """Show how TEXT is understood; without TEXT, read one message per line from stdin."""
-    understanding = Understanding(_load(intents_path))
+    understanding = Understanding(_load(intents_path, root))
     prior = None if lang == "auto" else lang
     messages = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)
     for message in messages:
@@ -98,6 +103,7 @@ def nlu(lang: str, as_json: bool, intents_path: Path, text: str | None) -> None:
 
 @click.command("nlu-eval")
 @_intents_option
+@content_option
 @click.option(
     "--data",
     "data_path",
@@ -114,9 +120,15 @@ def nlu(lang: str, as_json: bool, intents_path: Path, text: str | None) -> None:
     is_flag=True,
     help="Read with the example matcher alone, without the trained classifier (to compare).",
 )
-def nlu_eval(intents_path: Path, data_path: Path, verbose: bool, matcher_only: bool) -> None:
+def nlu_eval(
+    intents_path: Path | None,
+    root: Path | None,
+    data_path: Path,
+    verbose: bool,
+    matcher_only: bool,
+) -> None:
     """Measure intent accuracy, out-of-scope rejection, language accuracy and speed."""
-    understanding = Understanding(_load(intents_path), classifier=not matcher_only)
+    understanding = Understanding(_load(intents_path, root), classifier=not matcher_only)
     try:
         samples = read_samples(data_path)
     except EvalFileError as err:

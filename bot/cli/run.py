@@ -11,10 +11,13 @@ import logging
 import os
 import re
 import sys
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import click
 
+from bot.cli.common import content_option
 from bot.config import Settings, load_settings
 
 log = logging.getLogger("bot.run")
@@ -84,9 +87,12 @@ def setup_logging(verbose: bool) -> None:
 
 @click.command("run")
 @click.option("--verbose", is_flag=True, help="Log our own debug messages too.")
-def run(verbose: bool) -> None:
+@content_option
+def run(verbose: bool, root: Path | None) -> None:
     """Run the bot on Telegram (polling; webhook when WEBHOOK_URL is set). Ctrl-C stops it."""
     settings = load_settings()
+    if root is not None:
+        settings = replace(settings, content_dir=root)
     problem = check_settings(settings)
     if problem:
         click.echo(problem, err=True)

@@ -11,7 +11,7 @@ import click
 
 from bot.app import ContentError, transcript_runner
 from bot.base.problems import relpath
-from bot.cli.common import content_failure
+from bot.cli.common import content_failure, content_option, content_root
 from bot.staff.transcripts import FileReport, find_test_files
 
 TESTS_DIR = Path("dialogs") / "tests"
@@ -41,15 +41,9 @@ def _summary(reports: list[FileReport]) -> str:
 
 @click.command("test")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--content",
-    "root",
-    type=click.Path(path_type=Path),
-    default=Path("."),
-    help="Folder with dialogs/ and locales/ (default: here).",
-)
+@content_option
 @click.option("-v", "--verbose", is_flag=True, help="Show every test's whole conversation.")
-def test(files: tuple[Path, ...], root: Path, verbose: bool) -> None:
+def test(files: tuple[Path, ...], root: Path | None, verbose: bool) -> None:
     """Replay the conversation tests in FILES (default: every dialogs/tests/*.yaml).
 
     Each test is a chat written in YAML: what the prospect types or presses, and what must
@@ -57,6 +51,7 @@ def test(files: tuple[Path, ...], root: Path, verbose: bool) -> None:
     failure is shown as file:line:col with what the bot actually did. Exit 1 if any fails.
     See dialogs/tests/README.md for how to write one.
     """
+    root = content_root(root)
     missing = [f for f in files if not f.exists()]
     if missing:
         for path in missing:

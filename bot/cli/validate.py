@@ -8,13 +8,15 @@ from pathlib import Path
 import click
 
 from bot.app import load_content
+from bot.cli.common import content_option, content_root
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path), default=".", required=False)
-def validate(path: Path) -> None:
-    """Check dialogs/ and locales/ under PATH (default: here). Exit 1 on any error."""
-    loaded = load_content(path)
+@click.argument("path", type=click.Path(path_type=Path), default=None, required=False)
+@content_option
+def validate(path: Path | None, root: Path | None) -> None:
+    """Check dialogs/ and locales/ under PATH (the same as --content). Exit 1 on any error."""
+    loaded = load_content(content_root(path or root))
     if loaded.problems:
         click.echo(loaded.problems.report())
     errors = len(loaded.problems.errors)

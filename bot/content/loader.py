@@ -71,7 +71,9 @@ def load_content(
         problems.add(
             Pos(relpath(root / "dialogs"), 1, 1),
             "there is no `dialogs` folder here",
-            "run the command from the project folder, or pass the folder as an argument",
+            "name the folder that has dialogs/ and locales/ with --content FOLDER (or "
+            "BOT_CONTENT_DIR=FOLDER), or run the command inside it; `expectations-bot init "
+            "FOLDER` makes one from the shipped conversations",
         )
         return Loaded(None, problems)
     dialogs: dict[str, Dialog] = {}
