@@ -11,6 +11,7 @@ $(BIN)/activate: pyproject.toml
 
 .PHONY: install chat test lint validate
 install: $(BIN)/activate
+	@echo 'Installed. For the commands in the docs, once per terminal: source $(BIN)/activate'
 
 chat: install
 	$(BIN)/python -m bot chat

@@ -291,3 +291,28 @@ def test_a_bare_lt_in_a_locale_is_named_where_it_is_with_the_fix(mini_copy: Path
     assert f"locales/it/texts.yaml:{line}:" in said
     assert "the text `handover.timed_out` has a “<” that is not a tag" in said
     assert "&lt;" in said and said.count("error") <= 2
+
+
+def test_a_button_label_a_phone_would_cut_is_a_located_warning(mini_copy: Path) -> None:
+    texts = mini_copy / "locales" / "en" / "texts.yaml"
+    long = "Tell me everything about your prices and your packages"
+    line = line_of(texts, "  info: ")
+    lines = texts.read_text(encoding="utf-8").splitlines()
+    lines[line - 1] = f"  info: {long}"
+    texts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = load_content(mini_copy).problems
+    (warning,) = [p for p in problems if "button label" in p.message]
+    assert warning.severity == "warning" and warning.pos.file == "locales/en/texts.yaml"
+    assert warning.pos.line == line
+    assert f"`menu.info` is {len(long)} characters long" in warning.message
+    assert "shorten it" in str(warning)
+    assert not problems.errors  # Telegram shows it, cut: a warning, not a stop
+
+
+def test_a_label_that_fits_is_not_questioned() -> None:
+    from bot.content.telegram_html import LABEL_WIDTH, label_problem
+
+    assert label_problem("📈 Quanti follower, e quando?") is None
+    assert label_problem("x" * LABEL_WIDTH) is None
+    assert label_problem("x" * (LABEL_WIDTH + 1)) is not None
+    assert label_problem("<b>Ciao</b> {{ first_name }} &amp; co") is None

@@ -42,6 +42,29 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)>")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6}|lt|gt|amp|quot);")
 
 
+LABEL_WIDTH = 34
+"""Characters of ordinary text a button as wide as the chat shows on a small phone (360 CSS
+px, Telegram's default font) before cutting the label with “…”. Telegram documents no limit:
+this is an estimate from the font's average character width (about 8 px at 15 px) and the
+button's padding, rounded down so that no prospect misses the end of a label."""
+
+
+def label_problem(source: str) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) for a button label Telegram would cut short; None when
+    it fits. ``{{ … }}`` counts as a short value (4 characters), tags and entities as what
+    they show."""
+    shown = _JINJA.sub(lambda m: "xxxx" if m.group(0).startswith("{{") else "", source)
+    shown = _ENTITY.sub("x", re.sub(r"<[^<>]*>", "", shown))
+    width = len(" ".join(shown.split()))
+    if width <= LABEL_WIDTH:
+        return None
+    return (
+        f"is {width} characters long: on a phone a button shows about {LABEL_WIDTH}, "
+        "so the end is cut off with “…”",
+        "shorten it; the message above the buttons can say the rest",
+    )
+
+
 def html_problems(source: str) -> list[tuple[str, str]]:
     """(what is wrong, how to fix it) for each rule of Telegram's HTML the text breaks; the
     first of each kind only, so one mistake is one message. Empty: Telegram accepts it."""

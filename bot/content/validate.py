@@ -17,7 +17,7 @@ from bot.base.problems import Pos, Problems, did_you_mean
 from bot.content.catalog import ActionCatalog, SlotTypeCatalog
 from bot.content.model import MOVES, Content, StateSpec, Target, TextRef
 from bot.content.placeholders import MARKER, contains_marker
-from bot.content.telegram_html import html_problems
+from bot.content.telegram_html import html_problems, label_problem
 from bot.content.templates import Renderer
 
 # Texts the engine itself says; every language must have them.
@@ -88,6 +88,30 @@ def validate(
     _check_checks_agree(content, problems)
     _check_suggestions(content, problems, provided)
     _check_intents(content, problems)
+    _check_labels(content, problems)
+
+
+def _check_labels(content: Content, problems: Problems) -> None:
+    """A warning for each button or option label a phone would cut short, once per text and
+    language (``telegram_html.label_problem``)."""
+    keys = {ref.key for ref in _button_refs(content)}
+    for lang in _languages(content):
+        texts = content.texts.get(lang, {})
+        for key in sorted(keys & set(texts)):
+            found = label_problem(texts[key].source)
+            if found is not None:
+                what, fix = found
+                problems.add(texts[key].pos, f"the button label `{key}` {what}", fix, "warning")
+
+
+def _button_refs(content: Content) -> Iterable[TextRef]:
+    """The texts shown on buttons: the states' buttons and the questions' options."""
+    for _dialog, state in _all_states(content):
+        for button in state.buttons:
+            yield button.text
+        if state.ask is not None:
+            for option in state.ask.options:
+                yield option.text
 
 
 def _languages(content: Content) -> tuple[str, ...]:
