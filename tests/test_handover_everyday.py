@@ -115,7 +115,8 @@ async def test_menu_and_start_leave_the_relay_politely(
     await h.say(ANN, command)
     assert h.fake.sent(ADMIN)[admin_before:] == []
     new = texts(h.fake, ANN, ann_before)
-    assert visible(new[0]) == said(h, "handover.left", lang)
+    # first (texts in a row are one message: bot.core.compose)
+    assert visible(new[0]).startswith(said(h, "handover.left", lang))
     assert CLOSED[lang] in visible(new[0])
     assert h.last_keyboard(ANN).buttons and h.state(ANN) == "menu"
     assert h.engine.store.handover(f"tg:{ANN}") is not None
@@ -146,7 +147,8 @@ async def test_back_to_menu_during_a_handover_shows_the_menu(launcher: Launcher,
     (popup,) = h.fake.calls_to("answerCallbackQuery")[answers:]
     assert not popup.params.get("text")  # no pop-up contradicting the office hours
     new = texts(h.fake, ANN, ann_before)
-    assert visible(new[0]) == said(h, "handover.left", lang)
+    # first (texts in a row are one message: bot.core.compose)
+    assert visible(new[0]).startswith(said(h, "handover.left", lang))
     assert CLOSED[lang] in visible(new[0])  # the same hours as the confirmation
     # and the menu works: "talk to a person" again is not a second request, and what the
     # prospect writes then goes to the team again
@@ -295,7 +297,7 @@ async def test_a_real_message_after_a_burst_of_stale_taps_gets_through(
         assert admin_got(h, admin_before, "how much does it cost?")
     else:  # answered (then back to where they were)
         fee = visible(h.engine.text("pricing.fee", "en"))
-        assert fee in [visible(t) for t in texts(h.fake, ANN, ann_before)]
+        assert fee in "\n\n".join(visible(t) for t in texts(h.fake, ANN, ann_before))
     assert sum(visible(c.text) == flood for c in h.fake.sent(ANN)) == 1  # the taps' one warning
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import click
 
 from bot.content.templates import html_to_plain
+from bot.core.compose import compose
 from bot.core.engine import Engine
 from bot.core.messages import Input, Reply
 
@@ -56,7 +57,7 @@ class ConsoleChat:
         if result.notice:  # on Telegram, the pop-up of the tap
             echo(click.style(f"({result.notice})", dim=True))
             echo("")
-        for reply in result.replies:
+        for reply in compose(result.replies):  # the messages Telegram would show
             echo(format_reply(reply))
             echo("")
         buttons = [b.data for r in result.replies for b in r.buttons]

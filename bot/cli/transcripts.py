@@ -13,6 +13,7 @@ from bot.app import ContentError, transcript_runner
 from bot.base.problems import relpath
 from bot.cli.common import content_failure, content_option, content_root
 from bot.staff.transcripts import FileReport, find_test_files
+from bot.staff.turn_stats import CostSummary, summarise, turn_costs
 
 TESTS_DIR = Path("dialogs") / "tests"
 
@@ -23,6 +24,17 @@ async def _run_all(root: Path, files: list[Path], workdir: Path) -> list[FileRep
     except ContentError as err:
         content_failure(err)
     return [await runner.run_file(path) for path in files]
+
+
+def costs_of(reports: list[FileReport]) -> CostSummary:
+    """Messages and sending calls per turn over every test that ran (``bot.staff.turn_stats``)."""
+    costs = []
+    for report in reports:
+        for outcome in report.outcomes:
+            where = f"{report.name}: {outcome.test.name}"
+            turns = [(step.press is not None, result) for step, result in outcome.log]
+            costs += turn_costs(where, turns)
+    return summarise(costs)
 
 
 def _summary(reports: list[FileReport]) -> str:
@@ -43,7 +55,12 @@ def _summary(reports: list[FileReport]) -> str:
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @content_option
 @click.option("-v", "--verbose", is_flag=True, help="Show every test's whole conversation.")
-def test(files: tuple[Path, ...], root: Path | None, verbose: bool) -> None:
+@click.option(
+    "--stats",
+    is_flag=True,
+    help="Also say how many messages and Telegram calls each turn takes (median, mean, most).",
+)
+def test(files: tuple[Path, ...], root: Path | None, verbose: bool, stats: bool) -> None:
     """Replay the conversation tests in FILES (default: every dialogs/tests/*.yaml).
 
     Each test is a chat written in YAML: what the prospect types or presses, and what must
@@ -65,6 +82,9 @@ def test(files: tuple[Path, ...], root: Path | None, verbose: bool) -> None:
         reports = asyncio.run(_run_all(root, paths, Path(workdir)))
     for report in reports:
         for line in report.lines(verbose):
+            click.echo(line)
+    if stats:
+        for line in costs_of(reports).lines():
             click.echo(line)
     click.echo(_summary(reports))
     if any(r.failed for r in reports):

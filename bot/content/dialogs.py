@@ -45,6 +45,7 @@ STATE_KEYS = (
     "return",
     "note",
     "updates",
+    "separate",
 )
 BUTTON_KEYS = ("text", "go", "means", "id")
 ASK_KEYS = (
@@ -385,8 +386,19 @@ def read_state(r: _Reader, parent: Any, name: str, body: Any) -> StateSpec | Non
             problems.add(src.at_value(body, "return"), "`return` must be yes/no (true or false)")
         else:
             returns = bool(body["return"])
+    separate = False
+    if "separate" in body:
+        if not isinstance(body["separate"], bool):
+            problems.add(
+                src.at_value(body, "separate"),
+                "`separate` must be yes/no (true or false)",
+                "write `separate: true` to send this state's first text as a message of its own",
+            )
+        else:
+            separate = bool(body["separate"])
     return StateSpec(
         returns=returns,
+        separate=separate,
         name=name,
         pos=pos,
         say=tuple(say),

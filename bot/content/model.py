@@ -176,6 +176,9 @@ class StateSpec:
     forget: tuple[tuple[str, Pos], ...] = ()
     # a value typed at this step may change an answer (see ``UpdateSpec``)
     updates: UpdateSpec | None = None
+    # its first text starts a message of its own instead of joining the texts before it
+    # (``bot.core.compose``: texts in a row are one message)
+    separate: bool = False
 
     @property
     def waits(self) -> bool:

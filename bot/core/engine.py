@@ -20,6 +20,7 @@ import inspect
 import logging
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -965,9 +966,12 @@ class Engine:
             if spec.ask is not None:
                 self._asked(t, spec)
                 propose(t, spec, voice)  # "Instagram, same as before" as the first button
+            first = len(t.replies)
             for i, ref in enumerate(spec.say):
                 last = i == len(spec.say) - 1
                 voice.say(t, ref.key, buttons=voice.buttons_for(t, spec) if last else ())
+            if spec.separate and len(t.replies) > first:  # a bubble of its own (compose)
+                t.replies[first] = replace(t.replies[first], separate=True)
             if spec.say or spec.waits:  # a picture goes out after the text that explains it
                 t.replies.extend(Reply("", media=Media(p, owned=True)) for p in t.photos)
                 t.photos.clear()

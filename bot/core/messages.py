@@ -50,6 +50,9 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     media: Media | None = None
+    separate: bool = False
+    """Starts a message of its own (a state's ``separate: true``): ``bot.core.compose`` never
+    joins it to the text before it when a front-end composes the turn's replies."""
 
     def to_json(self) -> dict[str, Any]:
         """A plain dict (JSON-ready), read back by ``from_json``: how replies not yet sent are
@@ -59,6 +62,7 @@ class Reply:
             "text": self.text,
             "buttons": [[b.label, b.data] for b in self.buttons],
             "media": [media.path, media.kind, media.owned] if media is not None else None,
+            **({"separate": True} if self.separate else {}),
         }
 
     @classmethod
@@ -75,7 +79,7 @@ class Reply:
         kept = None
         if isinstance(media, list) and len(media) == 3:
             kept = Media(str(media[0]), str(media[1]), bool(media[2]))
-        return cls(raw["text"], buttons, kept)
+        return cls(raw["text"], buttons, kept, separate=raw.get("separate") is True)
 
 
 @dataclass

@@ -44,6 +44,7 @@ from bot.adapters.telegram.outbound import TelegramOutbound
 from bot.adapters.telegram.send import Sender
 from bot.adapters.telegram.staff import StaffDesk
 from bot.config import Settings
+from bot.core.compose import compose, compose_counted
 from bot.core.engine import Engine
 from bot.core.messages import Input, Reply, TurnResult
 from bot.core.ports import StoreBusy
@@ -513,7 +514,7 @@ class TelegramBot:
             result.dialog,
             result.state,
             result.lang,
-            len(result.replies),
+            len(compose(result.replies)),  # the messages it sends
             len(result.outbox),
             " duplicate" if result.duplicate else "",
         )
@@ -602,12 +603,13 @@ class TelegramBot:
         if not replies:
             return
         await self._drop_old_keyboard(bot, chat_id)
-        for n, reply in enumerate(replies, 1):
+        # as few messages as the content allows (bot.core.compose); progress counts replies
+        for reply, sent in compose_counted(replies):
             message = await self.sender.reply(bot, chat_id, reply)
             if message is not None and reply.buttons:
                 self._remember(self._keyboards, chat_id, message.message_id)
-            if progress is not None and n < len(replies):
-                await progress(n)
+            if progress is not None and sent < len(replies):
+                await progress(sent)
 
     # -- keyboards -----------------------------------------------------------------------------
 
