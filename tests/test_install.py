@@ -90,6 +90,8 @@ def test_installed_it_talks_from_an_empty_folder(
     script = str(bin_dir / "expectations-bot")
     where = _run([str(bin_dir / "python"), "-c", "import bot; print(bot.__file__)"], tmp_path, env)
     assert "site-packages" in where.stdout, where  # the installed copy, not this checkout
+    usage = _run([script, "--help"], tmp_path, env)
+    assert usage.stdout.startswith("Usage: expectations-bot "), usage.stdout  # as it was called
     checked = _run([script, "validate"], tmp_path, env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.splitlines()[-1].startswith("OK: "), checked.stdout

@@ -229,3 +229,13 @@ def test_expected_values_compare_as_staff_mean_them(
     expected: object, actual: object, same: bool
 ) -> None:
     assert _same(expected, actual) is same
+
+
+def test_a_buttons_failure_names_the_button_that_differs() -> None:
+    from bot.staff.transcripts import _buttons_diff
+
+    assert _buttons_diff(["A", "B", "New"], ["A", "B"]) == (
+        "; not expected: «New» (a button added on purpose? add it to the test too)"
+    )
+    assert _buttons_diff(["A"], ["A", "Gone"]) == "; missing: «Gone»"
+    assert _buttons_diff(["B", "A"], ["A", "B"]) == "; the same buttons in another order"

@@ -5,7 +5,11 @@ Click keeps each command small and documented; ``--help`` on any of them says wh
 
 from __future__ import annotations
 
+import sys
+
 import click
+
+from bot.cli.common import program_name
 
 
 @click.group()
@@ -48,4 +52,6 @@ _register()
 
 
 def main() -> None:
-    cli(prog_name="python -m bot")
+    """The program as it was called: ``expectations-bot`` (the installed script) or
+    ``python -m bot``; messages that name a command use the same words (``common.program``)."""
+    cli(prog_name=program_name(sys.argv[0]))

@@ -37,6 +37,21 @@ def start_runtime(settings: Settings) -> Runtime:
     return runtime
 
 
+SCRIPT = "expectations-bot"
+
+
+def program_name(argv0: str) -> str:
+    """``expectations-bot`` when run as the installed script, else ``python -m bot``."""
+    return SCRIPT if Path(argv0).name.startswith(SCRIPT) else "python -m bot"
+
+
+def program() -> str:
+    """How the running command was called, to name other commands the same way in messages."""
+    context = click.get_current_context(silent=True)
+    name = context.find_root().info_name if context is not None else None
+    return name or "python -m bot"
+
+
 WARNINGS_SHOWN = 3
 """Warnings printed when the bot starts; `validate` lists them all (placeholders still to fill
 in would otherwise bury the conversation at every start)."""
@@ -49,7 +64,7 @@ def short_report(report: str) -> str:
         return report
     more = len(lines) - WARNINGS_SHOWN
     return "\n".join(
-        [*lines[:WARNINGS_SHOWN], f"… and {more} more warning(s): python -m bot validate"]
+        [*lines[:WARNINGS_SHOWN], f"… and {more} more warning(s): {program()} validate"]
     )
 
 
@@ -82,7 +97,12 @@ def existing_store(db_path: Path | None) -> ConversationStore:
     Opening it applies the pending migrations; one line on stderr names them, if any."""
     path = db_path or load_settings().db_path
     if not path.exists():
-        click.echo(f"No database at {path} yet: nobody has talked to the bot.", err=True)
+        click.echo(
+            f"No database at {path.resolve()}: nobody has talked to the bot here yet. Run the "
+            "command in the bot's folder (where it keeps data/bot.db), or name the file with "
+            "--db or BOT_DB_PATH.",
+            err=True,
+        )
         sys.exit(1)
     try:
         store = open_store(path)

@@ -10,7 +10,7 @@ import click
 
 from bot.app import load_content
 from bot.base.problems import did_you_mean
-from bot.cli.common import content_option, content_root
+from bot.cli.common import content_option, content_root, program
 from bot.content.model import Content
 from bot.languages import DEFAULT
 from bot.staff.graph import (
@@ -35,7 +35,7 @@ def _content(root: Path) -> Content:
     loaded = load_content(root)
     if loaded.content is None:
         click.echo(loaded.problems.report(), err=True)
-        _fail("Fix these problems first (python -m bot validate shows them too).")
+        _fail(f"Fix these problems first ({program()} validate shows them too).")
     return loaded.content
 
 

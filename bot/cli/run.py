@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import content_option
+from bot.cli.common import content_option, program
 from bot.config import Settings, load_settings
 
 log = logging.getLogger("bot.run")
@@ -29,9 +29,9 @@ TELEGRAM_BOT_TOKEN is not set, so there is no bot to run.
   2. Copy the token it gives you into a .env file next to this project:
        TELEGRAM_BOT_TOKEN=123456789:AA...
      (see .env.example for every setting), or export it in your shell.
-  3. Run `python -m bot run` again.
+  3. Run `{program} run` again.
 
-Just want to try the conversation? `python -m bot chat` runs it in this terminal, no token needed.
+Just want to try the conversation? `{program} chat` runs it in this terminal, no token needed.
 """
 # Telegram's rule for secret_token: 1-256 characters, A-Z a-z 0-9 _ -
 SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -40,7 +40,7 @@ SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 def check_settings(settings: Settings) -> str | None:
     """What stops the bot from starting, in words for whoever deploys it; None if nothing."""
     if not settings.token:
-        return NO_TOKEN
+        return NO_TOKEN.format(program=program())
     if settings.admin_ids_invalid:
         bad = ", ".join(f"'{part}'" for part in settings.admin_ids_invalid)
         return (

@@ -453,6 +453,23 @@ def _buttons(result: TurnResult | None) -> list[Button]:
     return [b for r in result.replies for b in r.buttons] if result else []
 
 
+def _buttons_diff(labels: list[str], expected: Any) -> str:
+    """What differs between the buttons shown and those expected: "; not expected: «…»;
+    missing: «…»" (or "; the same buttons in another order")."""
+    have, want = [_norm(x) for x in labels], [_norm(str(v)) for v in expected]
+    extra = [x for x, n in zip(labels, have, strict=True) if n not in want]
+    missing = [str(v) for v, n in zip(expected, want, strict=True) if n not in have]
+    parts = []
+    if extra:
+        parts.append("not expected: " + " ".join(f"«{x}»" for x in extra))
+    if missing:
+        parts.append("missing: " + " ".join(f"«{x}»" for x in missing))
+    if not parts:
+        parts.append("the same buttons in another order")
+    hint = " (a button added on purpose? add it to the test too)" if extra and not missing else ""
+    return "; " + "; ".join(parts) + hint
+
+
 def _shown(value: Any) -> str:
     if value is True:
         return "yes"
@@ -625,7 +642,7 @@ class TranscriptRunner:
             if [_norm(x) for x in labels] == [_norm(v) for v in value]:
                 return None
             wanted = " ".join(f"«{v}»" for v in value) or "none"
-            return f"expected exactly these buttons: {wanted}"
+            return f"expected exactly these buttons: {wanted}" + _buttons_diff(labels, value)
         if kind == "buttons_include":
             have = {_norm(x) for x in labels}
             missing = [v for v in value if _norm(v) not in have]

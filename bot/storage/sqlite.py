@@ -203,8 +203,11 @@ class Store:
             SchemaTooNew: a newer version of the bot has migrated this file.
         """
         # the migrations applied now (none: it was up to date); `bot.cli` tells staff too
+        fresh = not self.db.table_names()
         self.migrated = migrate(self.db)
-        if self.migrated:
+        if self.migrated and fresh:
+            log.info("database %s created", self.path)
+        elif self.migrated:
             log.info("database %s upgraded: %s", self.path, ", ".join(self.migrated))
 
     # -- reading -------------------------------------------------------------------------------
