@@ -236,3 +236,64 @@ def test_yes_words_and_okays_are_answers_not_questions_nor_off_topic(intents: In
     ):
         analysis = understanding.analyse(text)
         assert analysis.intent is None and not analysis.off_topic, (text, analysis.ranked)
+
+
+MESSAGES = (
+    "quanto costate?",
+    "How LONG for 5k followers?? 🙂",
+    "perché così tanto… ",
+    "ciao",
+    "",
+    "   ",
+    "x",
+    "zzzz qqqq wwww",  # nothing the vocabulary knows
+    "un testo  con\tspazi\n e a capo, numeri 1.000 € e accenti: è à ò",
+    "what do you charge for instagram and tiktok management per month in siracusa",
+)
+
+
+@pytest.mark.parametrize("small", [True, False], ids=["three-labels", "shipped"])
+def test_the_numpy_scorer_gives_what_scikit_learn_gives(
+    tmp_path: Path, intents: IntentSet, small: bool
+) -> None:
+    """Ranking at run time uses the learnt arrays without scikit-learn; the probabilities are
+    scikit-learn's own, to rounding."""
+    from scipy.sparse import hstack
+
+    from bot.understanding.classifier import _model, _vectorisers
+
+    source = small_intents(tmp_path) if small else intents
+    texts, labels = training_data(source)
+    if not small:  # every intent, a slice of the examples: keeps the test quick
+        texts, labels = texts[::4], labels[::4]
+    words, chars = _vectorisers()
+    features = hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
+    model = _model().fit(features, labels)
+    ours = IntentClassifier.train(texts, labels)
+    assert list(ours.labels) == [str(c) for c in model.classes_]
+    wanted = model.predict_proba(hstack([words.transform(MESSAGES), chars.transform(MESSAGES)]))
+    for text, row in zip(MESSAGES, wanted, strict=True):
+        got = ours.probabilities([text])[0]
+        assert [got[label] for label in ours.labels] == pytest.approx(list(row), abs=1e-9), text
+
+
+def test_a_cached_classifier_loads_without_scikit_learn(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    load_or_train(small_intents(tmp_path), tmp_path / "cache")  # trained and cached here
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from bot.base.problems import Problems\n"
+        "from bot.understanding.intents import load_intents\n"
+        "from bot.understanding.classifier import load_or_train\n"
+        f"intents = load_intents(Path({str(tmp_path / 'intents.yaml')!r}), Problems())\n"
+        f"found = load_or_train(intents, Path({str(tmp_path / 'cache')!r}))\n"
+        "assert found is not None and found.seconds == 0.0\n"
+        "print(found.rank('quanto costate?')[0].label, 'sklearn' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.stdout.split() == ["pricing", "False"], done.stderr

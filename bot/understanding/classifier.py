@@ -25,13 +25,14 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -117,7 +118,9 @@ def training_data(
 
 def fingerprint(texts: Sequence[str], labels: Sequence[str]) -> str:
     """A digest of the examples, the settings and the library version: the cache key."""
-    from sklearn import __version__ as sklearn_version
+    from importlib.metadata import version
+
+    sklearn_version = version("scikit-learn")  # without importing it (~0.6 s)
 
     digest = hashlib.sha256()
     settings = (
@@ -128,6 +131,93 @@ def fingerprint(texts: Sequence[str], labels: Sequence[str]) -> str:
     for text, label in zip(texts, labels, strict=True):
         digest.update(f"{label}\t{text}\n".encode())
     return digest.hexdigest()[:32]
+
+
+_TOKEN = re.compile(r"(?u)\b\w+\b")  # the word vectoriser's token_pattern
+_SPACES = re.compile(r"\s\s+")
+
+
+def _word_grams(text: str) -> list[str]:
+    """Word 1- and 2-grams of ``prepare(text)``, as scikit-learn's word analyzer makes them."""
+    tokens = _TOKEN.findall(prepare(text))
+    low, high = WORD_NGRAMS
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), min(high, len(tokens)) + 1):
+        grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return grams
+
+
+def _char_grams(text: str) -> list[str]:
+    """Character n-grams inside words padded with a space, as scikit-learn's ``char_wb``
+    analyzer makes them (a word shorter than n gives itself once)."""
+    low, high = CHAR_NGRAMS
+    grams: list[str] = []
+    for word in _SPACES.sub(" ", prepare(text)).split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(padded[offset : offset + n])
+            while offset + n < size:
+                offset += 1
+                grams.append(padded[offset : offset + n])
+            if offset == 0:
+                break
+    return grams
+
+
+class _Scorer:
+    """The trained classifier as numpy arrays: TF-IDF (sublinear tf, l2 norm per vectoriser)
+    and the logistic regression's softmax, computed as scikit-learn's ``transform`` and
+    ``predict_proba`` compute them, without importing it: a start with unchanged intents
+    loads no scikit-learn (``tests/test_classifier.py`` checks the two agree)."""
+
+    def __init__(
+        self,
+        words: Mapping[str, int],
+        chars: Mapping[str, int],
+        words_idf: np.ndarray,
+        chars_idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+    ) -> None:
+        self.words, self.chars = dict(words), dict(chars)
+        self.words_idf, self.chars_idf = words_idf, chars_idf
+        self.coef, self.intercept = coef, intercept
+        self.offset = len(self.words)  # the character features follow the word features
+
+    @staticmethod
+    def _tfidf(
+        grams: list[str], vocabulary: dict[str, int], idf: np.ndarray, offset: int
+    ) -> tuple[list[int], list[float]]:
+        counts: dict[int, int] = {}
+        for gram in grams:
+            index = vocabulary.get(gram)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return [], []
+        indices = list(counts)
+        values = (1.0 + np.log(np.array([counts[i] for i in indices], dtype=np.float64))) * idf[
+            indices
+        ]
+        norm = float(np.sqrt(np.dot(values, values)))
+        if norm > 0:
+            values = values / norm
+        return [i + offset for i in indices], values.tolist()
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """One probability per class, in the model's class order."""
+        w_idx, w_val = self._tfidf(_word_grams(text), self.words, self.words_idf, 0)
+        c_idx, c_val = self._tfidf(_char_grams(text), self.chars, self.chars_idf, self.offset)
+        indices, values = w_idx + c_idx, np.array(w_val + c_val, dtype=np.float64)
+        scores = self.coef[:, indices] @ values + self.intercept
+        if self.coef.shape[0] == 1:  # two classes: a sigmoid, as scikit-learn's binary case
+            positive = 1.0 / (1.0 + np.exp(-scores[0]))
+            return np.array([1.0 - positive, positive])
+        scores = scores - scores.max()
+        exp = np.exp(scores)
+        return np.asarray(exp / exp.sum())
 
 
 @dataclass(frozen=True)
@@ -142,22 +232,16 @@ class IntentClassifier:
     """Probabilities of each intent (and ``out_of_scope``) for a message.
 
     Build it with ``train`` or ``load_or_train``; ``rank(text)`` is the only call at run time.
+    Training uses scikit-learn; ranking uses the learnt arrays alone (``_Scorer``).
     """
 
     def __init__(
-        self,
-        words: TfidfVectorizer,
-        chars: TfidfVectorizer,
-        model: LogisticRegression,
-        key: str,
-        seconds: float = 0.0,
+        self, scorer: _Scorer, labels: Sequence[str], key: str, seconds: float = 0.0
     ) -> None:
-        self._words = words
-        self._chars = chars
-        self._model = model
+        self._scorer = scorer
         self.key = key
         """The fingerprint of the examples it was trained on."""
-        self.labels: tuple[str, ...] = tuple(str(c) for c in model.classes_)
+        self.labels: tuple[str, ...] = tuple(str(c) for c in labels)
         self.seconds = seconds
         """How long training took (0 when read from the cache)."""
 
@@ -174,36 +258,43 @@ class IntentClassifier:
         model = _model()
         model.fit(features, list(labels))
         seconds = time.perf_counter() - started
-        return cls(words, chars, model, fingerprint(texts, labels), seconds)
-
-    def _features(self, texts: Sequence[str]) -> Any:
-        from scipy.sparse import hstack
-
-        return hstack([self._words.transform(texts), self._chars.transform(texts)]).tocsr()
+        scorer = _Scorer(
+            {str(k): int(v) for k, v in words.vocabulary_.items()},
+            {str(k): int(v) for k, v in chars.vocabulary_.items()},
+            np.asarray(words.idf_, dtype=np.float64),
+            np.asarray(chars.idf_, dtype=np.float64),
+            np.asarray(model.coef_, dtype=np.float64),
+            np.asarray(model.intercept_, dtype=np.float64),
+        )
+        return cls(scorer, list(model.classes_), fingerprint(texts, labels), seconds)
 
     def rank(self, text: str) -> list[Ranked]:
         """Every label with its probability, most likely first (probabilities sum to 1)."""
-        row = self._model.predict_proba(self._features([text]))[0]
+        row = self._scorer.probabilities(text)
         order = np.argsort(-row, kind="stable")
         return [Ranked(self.labels[i], float(row[i])) for i in order]
 
     def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """label -> probability for each of ``texts`` (for evaluation: one call, many texts)."""
-        rows = self._model.predict_proba(self._features(texts))
+        """label -> probability for each of ``texts`` (for evaluation)."""
         return [
-            {label: float(p) for label, p in zip(self.labels, row, strict=True)} for row in rows
+            {
+                label: float(p)
+                for label, p in zip(self.labels, self._scorer.probabilities(text), strict=True)
+            }
+            for text in texts
         ]
 
     # -- the cache -----------------------------------------------------------------------------
 
     def save(self, path: Path) -> None:
         """Write the weights and vocabularies to ``path`` (``.npz``; atomically replaced)."""
+        scorer = self._scorer
         meta = {
             "format": FORMAT,
             "key": self.key,
             "labels": list(self.labels),
-            "words": {k: int(v) for k, v in self._words.vocabulary_.items()},
-            "chars": {k: int(v) for k, v in self._chars.vocabulary_.items()},
+            "words": scorer.words,
+            "chars": scorer.chars,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
@@ -212,10 +303,10 @@ class IntentClassifier:
                 np.savez_compressed(
                     out,
                     meta=np.array(json.dumps(meta)),
-                    words_idf=self._words.idf_,
-                    chars_idf=self._chars.idf_,
-                    coef=self._model.coef_,
-                    intercept=self._model.intercept_,
+                    words_idf=scorer.words_idf,
+                    chars_idf=scorer.chars_idf,
+                    coef=scorer.coef,
+                    intercept=scorer.intercept,
                 )
             os.replace(tmp, path)
         except BaseException:
@@ -231,26 +322,29 @@ class IntentClassifier:
                 meta = json.loads(str(data["meta"]))
                 if meta.get("format") != FORMAT or meta.get("key") != key:
                     return None
-                words, chars = _vectorisers()
-                words.vocabulary_ = {str(k): int(v) for k, v in meta["words"].items()}
-                chars.vocabulary_ = {str(k): int(v) for k, v in meta["chars"].items()}
-                words.idf_ = np.array(data["words_idf"], dtype=np.float64)
-                chars.idf_ = np.array(data["chars_idf"], dtype=np.float64)
-                model = _model()
-                model.classes_ = np.array(meta["labels"])
-                model.coef_ = np.array(data["coef"], dtype=np.float64)
-                model.intercept_ = np.array(data["intercept"], dtype=np.float64)
-                model.n_features_in_ = model.coef_.shape[1]
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
+                labels = [str(label) for label in meta["labels"]]
+                scorer = _Scorer(
+                    {str(k): int(v) for k, v in meta["words"].items()},
+                    {str(k): int(v) for k, v in meta["chars"].items()},
+                    np.array(data["words_idf"], dtype=np.float64),
+                    np.array(data["chars_idf"], dtype=np.float64),
+                    np.array(data["coef"], dtype=np.float64),
+                    np.array(data["intercept"], dtype=np.float64),
+                )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile):
             return None
-        expected = len(words.vocabulary_) + len(chars.vocabulary_)
+        words, chars = scorer.words, scorer.chars
         shapes_fit = (
-            model.coef_.shape[1] == expected
-            and len(words.idf_) == len(words.vocabulary_)
-            and len(chars.idf_) == len(chars.vocabulary_)
-            and model.coef_.shape[0] == (1 if len(model.classes_) == 2 else len(model.classes_))
+            scorer.coef.ndim == 2
+            and scorer.coef.shape[1] == len(words) + len(chars)
+            and len(scorer.words_idf) == len(words)
+            and len(scorer.chars_idf) == len(chars)
+            and scorer.coef.shape[0] == (1 if len(labels) == 2 else len(labels))
+            and scorer.intercept.shape == (scorer.coef.shape[0],)
+            and all(0 <= i < len(words) for i in words.values())
+            and all(0 <= i < len(chars) for i in chars.values())
         )
-        return cls(words, chars, model, key) if shapes_fit else None
+        return cls(scorer, labels, key) if shapes_fit else None
 
 
 def cache_dir() -> Path:
