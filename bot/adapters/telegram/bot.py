@@ -571,16 +571,15 @@ class TelegramBot:
 
     @contextlib.asynccontextmanager
     async def _typing_while_slow(self, bot: Any, chat_id: int) -> AsyncIterator[None]:
-        """Show "typing…" if the body takes longer than ``typing_after``, and keep showing it
-        (Telegram clears it after 5 s) until the body is done."""
+        """Show "typing…" once if the body takes longer than ``typing_after``: a quick turn
+        spends no call on it, and one is enough for the prospect to see the bot is on it
+        (Telegram shows it for up to 5 s; every call counts against the 30 a second)."""
 
         async def typing() -> None:
             await asyncio.sleep(self.typing_after)
-            while True:
-                await self.sender.quietly(
-                    "sendChatAction", lambda: bot.send_chat_action(chat_id, ChatAction.TYPING)
-                )
-                await asyncio.sleep(4.5)
+            await self.sender.quietly(
+                "sendChatAction", lambda: bot.send_chat_action(chat_id, ChatAction.TYPING)
+            )
 
         task = asyncio.create_task(typing())
         try:
