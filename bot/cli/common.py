@@ -48,8 +48,10 @@ def program_name(argv0: str) -> str:
 def program() -> str:
     """How the running command was called, to name other commands the same way in messages."""
     context = click.get_current_context(silent=True)
-    name = context.find_root().info_name if context is not None else None
-    return name or "python -m bot"
+    root = context.find_root() if context is not None else None
+    # a command invoked on its own (a test's CliRunner) has its own name at the root
+    called = root is not None and isinstance(root.command, click.Group)
+    return (root.info_name if called and root else None) or "python -m bot"
 
 
 WARNINGS_SHOWN = 3
