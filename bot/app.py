@@ -34,6 +34,7 @@ from bot.core.slot_types import SlotTypeRegistry, default_slot_types
 from bot.growth.plugin import GROWTH
 from bot.languages import DEFAULT, LanguageRegistry
 from bot.staff.reload import Prepared
+from bot.storage.retention import retention_value
 from bot.understanding.lang import LanguagePack
 
 if TYPE_CHECKING:
@@ -63,8 +64,11 @@ class SettingsError(Exception):
     """A setting cannot be used as it is; the message names it and says what to write."""
 
 
-def build_actions(plugins: Sequence[Plugin] = PLUGINS) -> ActionRegistry:
-    """The core actions plus every plug-in's.
+def build_actions(
+    plugins: Sequence[Plugin] = PLUGINS, settings: Settings | None = None
+) -> ActionRegistry:
+    """The core actions plus every plug-in's, and the named value ``retention`` (the days
+    ``settings`` keep messages and leads, for ``/privacy``; default: the defaults).
 
     Raises:
         ValueError: two plug-ins register the same action name.
@@ -73,6 +77,7 @@ def build_actions(plugins: Sequence[Plugin] = PLUGINS) -> ActionRegistry:
     for plugin in plugins:
         if plugin.register_actions is not None:
             plugin.register_actions(registry)
+    registry.add_value("retention", retention_value(settings))
     return registry
 
 
@@ -200,8 +205,10 @@ def build_engine(
     plugins: Sequence[Plugin] = PLUGINS,
     languages: LanguageRegistry | None = None,
     slot_types: SlotTypeRegistry | None = None,
+    settings: Settings | None = None,
 ) -> Engine:
     """An engine with this app's actions and slot fillers over ``content`` and ``store``.
+    ``settings``: what the texts say of them (the retention, in ``/privacy``).
 
     ``languages`` default to the content's (those it was loaded for); ``default_lang`` to the
     registry's default; ``slot_types`` to ``build_slot_types(plugins)`` (pass the registry the
@@ -217,7 +224,7 @@ def build_engine(
         default_lang=default_lang,
         languages=languages,
         understanding=understanding,
-        actions=build_actions(plugins),
+        actions=build_actions(plugins, settings),
         slot_fillers=slot_fillers(plugins),
         forget_hooks=tuple(h for plugin in plugins for h in plugin.forget_hooks),
         files_dir=files_dir,
@@ -306,6 +313,7 @@ def build_runtime(
         files_dir=Path(settings.db_path).parent / "charts",
         plugins=plugins,
         slot_types=slot_types,
+        settings=settings,
     )
     return Runtime(settings, loaded, store, engine, tuple(plugins))
 

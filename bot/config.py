@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+MAX_RETENTION_DAYS = 36_500
+"""The longest retention a setting may name (a hundred years): more is a typo."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -34,6 +37,37 @@ class Settings:
     # a note for the staff (lead, request for a person) no admin received for this long is
     # reported loudly: log, /stats, `leads`, and any admin who can be reached
     outbox_alert_minutes: float = 30.0
+    # transcripts and events older than this many days are deleted, and so are prospects who
+    # have not written for as long (their conversation; a lead they left stays); 0: keep all
+    retention_days: int = 180
+    # leads (with their consent) older than this many days are deleted; 0: kept until the
+    # prospect's /delete or the staff erase them. Never shorter than ``retention_days``.
+    lead_retention_days: int = 0
+    # the retention settings that could not be read, as ``NAME=value``: `run` and `prune`
+    # refuse to start on them (``retention_problem``)
+    retention_invalid: tuple[str, ...] = ()
+
+
+def retention_problem(settings: Settings) -> str | None:
+    """What is wrong with the retention settings, in one line for whoever deploys the bot;
+    None if nothing. A lead kept for a shorter time than the messages would leave its contact
+    details in the transcript after the lead itself was erased, so that is refused too."""
+    if settings.retention_invalid:
+        bad = ", ".join(settings.retention_invalid)
+        return (
+            f"{bad}: write a whole number of days (for example 180), or 0 to keep everything; "
+            "leave it empty for the default."
+        )
+    days, lead_days = settings.retention_days, settings.lead_retention_days
+    if lead_days and (not days or lead_days < days):
+        kept = f"{days} days" if days else "for ever (BOT_RETENTION_DAYS=0)"
+        return (
+            f"BOT_LEAD_RETENTION_DAYS={lead_days} is shorter than how long messages are kept "
+            f"({kept}): the transcripts would keep contact details the leads no longer have. "
+            "Make it at least BOT_RETENTION_DAYS, or leave it empty to keep leads until they "
+            "are erased."
+        )
+    return None
 
 
 def shipped_content() -> Path:
@@ -90,6 +124,19 @@ def load_settings(
         alert = float(get("BOT_OUTBOX_ALERT_MINUTES", "30") or "30")
     except ValueError:
         alert = 30.0
+    unreadable: list[str] = []
+
+    def days(name: str, default: int) -> int:
+        raw = get(name)
+        if raw is None:
+            return default
+        if raw.isdigit() and int(raw) <= MAX_RETENTION_DAYS:
+            return int(raw)
+        unreadable.append(f"{name}={raw[:20]}")
+        return default
+
+    retention = days("BOT_RETENTION_DAYS", Settings.retention_days)
+    lead_retention = days("BOT_LEAD_RETENTION_DAYS", Settings.lead_retention_days)
     return Settings(
         token=get("TELEGRAM_BOT_TOKEN"),
         api_base_url=get("TELEGRAM_API_BASE_URL", Settings.api_base_url) or Settings.api_base_url,
@@ -104,4 +151,7 @@ def load_settings(
         webhook_port=int(port) if port.isdigit() else 8443,
         handover_timeout_minutes=handover if 0 < handover < 1e6 else 60.0,
         outbox_alert_minutes=alert if 0 < alert < 1e6 else 30.0,
+        retention_days=retention,
+        lead_retention_days=lead_retention,
+        retention_invalid=tuple(unreadable),
     )

@@ -22,10 +22,11 @@ def _register() -> None:
     """One module per verb family; `run` and `nlu` only where their libraries are installed."""
     from bot.cli.chat import chat
     from bot.cli.init import init
+    from bot.cli.prune import prune
     from bot.cli.reports import leads, stats
     from bot.cli.validate import validate
 
-    for command in (init, validate, chat, leads, stats):
+    for command in (init, validate, chat, leads, stats, prune):
         cli.add_command(command)
     try:
         from bot.cli.run import run

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from bot.cli.common import content_option, program
-from bot.config import Settings, load_settings
+from bot.config import Settings, load_settings, retention_problem
 
 log = logging.getLogger("bot.run")
 
@@ -48,6 +48,9 @@ def check_settings(settings: Settings) -> str | None:
             "not one (a @username cannot be used). Ask each admin to send /start to the bot: "
             "the log line 'turn user=tg:<id>' shows their id."
         )
+    retention = retention_problem(settings)
+    if retention:
+        return retention
     if settings.webhook_url:
         official = settings.api_base_url.startswith(Settings.api_base_url)
         if official and not settings.webhook_url.startswith("https://"):

@@ -209,7 +209,76 @@ class ConversationStore(Protocol):
         """Figures of the prospects who started on or after ``since``, from ``source``."""
         ...
 
+    # -- retention -----------------------------------------------------------------------------
+    def prune(
+        self, before: datetime | None, leads_before: datetime | None = None, *, limit: int = 0
+    ) -> PruneCounts:
+        """Delete what is older than the retention, in one transaction: transcript lines and
+        events written before ``before``, prospects (their conversation) silent since before
+        it, delivered notes and closed handovers from before it; leads created before
+        ``leads_before`` (None: every lead is kept). Never touched: a prospect a person is
+        talking to, one with a note not yet delivered or a message not yet answered. None for
+        ``before`` keeps all but the leads. ``limit`` (> 0): at most that many rows per table
+        in this call, so a caller can prune in short transactions until nothing is left
+        (``PruneCounts.full``). The rows deleted, per table."""
+        ...
+
+    def prunable(
+        self, before: datetime | None, leads_before: datetime | None = None
+    ) -> PruneCounts:
+        """What ``prune`` with the same cut-offs would delete, per table; deletes nothing."""
+        ...
+
     def close(self) -> None: ...
+
+
+PRUNED_TABLES = (
+    "transcript",
+    "events",
+    "conversations",
+    "users",
+    "leads",
+    "outbox",
+    "handovers",
+    "handover_messages",
+)
+"""What retention deletes from, in the order ``PruneCounts`` lists them."""
+
+
+@dataclass(frozen=True)
+class PruneCounts:
+    """Rows deleted (or that would be) by ``ConversationStore.prune``, per table: transcript
+    lines, events, conversations and users (prospects silent for longer than the retention),
+    leads, outbox rows (delivered notes), handovers (closed ones) and handover_messages (the
+    links from staff's messages to a prospect)."""
+
+    transcript: int = 0
+    events: int = 0
+    conversations: int = 0
+    users: int = 0
+    leads: int = 0
+    outbox: int = 0
+    handovers: int = 0
+    handover_messages: int = 0
+
+    def items(self) -> list[tuple[str, int]]:
+        """(table, rows) in ``PRUNED_TABLES`` order."""
+        return [(table, int(getattr(self, table))) for table in PRUNED_TABLES]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.items())
+
+    def full(self, limit: int) -> bool:
+        """Some table gave ``limit`` rows (> 0): there may be more left for another call."""
+        return limit > 0 and any(n >= limit for _, n in self.items())
+
+    def __add__(self, other: PruneCounts) -> PruneCounts:
+        return PruneCounts(**{t: n + getattr(other, t) for t, n in self.items()})
+
+    def summary(self) -> str:
+        """One line for a log: ``transcript=120 events=340 …`` (every table, zeros too)."""
+        return " ".join(f"{table}={n}" for table, n in self.items())
 
 
 MessageRef = tuple[int, int]

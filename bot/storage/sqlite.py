@@ -16,14 +16,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import sqlite_utils
 
 from bot.base.money import Money
-from bot.core.ports import StoreBusy
+from bot.core.ports import PRUNED_TABLES, PruneCounts, StoreBusy
 from bot.core.records import (
     NO_SOURCE,
     Event,
@@ -56,6 +56,91 @@ LEAD_COLUMNS = (
     "data",
     "status",
 )
+
+
+# Prospects in the middle of something, whom retention leaves alone whatever their age: a
+# person of the agency is talking to them (open handover), a note about them has not reached
+# the staff yet (undelivered outbox row), or a message of theirs is not answered yet (inbox).
+_LIVE = (
+    "(select user_id from handovers where closed is null and user_id is not null "
+    "union select user_id from outbox where sent = 0 and user_id is not null "
+    "union select user_id from inbox where user_id is not null)"
+)
+
+
+def _utc(moment: datetime) -> str:
+    """A cut-off as the rows write their times (ISO, UTC, to the second); naive means UTC."""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")
+
+
+_LAST_ROWID = 2**63 - 1
+
+
+def _older(table: str, column: str) -> str:
+    """Rows of ``table`` whose ``column`` (an ISO time) is before the cut-off: two ``?``, both
+    the cut-off. No index on the time: these tables are written in time order (the transcript
+    and the events are appended, a conversation is written anew each turn), so their rowids
+    follow time; the first row at or after the cut-off, found by reading from the oldest, bounds
+    a rowid range. An index would cost every message about 40 bytes (a fifth more; see
+    ``benchmarks/bench_storage.py``). A row written out of order (a clock set back) is still
+    compared by its time: never deleted early, at worst as late as the clock went back."""
+    first_kept = f"(select rowid from [{table}] where [{column}] >= ? order by rowid limit 1)"
+    return f"rowid < coalesce({first_kept}, {_LAST_ROWID}) and [{column}] < ?"
+
+
+def _retention_rules(
+    before: datetime | None, leads_before: datetime | None
+) -> list[tuple[str, str, list[Any]]]:
+    """(table, where, arguments) of the rows retention deletes, in ``PRUNED_TABLES`` order.
+
+    Each rule stands on its own (none depends on another's rows being gone), so counting them
+    (``prunable``) says exactly what deleting them (``prune``) does, in any order of batches.
+    """
+    rules: list[tuple[str, str, list[Any]]] = []
+    if before is not None:
+        b = _utc(before)
+        # a person of the agency who wrote to them since ``before`` keeps them from being idle
+        spoken_to = (
+            "(select user_id from handovers where last_activity >= ? and user_id is not null)"
+        )
+        kept_leads = "(select user_id from leads where user_id is not null"
+        kept_args: list[Any] = []
+        if leads_before is not None:
+            kept_leads += " and created >= ?"
+            kept_args.append(_utc(leads_before))
+        kept_leads += ")"
+        rules += [
+            ("transcript", f"{_older('transcript', 'at')} and user_id not in {_LIVE}", [b, b]),
+            (
+                "events",
+                f"{_older('events', 'at')} and (user_id is null or user_id not in {_LIVE})",
+                [b, b],
+            ),
+            (
+                "conversations",
+                f"{_older('conversations', 'updated')} and user_id not in {_LIVE} "
+                f"and user_id not in {spoken_to}",
+                [b, b, b],
+            ),
+            (
+                "users",
+                f"last_seen < ? and id not in {_LIVE} and id not in {spoken_to} "
+                f"and id not in {kept_leads}",
+                [b, b, *kept_args],
+            ),
+        ]
+    if leads_before is not None:
+        rules.append(("leads", f"created < ? and user_id not in {_LIVE}", [_utc(leads_before)]))
+    if before is not None:
+        b = _utc(before)
+        rules += [
+            ("outbox", "sent != 0 and created < ?", [b]),
+            ("handovers", "closed is not null and closed < ?", [b]),
+            ("handover_messages", f"created < ? and user_id not in {_LIVE}", [b]),
+        ]
+    order = {table: i for i, table in enumerate(PRUNED_TABLES)}
+    return sorted(rules, key=lambda rule: order[rule[0]])
 
 
 def _int_list(raw: Any) -> list[int]:
@@ -741,6 +826,64 @@ class Store:
         ):
             funnel.not_understood[row["msg"]] = row["n"]
         return funnel
+
+    # -- retention -----------------------------------------------------------------------------
+
+    @when_free
+    def prune(
+        self, before: datetime | None, leads_before: datetime | None = None, *, limit: int = 0
+    ) -> PruneCounts:
+        """Delete what is older than the retention, in one transaction (see
+        ``ConversationStore.prune``): transcript lines and events written before ``before``;
+        prospects whose conversation was last updated before it, with no person of the agency
+        writing to them since (the ``conversations`` row; the ``users`` row too unless a lead
+        of theirs is kept); delivered or dropped outbox rows, closed handovers and staff
+        message links from before it; with ``leads_before``, the leads created before it.
+        Prospects with an open handover, an undelivered note or an unanswered update are left
+        whole. ``limit`` > 0: at most that many rows per table, the oldest first (a range of
+        rowids, so each call is short). Rows deleted per table."""
+        counts: dict[str, int] = {}
+        with self._lock, self.db.atomic():
+            for table, where, args in _retention_rules(before, leads_before):
+                sql = f"delete from [{table}] where {where}"
+                if limit > 0:
+                    sql = (
+                        f"delete from [{table}] where rowid in "
+                        f"(select rowid from [{table}] where {where} limit {int(limit)})"
+                    )
+                counts[table] = max(self.db.conn.execute(sql, args).rowcount, 0)
+        return PruneCounts(**counts)
+
+    def prunable(
+        self, before: datetime | None, leads_before: datetime | None = None
+    ) -> PruneCounts:
+        """What ``prune(before, leads_before)`` would delete, per table; nothing is deleted
+        (a read: a bot writing to the file meanwhile is not held up)."""
+        counts: dict[str, int] = {}
+        for table, where, args in _retention_rules(before, leads_before):
+            rows = self._rows(f"select count(*) as n from [{table}] where {where}", args)
+            counts[table] = int(rows[0]["n"]) if rows else 0
+        return PruneCounts(**counts)
+
+    def size(self) -> tuple[int, int]:
+        """(bytes the file takes, bytes of it free for reuse): pages × page size, and free
+        pages × page size. Deleted rows free pages inside the file, which later rows reuse;
+        only ``vacuum`` gives them back to the disk."""
+        with self._lock:
+            page = int(self.db.execute("pragma page_size").fetchone()[0])
+            pages = int(self.db.execute("pragma page_count").fetchone()[0])
+            free = int(self.db.execute("pragma freelist_count").fetchone()[0])
+        return pages * page, free * page
+
+    @when_free
+    def vacuum(self) -> None:
+        """Rewrite the file without its free pages (``VACUUM``), then empty the write-ahead
+        log. Needs the file to itself for as long as it takes and as much free disk again as
+        the file's size: for a stopped bot (``python -m bot prune --vacuum``), never run by
+        the bot itself."""
+        with self._lock:
+            self.db.execute("vacuum")
+            self.db.execute("pragma wal_checkpoint(truncate)")
 
     # -- what staff review (``bot.staff.review``) ----------------------------------------------
 

@@ -51,6 +51,7 @@ from bot.core.ports import StoreBusy
 from bot.core.records import LeadField
 from bot.staff.reload import Prepare, Reloader
 from bot.staff.services import build_staff_services
+from bot.storage.retention import Retention, run_retention
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -247,6 +248,14 @@ class TelegramBot:
             self.reloader.start()
             self._tasks.append(
                 asyncio.create_task(self.handovers.run_expiry(app.bot), name="handover-expiry")
+            )
+            # what is older than BOT_RETENTION_DAYS goes: now, then once a day
+            retention = Retention.of(self.settings)
+            self._tasks.append(
+                asyncio.create_task(
+                    run_retention(self.engine.store, retention, self.engine.clock),
+                    name="retention",
+                )
             )
 
     async def _keep_updates(self, rows: list[tuple[int, str | None, str]]) -> None:
