@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -77,7 +78,11 @@ def test_duplicate_state(mini_copy: Path) -> None:
     dialog = mini_copy / "dialogs" / "main.yaml"
     edit(dialog, "  no_budget:\n", "  with_budget:\n")
     line = [n for n, t in enumerate(dialog.read_text().splitlines(), 1) if t == "  with_budget:"][1]
-    assert f"dialogs/main.yaml:{line}:3: this key appears twice" in report(mini_copy)
+    first = line_of(dialog, "  with_budget:")
+    assert (
+        f"dialogs/main.yaml:{line}:3: the key `with_budget` appears twice in this block (first "
+        f"at line {first}); YAML would keep only one — rename or remove one"
+    ) in report(mini_copy)
 
 
 def test_unreachable_state(mini_copy: Path) -> None:
@@ -147,10 +152,21 @@ def test_text_missing_everywhere_is_one_message_where_first_used(mini_copy: Path
 
 
 def test_text_defined_twice(mini_copy: Path) -> None:
-    (mini_copy / "locales" / "en" / "more.yaml").write_text("back: Go back\n", encoding="utf-8")
+    """Located at the copy saved last (the one just added), naming the other file."""
+    more = mini_copy / "locales" / "en" / "more.yaml"
+    more.write_text("back: Go back\n", encoding="utf-8")
+    texts = mini_copy / "locales" / "en" / "texts.yaml"
+    os.utime(texts, (texts.stat().st_atime, more.stat().st_mtime - 60))
     assert (
-        "locales/en/texts.yaml:2:1: the text `back` is defined twice "
-        "(also at locales/en/more.yaml:1:7)"
+        "locales/en/more.yaml:1:1: the text `back` is written twice: here and in "
+        "locales/en/texts.yaml at line 2 — keep only one of the two (until then the bot says "
+        "this one)"
+    ) in report(mini_copy)
+    os.utime(more, (more.stat().st_atime, texts.stat().st_mtime - 60))  # texts.yaml was edited
+    assert (
+        "locales/en/texts.yaml:2:1: the text `back` is written twice: here and in "
+        "locales/en/more.yaml at line 1 — keep only one of the two (until then the bot says "
+        "the other one)"
     ) in report(mini_copy)
 
 
@@ -251,7 +267,7 @@ def test_a_file_that_cannot_be_read_gives_its_own_message_only(tmp_path: Path) -
     assert loaded.content is None
     where = sorted(p.pos.file for p in loaded.problems.errors)
     assert where == ["dialogs/main.yaml", "locales/it/growth.yaml"], loaded.problems.report()
-    assert "indented like the one above" in loaded.problems.report()
+    assert loaded.problems.report().count("space more than the line above it") == 2
 
 
 @pytest.mark.parametrize(
@@ -316,3 +332,32 @@ def test_a_label_that_fits_is_not_questioned() -> None:
     assert label_problem("x" * LABEL_WIDTH) is None
     assert label_problem("x" * (LABEL_WIDTH + 1)) is not None
     assert label_problem("<b>Ciao</b> {{ first_name }} &amp; co") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "value", "offset", "expected"),
+    [
+        ('"a <b"', "a <b", 2, 3),
+        ("a <b  # note", "a <b", 2, 2),
+        ("'l''a <b'", "l'a <b", 4, 6),
+        ('"\\"x\\" <"', '"x" <', 4, 7),
+        ('"\\u00e8 <"', "è <", 2, 8),
+        ("|-", "a <b", 2, None),  # a block text: its lines are elsewhere
+        ('"a\\nb <"', "a\nb <", 4, None),  # on two lines once read
+        ('"other <"', "a <b", 2, None),  # not what the file says: no column is a guess
+    ],
+)
+def test_a_character_of_a_text_is_found_where_the_file_has_it(
+    written: str, value: str, offset: int, expected: int | None
+) -> None:
+    from bot.base.yamlpos import offset_in
+
+    assert offset_in(written, value, offset) == expected
+
+
+def test_the_kind_of_a_problem_does_not_make_it_another_one() -> None:
+    from bot.base.problems import Pos, Problem
+
+    plain = Problem(Pos("f", 1, 1), "m", severity="warning")
+    kinded = Problem(Pos("f", 1, 1), "m", severity="warning", kind="placeholder")
+    assert plain == kinded and len({plain, kinded}) == 1 and sorted([kinded, plain])

@@ -6,7 +6,7 @@ Staff are not programmers: every problem says where, what, and (when we can gues
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,9 @@ class Problem:
     message: str
     suggestion: str | None = None
     severity: str = "error"
+    # what kind of problem it is, for a report that groups one kind (``"placeholder"``: a fact
+    # still to fill in); not part of what makes two problems the same
+    kind: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         text = f"{self.pos}: {self.message}"
@@ -37,6 +40,10 @@ class Problem:
         if self.suggestion:
             text += f" — {self.suggestion}"
         return text
+
+
+FOLDED_OVER = 3
+"""A kind of warning is said in one line when there are more of it than this (``report``)."""
 
 
 @dataclass
@@ -53,11 +60,16 @@ class Problems:
     covered: list[tuple[Pos, Pos]] = field(default_factory=list)
 
     def add(
-        self, pos: Pos, message: str, suggestion: str | None = None, severity: str = "error"
+        self,
+        pos: Pos,
+        message: str,
+        suggestion: str | None = None,
+        severity: str = "error",
+        kind: str | None = None,
     ) -> None:
         """Record a problem, unless ``pos`` is covered by one already reported."""
         if not self.covers(pos):
-            self.items.append(Problem(pos, message, suggestion, severity))
+            self.items.append(Problem(pos, message, suggestion, severity, kind))
 
     def explain(self, pos: Pos, message: str, suggestion: str | None = None) -> None:
         """Record an error that explains whatever later checks find at ``pos``: ``add`` drops
@@ -96,11 +108,22 @@ class Problems:
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.items)
 
-    def report(self) -> str:
+    def report(self, fold: Mapping[str, Callable[[list[Problem]], str]] | None = None) -> str:
         """One line per problem without duplicates: the errors first (what stops the bot is
         what to fix first), then the warnings, each sorted by file and line. When a file could
-        not be read, a line after the errors says the checks across files wait for it."""
+        not be read, a line after the errors says the checks across files wait for it.
+
+        ``fold``: for a ``kind`` of warning, how to say them all in one line, at the end, when
+        there are more than ``FOLDED_OVER`` (30 facts still to fill in would bury the one
+        warning about what was just changed)."""
         unique = sorted(set(self.items))
+        folded: dict[str, list[Problem]] = {}
+        for kind in fold or {}:
+            found = [p for p in unique if p.kind == kind and p.severity != "error"]
+            if len(found) > FOLDED_OVER:
+                folded[kind] = found
+        said = {id(p) for found in folded.values() for p in found}
+        unique = [p for p in unique if id(p) not in said]
         lines = [str(p) for p in unique if p.severity == "error"]
         if self.unreadable:
             files = ", ".join(self.unreadable)
@@ -109,16 +132,23 @@ class Problems:
                 "fix that first)"
             )
         lines += [str(p) for p in unique if p.severity != "error"]
+        lines += [(fold or {})[kind](found) for kind, found in folded.items()]
         return "\n".join(lines)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    """A 'did you mean `x`?' hint for a misspelt name, or None when nothing is close.
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a misspelt ``word`` most probably meant, or None when nothing is close.
 
     difflib (stdlib) is enough here: the candidate lists are a few dozen names.
     """
     matches = difflib.get_close_matches(str(word), sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"did you mean `{matches[0]}`?" if matches else None
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """A 'did you mean `x`?' hint for a misspelt name, or None when nothing is close."""
+    match = closest(word, candidates)
+    return f"did you mean `{match}`?" if match is not None else None
 
 
 def relpath(path: Path, root: Path | None = None) -> str:

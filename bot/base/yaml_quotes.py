@@ -26,8 +26,12 @@ import re
 from dataclasses import dataclass
 
 # `key: 'text` or `- 'text` (list item), or `- key: "text`; the value's first character is
-# the quote. Keys are what staff write: words, dots, dashes, spaces inside quotes not needed.
-_START = re.compile(r"""^\s*(?:-\s+)?(?:[^\s'"#:][^:#]*?:\s+|-\s+)?(?P<quote>['"])""")
+# the quote. Keys are what staff write: words, dots, dashes, spaces inside quotes not needed;
+# a key in quotes too (`"yes": "Sì"`, as the README asks for yes and no)
+_START = re.compile(
+    r"""^\s*(?:-\s+)?(?:(?:[^\s'"#:][^:#]*?|"[^"]*"|'[^']*'):\s+|-\s+)?(?P<quote>['"])"""
+)
+_KEY_END = re.compile(r"\s*:(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ def quote_problem(text: str, until: int) -> QuoteProblem | None:
                     f"this text opens with {closing} but the line ends before it is closed",
                     f"add the closing {closing} at the end of the text",
                 )
+            continue
+        if _KEY_END.match(line, end + 1):  # a key in quotes (`"yes": Sì`), not a text
             continue
         if _after(line, end):
             if quote == "'":

@@ -37,16 +37,26 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.base.problems import Pos, Problems, relpath
+from bot.base.yaml_layout import LayoutProblem, layout_problem
 from bot.base.yaml_quotes import quote_problem
 
 
 class Source:
     """One YAML file: its parsed data and how to point at any place in it."""
 
-    def __init__(self, path: Path, data: Any, name: str | None = None) -> None:
+    def __init__(self, path: Path, data: Any, name: str | None = None, text: str = "") -> None:
         self.path = path
         self.name = name or relpath(path)
         self.data = data
+        self.text = text  # the file as written
+
+    def written(self, pos: Pos) -> str:
+        """The rest of the line from ``pos`` on, as written in the file ("" when unknown): a
+        value on one line, quotes and escapes included, for ``offset_in``."""
+        lines = self.text.split("\n")
+        if pos.file != self.name or not 0 < pos.line <= len(lines):
+            return ""
+        return lines[pos.line - 1][pos.col - 1 :].rstrip("\r")
 
     def top(self) -> Pos:
         return Pos(self.name, 1, 1)
@@ -244,29 +254,141 @@ def check_numbers(root: Node | None, text: str, label: str, problems: Problems) 
     return found
 
 
-def _describe(err: MarkedYAMLError) -> str:
+def _duplicate(root: Node | None, mark: Any) -> tuple[str, int] | None:
+    """The key written twice at ``mark`` (where its second copy starts) and the 1-based line of
+    its first copy, from the document's nodes; None when they cannot tell."""
+    stack: list[Node] = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            keys = [key for key, _ in node.value]
+            for second in keys:
+                if second.start_mark.index != mark.index or not isinstance(second, ScalarNode):
+                    continue
+                for first in keys:
+                    if first is second:
+                        break
+                    if isinstance(first, ScalarNode) and first.value == second.value:
+                        return str(second.value), int(first.start_mark.line) + 1
+            for key, value in node.value:
+                stack += [key, value]
+        elif isinstance(node, SequenceNode):
+            stack += node.value
+    return None
+
+
+# YAML's words for what it found, and what they are in the file
+_TOKENS = {
+    "<block mapping start>": "a new key",
+    "<block sequence start>": "a new `-` item",
+    "'-'": "a `-` item",
+    "<scalar>": "more text",
+    "'<block mapping start>'": "a new key",
+    "'<block sequence start>'": "a new `-` item",
+    "'<scalar>'": "more text",
+}
+_EXPECTED_END = re.compile(r"expected <block end>, but found (?P<found>.+)")
+
+
+def _describe(err: MarkedYAMLError, root: Node | None = None) -> str:
+    """YAML's message for ``err`` in plain words, where we can say what it means."""
     if isinstance(err, DuplicateKeyError):
+        mark = err.problem_mark
+        found = _duplicate(root, mark) if mark is not None else None
+        if found is not None:
+            key, first = found
+            return (
+                f"the key `{key}` appears twice in this block (first at line {first}); "
+                "YAML would keep only one"
+            )
         return "this key appears twice in the same block; YAML keeps only one of them"
     problem = (err.problem or err.context or "the file is not valid YAML").strip()
+    ending = _EXPECTED_END.fullmatch(problem)
+    if ending is not None:
+        found_word = _TOKENS.get(ending.group("found").strip(), "something else")
+        problem = f"this line does not fit in the block above it: {found_word} starts here"
+    elif problem.startswith("mapping values are not allowed"):
+        problem = "“:” here reads as a new key, where YAML does not expect one"
+    elif problem.startswith("could not find expected ':'"):
+        problem = "a key without its “:”, or a line that does not fit in the block above it"
+    elif problem.startswith("sequence entries are not allowed"):
+        problem = "“- ” here starts a list, where YAML expects a text"
+    elif problem.startswith("found undefined alias") or problem.startswith("found character '%'"):
+        problem = "a text cannot start with this character unless it is in quotes"
+    elif problem.startswith("expected ',' or ']'"):
+        problem = "a list opened with “[” is not closed with “]”"
+    elif problem.startswith("expected ',' or '}'"):
+        problem = "a block opened with “{” is not closed with “}”"
     return f"YAML syntax: {problem}"
 
 
 def _hint(err: MarkedYAMLError) -> str | None:
     problem = (err.problem or "").lower()
     if isinstance(err, DuplicateKeyError):
-        return "rename or remove one of the two"
+        return "rename or remove one"
     if "tab" in problem:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
-        return (
-            "a text containing ': ' must be put in quotes; otherwise check that this line is "
-            "indented like the one above it"
-        )
+        return "check that this line is indented like the one above it"
     if "could not find expected ':'" in problem or "expected <block end>" in problem:
         return "check the indentation of this line and the one above it"
-    if "found character '@'" in problem or "found character '`'" in problem:
+    if any(f"found character '{c}'" in problem for c in "@`%") or "undefined alias" in problem:
         return "put the text in quotes"
+    if "sequence entries are not allowed" in problem:
+        return "put the text in quotes"
+    if "expected ',' or ']'" in problem:
+        return "close the list with “]” on the same line, or put a text with “[” in quotes"
+    if "expected ',' or '}'" in problem:
+        return "close it with “}” on the same line, or put a text with “{” in quotes"
     return None
+
+
+_OPENS = re.compile(r"(?:^|:\s+|-\s+)(?P<bracket>[\[{])")
+
+
+def _unclosed(text: str, err: MarkedYAMLError) -> LayoutProblem | None:
+    """A ``[`` or ``{`` never closed: where it opens (YAML's message is at the line after it,
+    or at the end of the file)."""
+    context, problem = err.context or "", err.problem or ""
+    at: tuple[int, int] | None = None
+    ends = "<stream end>" in problem
+    if ("flow sequence" in context or "flow mapping" in context) and err.context_mark:
+        at = (int(err.context_mark.line), int(err.context_mark.column))
+    elif ends:  # the last value opened with a bracket, never closed
+        for number, line in enumerate(text.split("\n")):
+            found = _OPENS.search(line.split(" #")[0])
+            if found is not None:
+                rest = line[found.start("bracket") :]
+                if rest.count("[") + rest.count("{") > rest.count("]") + rest.count("}"):
+                    at = (number, found.start("bracket"))
+    if at is None:
+        return None
+    line = text.split("\n")[at[0]] if at[0] < text.count("\n") + 1 else ""
+    bracket = line[at[1] : at[1] + 1] if at[1] < len(line) else "["
+    if bracket not in "[{":
+        return None
+    closing, what = ("]", "list") if bracket == "[" else ("}", "block")
+    if ends and err.problem_mark is not None:  # said where the file ends, as YAML does
+        mark = err.problem_mark
+        return LayoutProblem(
+            int(mark.line) + 1,
+            int(mark.column) + 1,
+            f"the file ends, but the {what} opened with “{bracket}” on line {at[0] + 1} is "
+            f"never closed with “{closing}”",
+            f"add “{closing}” at the end of it, on the same line; a text that starts with "
+            f"“{bracket}” goes in quotes",
+        )
+    return LayoutProblem(
+        at[0] + 1,
+        at[1] + 1,
+        f"the {what} opened with “{bracket}” here is never closed with “{closing}”",
+        f"add “{closing}” at the end of it, on the same line; a text that starts with "
+        f"“{bracket}” goes in quotes",
+    )
 
 
 def load_yaml(path: Path, problems: Problems, name: str | None = None) -> Source | None:
@@ -315,11 +437,23 @@ def parse_yaml(
         check_numbers(yaml.constructor.root, text, label, problems)
         mark = err.problem_mark or err.context_mark
         where = Pos(label, int(mark.line) + 1, int(mark.column) + 1) if mark else Pos(label)
-        quoting = None if isinstance(err, DuplicateKeyError) else quote_problem(text, where.line)
+        duplicate = isinstance(err, DuplicateKeyError)
+        quoting = None if duplicate else quote_problem(text, where.line)
         if quoting is not None:  # YAML's own message would point elsewhere, about indentation
             problems.add(Pos(label, quoting.line, quoting.col), quoting.message, quoting.hint)
+            return None
+        # a bracket never closed, the line out of line, a text with ': ', a key without ':'
+        layout = None
+        if not duplicate and mark is not None:
+            layout = _unclosed(text, err) or layout_problem(
+                text, where.line, where.col, err.problem or ""
+            )
+        if layout is not None:
+            problems.add(
+                Pos(label, layout.line, layout.col), f"YAML syntax: {layout.message}", layout.hint
+            )
         else:
-            problems.add(where, _describe(err), _hint(err))
+            problems.add(where, _describe(err, yaml.constructor.root), _hint(err))
         return None
     except YAMLError as err:
         problems.add(Pos(label, 1, 1), f"YAML error: {err}")
@@ -328,7 +462,41 @@ def parse_yaml(
         problems.add(Pos(label, 1, 1), "the file is nested too deeply to read")
         return None
     check_numbers(yaml.constructor.root, text, label, problems)
-    return Source(path or Path(label), data, label)
+    return Source(path or Path(label), data, label, text)
+
+
+_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def offset_in(written: str, value: str, offset: int) -> int | None:
+    """Where the character at ``offset`` of a one-line ``value`` is in ``written`` (the value as
+    the file has it: plain, "double-quoted" or 'single-quoted', up to the end of its line);
+    None when the two do not match (a value on several lines, an escape YAML reads otherwise),
+    so that no column is ever a guess."""
+    if not 0 <= offset < len(value) or "\n" in value:
+        return None
+    quote = written[:1]
+    if quote not in ("'", '"'):
+        return offset if written.startswith(value) else None
+    at, read = 1, 0  # in ``written``, in ``value``
+    while at < len(written) and read <= offset:
+        char = written[at]
+        width = 1
+        if quote == "'" and written.startswith("''", at):
+            char, width = "'", 2
+        elif quote == '"' and char == "\\":
+            escaped = written[at + 1 : at + 2]
+            width = 2 + _ESCAPES.get(escaped, 0)
+            char = value[read] if read < len(value) else ""  # checked by the rest matching
+        elif char == quote:
+            return None  # the text ends before ``offset``
+        if read >= len(value) or value[read] != char:
+            return None
+        if read == offset:
+            return at
+        at += width
+        read += 1
+    return None
 
 
 def is_mapping(value: Any) -> bool:

@@ -9,16 +9,23 @@ import click
 
 from bot.app import load_content
 from bot.cli.common import content_option, content_root
+from bot.content.placeholders import KIND, folded
 
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path), default=None, required=False)
 @content_option
-def validate(path: Path | None, root: Path | None) -> None:
+@click.option(
+    "--todo",
+    is_flag=True,
+    help="List every fact still to fill in (the TODO: placeholders), not just how many.",
+)
+def validate(path: Path | None, root: Path | None, todo: bool) -> None:
     """Check dialogs/ and locales/ under PATH (the same as --content). Exit 1 on any error."""
     loaded = load_content(content_root(path or root))
     if loaded.problems:
-        click.echo(loaded.problems.report())
+        # more than a few placeholders are one line at the end: they would bury the rest
+        click.echo(loaded.problems.report(fold=None if todo else {KIND: folded}))
     errors = len(loaded.problems.errors)
     warnings = len(loaded.problems) - errors
     if errors:

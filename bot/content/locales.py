@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.base.problems import Problems, relpath
+from bot.base.problems import Pos, Problems, relpath
 from bot.base.yamlpos import Source, is_list, is_mapping, load_yaml
 from bot.content.model import LocaleText
 from bot.content.words import WORDS_FILE
@@ -19,6 +19,9 @@ def load_locale(
     directory: Path, lang: str, problems: Problems, root: Path
 ) -> dict[str, LocaleText]:
     texts: dict[str, LocaleText] = {}
+    # where each key is written, and when its file was last saved: a key written twice is
+    # reported at the copy saved last, most likely the one just added
+    written: dict[str, tuple[Pos, float]] = {}
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     for path in files:
         if path.name == WORDS_FILE:
@@ -33,8 +36,15 @@ def load_locale(
                 'for example `welcome: "Ciao!"`',
             )
             continue
-        _walk(src, src.data, "", lang, texts, problems)
+        _walk(src, src.data, "", lang, texts, problems, (written, _saved(path)))
     return texts
+
+
+def _saved(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _walk(
@@ -44,12 +54,14 @@ def _walk(
     lang: str,
     texts: dict[str, LocaleText],
     problems: Problems,
+    written: tuple[dict[str, tuple[Pos, float]], float],
 ) -> None:
+    where, saved = written
     for key, value in mapping.items():
         full = f"{prefix}{key}"
         pos = src.at_value(mapping, key)
         if is_mapping(value):
-            _walk(src, value, full + ".", lang, texts, problems)
+            _walk(src, value, full + ".", lang, texts, problems, written)
             continue
         if is_list(value) or value is None or isinstance(value, bool):
             problems.add(
@@ -60,13 +72,19 @@ def _walk(
             )
             continue
         if full in texts:
-            first = texts[full].pos
+            first, first_saved = where[full]
+            here, other = src.at_key(mapping, key), first
+            if first_saved > saved:  # the first copy was saved last: point at that one
+                here, other = first, here
+            elsewhere = "" if other.file == here.file else f" in {other.file}"
             problems.add(
-                src.at_key(mapping, key),
-                f"the text `{full}` is defined twice (also at {first})",
-                "keep only one of the two",
+                here,
+                f"the text `{full}` is written twice: here and{elsewhere} at line {other.line}",
+                "keep only one of the two (until then the bot says "
+                + ("this one)" if here == first else "the other one)"),
             )
             continue
+        where[full] = (src.at_key(mapping, key), saved)
         # block scalars (``|``) start on the line after the key
         text = str(value)
-        texts[full] = LocaleText(full, lang, text, pos)
+        texts[full] = LocaleText(full, lang, text, pos, src.written(pos))

@@ -218,6 +218,9 @@ class LocaleText:
     lang: str
     source: str
     pos: Pos
+    # the line from ``pos`` on as the file has it (quotes, escapes): ``validate`` points at a
+    # character of a one-line text with it (``yamlpos.offset_in``); "" when not known
+    written: str = field(default="", compare=False)
 
 
 @dataclass

@@ -68,28 +68,54 @@ def label_problem(source: str) -> tuple[str, str] | None:
 def html_problems(source: str) -> list[tuple[str, str]]:
     """(what is wrong, how to fix it) for each rule of Telegram's HTML the text breaks; the
     first of each kind only, so one mistake is one message. Empty: Telegram accepts it."""
-    text = _JINJA.sub(lambda m: "x" if m.group(0).startswith("{{") else "", source)
-    problems: list[tuple[str, str]] = []
+    return [(what, fix) for what, fix, _ in html_problems_at(source)]
+
+
+def _message(source: str) -> tuple[str, list[int]]:
+    """The text as Telegram would parse it (``{{ … }}`` a value, ``{% … %}`` and ``{# … #}``
+    gone), and for each of its characters the offset in ``source`` it comes from."""
+    text: list[str] = []
+    origin: list[int] = []
+    at = 0
+    for match in _JINJA.finditer(source):
+        text.append(source[at : match.start()])
+        origin += range(at, match.start())
+        if match.group(0).startswith("{{"):
+            text.append("x")
+            origin.append(match.start())
+        at = match.end()
+    text.append(source[at:])
+    origin += range(at, len(source))
+    return "".join(text), origin
+
+
+def html_problems_at(source: str) -> list[tuple[str, str, int | None]]:
+    """``html_problems``, each with the offset in ``source`` of the character it is about (a
+    bare “<”, the tag), or None when it is about the whole text."""
+    text, origin = _message(source)
+    problems: list[tuple[str, str, int | None]] = []
     seen: set[str] = set()
+    here: int | None = None  # the offset in ``text`` of what ``add`` reports
 
     def add(kind: str, what: str, fix: str) -> None:
         if kind not in seen:
             seen.add(kind)
-            problems.append((what, fix))
+            problems.append((what, fix, None if here is None else origin[here]))
 
     if not text.strip() and not _JINJA.search(source):
         add("empty", "is empty: Telegram refuses an empty message", "write the message")
-    opened: list[str] = []
+    opened: list[tuple[str, int]] = []
     at = 0
     while at < len(text):
         char = text[at]
+        here = at
         if char == "<":
             match = _TAG.match(text, at)
             if match is None:
                 add(
                     "lt",
                     "has a “<” that is not a tag: Telegram refuses the whole message",
-                    "write &lt; for “<” (and &gt; for “>”), e.g. “meno di &lt;1.000”",
+                    "write &lt; for “<” (and &gt; for “>”), e.g. “&lt;1.000” for “<1.000”",
                 )
                 at += 1
                 continue
@@ -103,12 +129,13 @@ def html_problems(source: str) -> list[tuple[str, str]]:
                     "use <b>, <i>, <u>, <s>, <a href=…>, <code> or <pre>",
                 )
             elif closing:
-                if name in opened:
-                    while opened and opened[-1] != name:
+                if name in (tag for tag, _ in opened):
+                    while opened and opened[-1][0] != name:
+                        inner = opened[-1][0]
                         add(
-                            f"open:{opened[-1]}",
-                            f"closes <{name}> before <{opened[-1]}>",
-                            f"close <{opened[-1]}> first: …</{opened[-1]}></{name}>",
+                            f"open:{inner}",
+                            f"closes <{name}> before <{inner}>",
+                            f"close <{inner}> first: …</{inner}></{name}>",
                         )
                         opened.pop()
                     opened.pop()
@@ -119,7 +146,7 @@ def html_problems(source: str) -> list[tuple[str, str]]:
                         f"remove </{name}> or add <{name}> where the bold/italic starts",
                     )
             else:
-                opened.append(name)
+                opened.append((name, at))
             at = match.end()
             continue
         if char == ">":
@@ -135,6 +162,7 @@ def html_problems(source: str) -> list[tuple[str, str]]:
                 "write &amp; for “&”, e.g. “Rossi &amp; figli”",
             )
         at += 1
-    for name in opened:
+    for name, start in opened:
+        here = start  # reported where the tag opens
         add(f"open:{name}", f"opens <{name}> and never closes it", f"add </{name}> where it ends")
     return problems

@@ -13,11 +13,12 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from bot.base.problems import Pos, Problems, did_you_mean
+from bot.base.problems import Pos, Problems, closest, did_you_mean
+from bot.base.yamlpos import offset_in
 from bot.content.catalog import ActionCatalog, SlotTypeCatalog
-from bot.content.model import MOVES, Content, StateSpec, Target, TextRef
+from bot.content.model import MOVES, Content, LocaleText, StateSpec, Target, TextRef
 from bot.content.placeholders import MARKER, contains_marker
-from bot.content.telegram_html import html_problems, label_problem
+from bot.content.telegram_html import html_problems_at, label_problem
 from bot.content.templates import Renderer
 
 # Texts the engine itself says; every language must have them.
@@ -132,22 +133,84 @@ def _resolve(
     if target.move is not None:  # "back" / "resume": a place in the prospect's conversation
         return None
     other, state = target.resolve(dialog)
+    # the names as they must be written here: `budget_check.ask_budget` from another dialog
+    meant = [f"`{_written(dialog, target, m)}`" for m in _meant(content, dialog, target)]
+    hint = f"did you mean {' or '.join(meant)}?" if meant else None
     if other not in content.dialogs:
         problems.add(
             target.pos,
             f"{what} leads to the dialog `{other}`, which does not exist",
-            did_you_mean(other, content.dialogs),
+            hint or did_you_mean(other, content.dialogs),
         )
         return None
     if state not in content.dialogs[other].states:
-        names = content.dialogs[other].states
         problems.add(
             target.pos,
             f"{what} leads to `{target.ref}`, but there is no such state",
-            did_you_mean(state, names) or "check the spelling against the state names",
+            hint or _states_hint(content, other, target),
         )
         return None
     return other, state
+
+
+def _states_hint(content: Content, dialog: str, target: Target) -> str:
+    """What to check when no state name is close to ``target``: the dialog's states, when few."""
+    names = list(content.dialogs[dialog].states)
+    if "." in target.ref and len(names) <= 10:
+        return f"the dialog `{dialog}` has " + ", ".join(f"`{n}`" for n in names)
+    return (
+        "check the spelling against the state names (a state of another dialog is written "
+        "with the dialog's name: `main.menu`)"
+    )
+
+
+def _meant(content: Content, dialog: str, target: Target) -> list[tuple[str, str]]:
+    """The states a ``target`` leading nowhere most probably meant (a typo in its dialog or in
+    its state; a state of another dialog written without the dialog's name): one, several
+    equally close (``ask_budget`` in two other dialogs), or none when no name is close."""
+    other, state = target.resolve(dialog)
+    if "." in target.ref:
+        if other in content.dialogs:
+            found = closest(state, content.dialogs[other].states)
+            return [(other, found)] if found is not None else []
+        names = {f"{d.id}.{s}": (d.id, s) for d in content.dialogs.values() for s in d.states}
+        found = closest(target.ref, names)
+        return [names[found]] if found is not None else []
+    found = closest(state, (s for d in content.dialogs.values() for s in d.states))
+    if found is None:
+        return []
+    if dialog in content.dialogs and found in content.dialogs[dialog].states:
+        return [(dialog, found)]
+    return [(d.id, found) for d in content.dialogs.values() if found in d.states]
+
+
+def _written(dialog: str, target: Target, meant: tuple[str, str]) -> str:
+    """How ``meant`` is written in ``dialog``, as ``target`` was: with the dialog's name when
+    it is another dialog's state, or when ``target`` had one."""
+    if meant[0] == dialog and "." not in target.ref:
+        return meant[1]
+    return f"{meant[0]}.{meant[1]}"
+
+
+def _unresolved(content: Content) -> list[tuple[str | None, list[tuple[str, str]]]]:
+    """Each target leading to no state: the dialog it names (None when it names none, or no
+    such dialog: it may have meant any) and the state it most probably meant (None when no
+    name is close)."""
+    found: list[tuple[str | None, list[tuple[str, str]]]] = []
+    for dialog in content.dialogs.values():
+        targets = [t for t in (dialog.start, dialog.menu, dialog.give_up) if t is not None]
+        if dialog.capture is not None:
+            targets.append(dialog.capture.then)
+        for state in dialog.states.values():
+            targets += state.moves()
+        for target in targets:
+            if target.move is not None or content.state(*target.resolve(dialog.id)) is not None:
+                continue
+            named = target.resolve(dialog.id)[0] if "." in target.ref else None
+            found.append(
+                (named if named in content.dialogs else None, _meant(content, dialog.id, target))
+            )
+    return found
 
 
 def _check_targets(content: Content, problems: Problems) -> None:
@@ -413,6 +476,15 @@ def _check_reachable(content: Content, problems: Problems) -> None:
         if "." in ref:
             d, s = ref.split(".", 1)
             roots.append((d, s))
+    # a move leading nowhere is reported where it is written; the states it left unreached
+    # only follow from it (one mistake, one message): those it most probably meant are taken
+    # as reached, and when it meant none that is close, its dialog's (or all) are not reported
+    waiting: set[str | None] = set()
+    for named, meant in _unresolved(content):
+        if meant:
+            roots += meant
+        else:
+            waiting.add(named)
     seen: set[tuple[str, str]] = set()
     queue = deque(r for r in roots if content.state(*r) is not None)
     while queue:
@@ -421,14 +493,14 @@ def _check_reachable(content: Content, problems: Problems) -> None:
             continue
         seen.add(key)
         state = content.state(*key)
-        if state is None:
-            continue
-        for target in state.moves():
+        for target in state.moves() if state is not None else ():
             nxt = target.resolve(key[0])
             if content.state(*nxt) is not None and nxt not in seen:
                 queue.append(nxt)
+    if None in waiting:
+        return
     for dialog_id, state in _all_states(content):
-        if (dialog_id, state.name) not in seen:
+        if (dialog_id, state.name) not in seen and dialog_id not in waiting:
             problems.add(
                 state.pos,
                 f"no button or move ever leads to state `{state.name}`",
@@ -551,8 +623,9 @@ def _check_texts(
                     "check the {{ }} and {% %} pairs",
                 )
                 continue
-            for what, fix in html_problems(text.source):  # Telegram would refuse the message
-                problems.add(text.pos, f"the text `{key}` {what}", fix)
+            # Telegram would refuse the message: at the character, when it can be pointed at
+            for what, fix, offset in html_problems_at(text.source):
+                problems.add(_at_char(text, offset), f"the text `{key}` {what}", fix)
             if renderer.nested_loops(text.source):
                 problems.add(
                     text.pos,
@@ -577,6 +650,17 @@ def _check_texts(
             if named:
                 reads = renderer.fields_read(text.source, set(named))
                 _check_fields(problems, text.pos, f"the text `{key}`", reads, named)
+
+
+def _at_char(text: LocaleText, offset: int | None) -> Pos:
+    """Where the character at ``offset`` of ``text`` is in its file, when the text is on one
+    line and that place is certain; else where the text starts."""
+    if offset is None or not text.written:
+        return text.pos
+    at = offset_in(text.written, text.source, offset)
+    if at is None:
+        return text.pos
+    return Pos(text.pos.file, text.pos.line, text.pos.col + at)
 
 
 def _check_type_texts(content: Content, problems: Problems, slot_types: SlotTypeCatalog) -> None:
