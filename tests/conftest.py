@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot import app
+from bot.content.button_ids import tap_digest
 from bot.content.model import Content
+from bot.core.commands import CONFIRM
 from bot.core.engine import Engine
 from bot.core.messages import Input, TurnResult
 from bot.core.ports import Understanding
+from bot.core.taps import TAP
 
 ROOT = Path(__file__).resolve().parent.parent
 # trained intent classifiers are cached here, not in the user's cache folder; kept between runs
@@ -44,6 +47,12 @@ def load_checked(root: Path) -> Content:
     if root in PRISTINE:
         _CONTENT[root] = loaded.content
     return loaded.content
+
+
+def read_once(root: Path) -> None:
+    """From now on, read the content of ``root`` once per run, like the shipped content: for a
+    copy set up once (a module's fixture) that no test writes to."""
+    _CONTENT[root] = load_checked(root)
 
 
 def build_engine(root: Path, db: Path, **kwargs: object) -> Engine:
@@ -76,6 +85,28 @@ def mini_engine(tmp_path: Path) -> Engine:
     return build_engine(MINI, tmp_path / "bot.db")
 
 
+def presses(data: str, name: str) -> bool:
+    """Whether a button's callback data presses the button or option called ``name`` (its
+    stable name, ``bot.content.button_ids``): ``<step>.<digest>.<version>`` carries the name's
+    digest; /delete's confirmation (``del.yes.<step>``) says ``yes`` or ``no``."""
+    tap = TAP.fullmatch(data)
+    if tap is not None:
+        return tap.group(2) == tap_digest(name)
+    confirm = CONFIRM.fullmatch(data)
+    return confirm is not None and confirm.group(2) == name
+
+
+def data_of(shown: Iterable[tuple[str, str]], name: str) -> str:
+    """The callback data of the one button among ``shown`` (label, data) called ``name``: tests
+    press buttons by their stable name, never by their position, so that a button staff add or
+    move does not make them press another one."""
+    shown = list(shown)
+    found = [data for _label, data in shown if presses(data, name)]
+    labels = [label for label, _data in shown]
+    assert len(found) == 1, f"{len(found)} buttons called {name!r}; buttons are {labels}"
+    return found[0]
+
+
 class Chat:
     """Drives one user through an engine the way an adapter would."""
 
@@ -102,10 +133,13 @@ class Chat:
         labels = [b.label for r in self.last.replies for b in r.buttons]
         raise AssertionError(f"no button {label!r}; buttons are {labels}")
 
-    async def press_index(self, index: int) -> TurnResult:
+    async def press_id(self, name: str) -> TurnResult:
+        """Press the button called ``name`` in the last replies, wherever it is shown: a
+        state's button by its ``id:`` or text key (``menu.contact``), an option by its value
+        (``instagram``), a yes/no answer by ``yes`` or ``no`` (``bot.content.button_ids``)."""
         assert self.last is not None
-        buttons = [b for r in self.last.replies for b in r.buttons]
-        self.last = await self.engine.turn(Input(self.user, button=buttons[index].data))
+        shown = [(b.label, b.data) for r in self.last.replies for b in r.buttons]
+        self.last = await self.engine.turn(Input(self.user, button=data_of(shown, name)))
         return self.last
 
     @property

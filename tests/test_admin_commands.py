@@ -15,7 +15,17 @@ from bot.staff.reports import lead_rows
 from bot.staff.stats import compute, format_report
 from bot.storage.sqlite import Conversation, TurnRecord
 from tests.test_handover import Launcher, launcher  # noqa: F401  (the fixture)
-from tests.test_telegram_e2e import ADMIN, ANN, BOB, HUMAN_WRITE_HERE, MENU_HUMAN
+from tests.test_telegram_e2e import (
+    ADMIN,
+    ANN,
+    BOB,
+    HUMAN_WRITE_HERE,
+    LEAD_START,
+    MENU_CONTACT,
+    MENU_HUMAN,
+    PLATFORM_INSTAGRAM,
+    YES,
+)
 
 OTHER_ADMIN = 999_002
 
@@ -138,14 +148,14 @@ async def test_a_lead_note_carries_the_numbers_and_can_be_marked_handled(
     await h.say(ANN, "3")
     assert fake.calls_to("sendPhoto"), "the projection chart goes out as a photo"
     offer = h.last_keyboard(ANN)
-    await h.press(ANN, 2)  # leave your contacts
+    await h.press(ANN, MENU_CONTACT)  # leave your contacts
     assert h.last_keyboard(ANN).message_id != offer.message_id
-    await h.press(ANN, 0)  # let's start
+    await h.press(ANN, LEAD_START)  # let's start
     await h.say(ANN, "Giulia")
     await h.say(ANN, "Pasticceria")
-    await h.press(ANN, 0)  # instagram
-    await h.press(ANN, 2)  # here on Telegram
-    await h.press(ANN, 0)  # consent
+    await h.press(ANN, PLATFORM_INSTAGRAM)
+    await h.press(ANN, "telegram")  # here on Telegram
+    await h.press(ANN, YES)  # consent
     [lead] = store.leads()
     note = h.last_keyboard(ADMIN)
     text = visible(note.text)

@@ -99,16 +99,16 @@ async def test_giving_up_keeps_the_answers_and_offers_a_person_or_the_menu(
         result = await chat.say(wrong)
     assert (result.dialog, result.state) == ("main", "gave_up")
     assert result.slots == {"platform": "tiktok", "current_followers": 800}
-    assert chat.buttons == [w["person"], w["menu"]]
+    assert w["person"] in chat.buttons and w["menu"] in chat.buttons
     result = await chat.press(w["menu"])
-    assert chat.buttons[0] == w["resume"]
+    assert w["resume"] in chat.buttons
     result = await chat.press(w["resume"])
     assert (result.dialog, result.state) == ("projection", "ask_target")
     result = await chat.say("10000")
     assert result.state == "ask_budget" and result.slots["current_followers"] == 800
     # /menu at a question keeps it for later too
     await chat.say("/menu")
-    assert chat.buttons[0] == w["resume"]
+    assert w["resume"] in chat.buttons
     result = await chat.press(w["resume"])
     assert result.state == "ask_budget"
     await chat.say("/menu")
@@ -209,7 +209,7 @@ async def test_a_second_run_asks_before_reusing_the_numbers(engine: Engine, lang
     await chat.press(w["growth"])
     result = await chat.press(w["math"])
     assert result.state == "reuse"
-    assert chat.buttons == [w["reuse"], w["change"], w["afresh"]]
+    assert all(w[key] in chat.buttons for key in ("reuse", "change", "afresh")), chat.buttons
     assert w["ten_k"] in chat.texts[-1] and "Instagram" in chat.texts[-1]
     result = await chat.press(w["change"])
     result = await chat.press(w["change_platform"])

@@ -499,7 +499,7 @@ async def test_a_second_miss_offers_a_person_and_the_menu(engine: Engine, lang: 
     result = await chat.say("lorem ipsum dolor")
     assert result.state == "gave_up"
     assert first not in chat.texts
-    assert chat.buttons == [w["person"], w["menu"]]
+    assert w["person"] in chat.buttons and w["menu"] in chat.buttons
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -554,14 +554,14 @@ async def test_the_prospect_is_called_by_their_first_name(
 ) -> None:
     chat = Chat(engine, f"fn-{lang}", language_code=lang)
     await chat.say("/start")
-    await chat.press_index(4)  # leave your details
-    await chat.press_index(0)
+    await chat.press_id("menu.contact")  # leave your details
+    await chat.press_id("lead.start_button")
     await chat.say(name)
     assert chat.texts[0].startswith(hello)
     await chat.say("B&B")
     await chat.press("Instagram")
-    await chat.press_index(2)  # on Telegram
-    await chat.press_index(0)  # consent: yes
+    await chat.press_id("telegram")  # on Telegram
+    await chat.press_id("yes")  # consent
     assert chat.texts[0].startswith(thanks)
     [lead] = engine.store.leads()
     assert lead.name is not None and " " in lead.name  # the full name is kept for the team
@@ -580,7 +580,7 @@ async def test_back_to_the_flow_never_leaves_buttons_alone(engine: Engine, lang:
     assert back not in chat.texts
     assert chat.last is not None and chat.last.replies[-1].buttons
     assert chat.last.state == "pricing" and w["next"] not in chat.buttons
-    assert chat.buttons[-1] == w["menu"]
+    assert w["menu"] in chat.buttons
     # at a question: "where were we…", then the question itself with its buttons
     chat = Chat(engine, f"bq-{lang}", language_code=lang)
     await _at(chat, lang, "ask_current")

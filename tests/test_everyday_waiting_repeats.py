@@ -17,7 +17,7 @@ from bot.core.engine import Engine
 from bot.core.messages import Input
 from bot.core.office_hours import OfficeHours, load_office_hours, waiting_values
 from tests.conftest import ROOT, Chat, build_engine
-from tests.test_telegram_e2e import ANN, MENU_CONTACT, MENU_GROWTH, Starter, start
+from tests.test_telegram_e2e import ANN, MENU_CONTACT, MENU_GROWTH, Starter, keyboard_data, start
 
 __all__ = ["start"]  # the Telegram harness's fixture, used below
 
@@ -109,8 +109,8 @@ async def test_a_loanword_answer_to_a_typed_question_keeps_the_language(tmp_path
         chat = Chat(shipped(tmp_path / phone), language_code=phone)
         await chat.say("/start")
         await chat.say("/menu")
-        await chat.press_index(4)  # leave your details
-        await chat.press_index(0)  # start
+        await chat.press_id("menu.contact")  # leave your details
+        await chat.press_id("lead.start_button")  # start
         result = await chat.say(answer)
         assert result.lang == phone
 
@@ -169,11 +169,11 @@ async def test_ten_taps_on_an_old_keyboard_are_one_reprompt_at_most(
     chat = Chat(engine, language_code=phone)
     await chat.say("/start")
     old = chat.last
-    await chat.press_index(0)  # growth
+    await chat.press_id("menu.growth")
     chat.last = old
     replies = 0
     for _ in range(10):
-        result = await chat.press_index(3)  # pricing, from the passed menu
+        result = await chat.press_id("menu.pricing")  # from the passed menu
         chat.last = old
         assert result.notice == engine.text("common.stale_button", phone)
         assert result.state == "growth_honest"
@@ -186,12 +186,12 @@ async def test_stale_taps_after_a_message_reprompt_once_per_step(tmp_path: Path)
     chat = Chat(engine, language_code="it")
     await chat.say("/start")
     old = chat.last
-    await chat.press_index(0)
+    await chat.press_id("menu.growth")
     await chat.say("blablabla")  # not understood: the question is no longer the last message
     counts = []
     for _ in range(5):
         chat.last = old
-        counts.append(len((await chat.press_index(3)).replies))
+        counts.append(len((await chat.press_id("menu.pricing")).replies))
     assert counts == [1, 0, 0, 0, 0]
 
 
@@ -200,8 +200,8 @@ async def test_stale_taps_after_a_message_reprompt_once_per_step(tmp_path: Path)
 
 async def ask_for_a_person(chat: Chat) -> None:
     await chat.say("/start")
-    await chat.press_index(5)  # talk to a person
-    await chat.press_index(1)  # write to me here
+    await chat.press_id("menu.human")  # talk to a person
+    await chat.press_id("human.write_here")
     assert chat.last is not None and chat.last.state == "human_here"
 
 
@@ -241,7 +241,7 @@ async def test_a_prospect_waiting_for_a_person_hears_when_the_team_answers(
     no_text_twice_in_a_row(said)
     # the menu's "talk to a person" while waiting: not a second request
     await chat.say("/menu")
-    result = await chat.press_index(5)
+    result = await chat.press_id("menu.human")
     assert offer not in chat.texts and result.state == "menu"
     assert len(engine.store.events(chat.user, kind="human_requested")) == 1
     # during office hours: "today"
@@ -353,7 +353,7 @@ async def test_ten_taps_on_an_old_keyboard_on_telegram(start: Starter) -> None:
     await h.press(ANN, MENU_GROWTH)
     await h.say(ANN, "blablabla")  # the step is no longer the last message: one re-prompt
     sent, answers = len(h.fake.sent(ANN)), len(h.fake.calls_to("answerCallbackQuery"))
-    data = old_menu.buttons[MENU_CONTACT]["callback_data"]
+    data = keyboard_data(old_menu, MENU_CONTACT)
     taps = [h.fake.press(ANN, data, old_menu.message_id) for _ in range(10)]
     await h.handled(*taps)
     assert len(h.fake.sent(ANN)) - sent <= 1

@@ -62,13 +62,13 @@ async def test_lead_after_projection_carries_it_to_the_agency(
     await chat.say("/start")
     await chat.say(QUESTIONS["it"])
     await chat.say("3")
-    await chat.press(chat.buttons[2])  # leave your contacts
-    await chat.press_index(0)
+    await chat.press_id("menu.contact")  # leave your contacts
+    await chat.press_id("lead.start_button")
     await chat.say("Giulia")
     await chat.say("Pasticceria")
-    await chat.press_index(0)
-    await chat.press_index(2)  # here on Telegram
-    result = await chat.press_index(0)  # consent
+    await chat.press_id("instagram")
+    await chat.press_id("telegram")  # here on Telegram
+    result = await chat.press_id("yes")  # consent
     [item] = result.outbox
     assert item.kind == "lead" and item.lead is not None and item.lead.name == "Giulia"
     out = tmp_path / "leads.csv"

@@ -178,7 +178,7 @@ async def test_a_person_takes_over_and_hands_back(launcher: Launcher) -> None:
 
     # a button pressed meanwhile does what it says ("Back to menu"), after a word that the team
     # still has the request; the handover stays open for the team (tests/test_handover_everyday)
-    await h.press(ANN, 0)
+    await h.press(ANN, "common.back_to_menu")
     assert h.state(ANN) == "menu" and len(fake.sent(ANN)) > ann_before
     assert store.handover(f"tg:{ANN}") is not None
 
@@ -238,7 +238,7 @@ async def test_a_prospect_can_still_erase_themselves_during_a_handover(launcher:
     h = await launcher()
     request = await ask_for_a_person(h)
     await h.say(ANN, "/delete")
-    await h.press(ANN, 0)  # yes, erase me
+    await h.press(ANN, "yes")  # yes, erase me
     store = h.engine.store
     assert store.load(f"tg:{ANN}") is None and store.handover(f"tg:{ANN}") is None
     assert store.handover_user(ADMIN, request.message_id or 0) is None

@@ -36,6 +36,7 @@ from tests.test_telegram_e2e import (
     MENU_GROWTH,
     MENU_HUMAN,
     Harness,
+    keyboard_data,
 )
 
 __all__ = ["launcher"]  # the handover harness's fixture, used below
@@ -85,7 +86,7 @@ async def test_delete_and_a_typed_yes_during_a_handover_erase(
     # /delete, then "no" tapped: nothing erased, the relay goes on
     await h.say(ANN, "/delete")
     assert {b["callback_data"][:4] for b in h.last_keyboard(ANN).buttons} == {"del."}
-    await h.press(ANN, 1)
+    await h.press(ANN, "no")
     assert h.engine.store.load(f"tg:{ANN}") is not None
     await h.say(ANN, "una cosa" if lang == "it" else "one more thing")
     assert admin_got(h, admin_before, "una cosa" if lang == "it" else "one more thing")
@@ -142,7 +143,7 @@ async def test_back_to_menu_during_a_handover_shows_the_menu(launcher: Launcher,
     await request_person(h, lang)
     assert CLOSED[lang] in visible(h.fake.sent(ANN)[-1].text)  # "someone will write tomorrow…"
     answers, ann_before = len(h.fake.calls_to("answerCallbackQuery")), len(h.fake.sent(ANN))
-    await h.press(ANN, 0)  # Back to menu
+    await h.press(ANN, "common.back_to_menu")
     assert h.state(ANN) == "menu"
     (popup,) = h.fake.calls_to("answerCallbackQuery")[answers:]
     assert not popup.params.get("text")  # no pop-up contradicting the office hours
@@ -206,8 +207,8 @@ async def test_waiting_before_a_handover_reads_every_ping_the_same(
     for i, ping in enumerate(variants):
         chat = Chat(engine, user=f"w{i}", language_code=lang)
         await chat.say("/start")
-        await chat.press_index(MENU_HUMAN)
-        await chat.press_index(HUMAN_WRITE_HERE)
+        await chat.press_id(MENU_HUMAN)
+        await chat.press_id(HUMAN_WRITE_HERE)
         await chat.say(ping)
         replies.append(chat.texts[0])
     values = waiting_values(engine.content, SUNDAY, lang)
@@ -246,7 +247,7 @@ async def test_staff_notes_show_taps_by_label_and_stale_taps_once(
     snapshot = h.fake.messages[(ANN, menu.message_id or 0)]
     snapshot = json.loads(json.dumps(snapshot))
     await h.press(ANN, MENU_GROWTH)
-    data = str(menu.buttons[MENU_CONTACT]["callback_data"])
+    data = keyboard_data(menu, MENU_CONTACT)
     await h.handled(*[stale_tap(h, ANN, snapshot, data) for _ in range(4)])
     await h.say(ANN, "/menu")
     await h.press(ANN, MENU_HUMAN)
@@ -263,7 +264,7 @@ async def test_an_engine_tap_is_written_by_its_label(tmp_path: Path) -> None:
     engine = shipped(tmp_path)
     chat = Chat(engine, language_code="it")
     await chat.say("/start")
-    await chat.press_index(MENU_GROWTH)
+    await chat.press_id(MENU_GROWTH)
     lines = [line.text for line in engine.store.transcript(chat.user) if line.direction == "in"]
     assert lines[-1] == f"[tapped: {visible(engine.text('menu.growth', 'it'))}]"
 
@@ -285,7 +286,7 @@ async def test_a_real_message_after_a_burst_of_stale_taps_gets_through(
         await h.until(lambda: h.engine.store.handover(f"tg:{ANN}") is not None, "handover")
     else:
         await h.press(ANN, MENU_GROWTH)
-    data = str(menu.buttons[MENU_CONTACT]["callback_data"])
+    data = keyboard_data(menu, MENU_CONTACT)
     flood = visible(h.engine.text("telegram.flood", "en"))
     for _ in range(12):  # over the limit: one warning, then the taps are ignored
         stale_tap(h, ANN, snapshot, data)

@@ -78,17 +78,14 @@ def load_text(tmp_path: Path, text: str) -> tuple[IntentSet | None, Problems]:
 
 
 def test_shipped_intents_and_their_answers(shipped: IntentSet) -> None:
-    assert {i: a for i, (a, _) in shipped.answers.items()} == SHIPPED_ANSWERS
-    assert shipped.answer_refs() == list(SHIPPED_ANSWERS.values())
+    # every shipped intent, answered where it was; an intent staff add is allowed
+    answers = {i: a for i, (a, _) in shipped.answers.items()}
+    assert SHIPPED_ANSWERS.items() <= answers.items(), set(SHIPPED_ANSWERS.items()) - set(
+        answers.items()
+    )
+    assert shipped.answer_refs() == list(answers.values())  # in the file's order
     for intent_id, (_, pos) in shipped.answers.items():
         assert pos.line > 1, intent_id
-
-
-@pytest.mark.parametrize("lang", ["it", "en"])
-def test_every_intent_has_twenty_examples_per_language(shipped: IntentSet, lang: str) -> None:
-    for intent in shipped.intents.values():
-        assert intent.description
-        assert len(intent.examples[lang]) >= 20, (intent.id, lang)
 
 
 # --------------------------------------------------------------------------- validation
@@ -96,7 +93,7 @@ def test_every_intent_has_twenty_examples_per_language(shipped: IntentSet, lang:
 
 def test_minimal_file_loads(tmp_path: Path) -> None:
     intents, problems = load_text(tmp_path, MINIMAL)
-    assert intents is not None and not problems
+    assert intents is not None and not problems.errors
     assert intents.ids() == ["pricing", "privacy"]
     assert [p.text for p in intents.intents["pricing"].examples["en"]] == [
         "how much do you charge",
@@ -107,6 +104,41 @@ def test_minimal_file_loads(tmp_path: Path) -> None:
 
 def report(problems: Problems) -> str:
     return problems.report()
+
+
+def with_examples(it: int, en: int) -> str:
+    """An intents file whose `budget` intent (line 2) has this many examples per language."""
+    lines = ["intents:", "  budget:", "    description: The ad budget", "    answer: main.budget"]
+    lines.append("    examples:")
+    lines += ["      it:", *[f"        - quanto spendo in pubblicità? caso {n}" for n in range(it)]]
+    lines += ["      en:", *[f"        - how much to spend on ads? case {n}" for n in range(en)]]
+    return "\n".join(lines) + "\n"
+
+
+def few_examples(problems: Problems) -> list[str]:
+    """The warnings about too few examples, from the file's name on."""
+    found = [str(p) for p in problems if "with fewer than" in p.message]
+    return [w[w.index("intents.yaml:") :] for w in found]
+
+
+def test_an_intent_with_few_examples_is_a_located_warning_with_its_reason(tmp_path: Path) -> None:
+    intents, problems = load_text(tmp_path, with_examples(it=20, en=12))
+    assert intents is not None and not problems.errors  # a warning: the bot still starts
+    assert few_examples(problems) == [
+        "intents.yaml:2:3: warning: intent `budget` has 12 English examples: with fewer than 20,"
+        " the bot confuses it with others — add examples of how prospects say it"
+        " (`python -m bot review` lists messages it did not understand)"
+    ]
+    _, problems = load_text(tmp_path, with_examples(it=1, en=19))
+    assert [w.split(": with")[0] for w in few_examples(problems)] == [
+        "intents.yaml:2:3: warning: intent `budget` has 1 Italian example",
+        "intents.yaml:2:3: warning: intent `budget` has 19 English examples",
+    ]
+
+
+def test_twenty_examples_per_language_are_enough(tmp_path: Path) -> None:
+    intents, problems = load_text(tmp_path, with_examples(it=20, en=20))
+    assert intents is not None and not problems
 
 
 def test_example_listed_twice(tmp_path: Path) -> None:

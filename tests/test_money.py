@@ -546,13 +546,13 @@ async def test_a_yearly_budget_stays_money_in_the_lead_and_the_staff_note(engine
     chat = await _at_budget_question(engine, "it", "lead-it")
     await chat.say("1200 euro all'anno")
     await chat.say("3")
-    await chat.press_index(2)  # leave your contacts
-    await chat.press_index(0)  # let's start
+    await chat.press_id("menu.contact")  # leave your contacts
+    await chat.press_id("lead.start_button")  # let's start
     await chat.say("Giulia")
     await chat.say("Pasticceria")
-    await chat.press_index(0)  # instagram
-    await chat.press_index(2)  # here on Telegram
-    await chat.press_index(0)  # consent
+    await chat.press_id("instagram")
+    await chat.press_id("telegram")  # here on Telegram
+    await chat.press_id("yes")  # consent
     (lead,) = engine.store.leads()
     assert lead.data["budget"] == Money(100, "EUR", "month")
     assert isinstance(lead.data["budget"], Money)

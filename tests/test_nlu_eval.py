@@ -18,6 +18,7 @@ from bot.understanding.evaluate import (
 from bot.understanding.intents import IntentSet, load_intents
 from bot.understanding.nlu import Understanding
 from bot.understanding.text import normalise
+from tests.test_intents import SHIPPED_ANSWERS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -93,8 +94,16 @@ def test_the_labelled_set_is_big_and_balanced(intents: IntentSet) -> None:
     by_lang = Counter(s.lang for s in samples)
     assert by_lang["it"] >= 120 and by_lang["en"] >= 120
     per_intent = Counter(s.intent for s in samples if s.intent)
-    assert set(per_intent) == set(intents.ids())
+    covers_the_shipped_intents(per_intent, intents)
     assert min(per_intent.values()) >= 20
+
+
+def covers_the_shipped_intents(per_intent: Counter[str], intents: IntentSet) -> None:
+    """A labelled set measures every intent shipped, and labels none the intents file lacks
+    (a typo, a renamed intent). An intent staff add is not in it until someone labels messages
+    for it: that must not fail the suite."""
+    assert set(SHIPPED_ANSWERS) <= set(per_intent), set(SHIPPED_ANSWERS) - set(per_intent)
+    assert set(per_intent) <= set(intents.ids()), set(per_intent) - set(intents.ids())
 
 
 @pytest.mark.parametrize("path", [HOLDOUT, FINAL_CHECK, DEV, INDEPENDENT], ids=lambda p: p.stem)
@@ -106,7 +115,7 @@ def test_the_held_out_sets_are_big_and_mixed(intents: IntentSet, path: Path) -> 
     by_lang = Counter(s.lang for s in samples)
     assert by_lang["it"] > by_lang["en"] >= len(samples) // 4  # about 60/40, as prospects write
     per_intent = Counter(s.intent for s in samples if s.intent)
-    assert set(per_intent) == set(intents.ids())
+    covers_the_shipped_intents(per_intent, intents)
 
 
 def _taught(intents: IntentSet) -> set[str]:

@@ -18,11 +18,11 @@ from bot.core.compose import compose
 from bot.core.engine import Engine
 from bot.core.messages import Input, TurnResult
 from bot.staff.reload import Reloader, ReloadOutcome
-from tests.conftest import Chat, build_engine
+from tests.conftest import Chat, build_engine, presses
 from tests.test_handover import Launcher, launcher  # noqa: F401  (the fixture)
 from tests.test_telegram_e2e import ADMIN, ANN, BOB, MENU_CONTACT, MENU_GROWTH, ROOT
 
-LEAD_START, WHY_BUTTON = 0, 1
+LEAD_START, WHY_BUTTON = "lead.start_button", "growth.why_button"
 
 
 def copy_content(target: Path) -> Path:
@@ -171,7 +171,8 @@ async def test_a_valid_reload_changes_behaviour_mid_conversation(
     await h.say(ANN, "Pizzeria da Ann")
     question = h.last_keyboard(ANN)
     assert "Where do your customers see you most?" in visible(question.text)
-    assert question.buttons[0]["text"] == "Instagram 📸"
+    instagram = [b["text"] for b in question.buttons if presses(b["callback_data"], "instagram")]
+    assert instagram == ["Instagram 📸"]
     conv = h.engine.store.load(f"tg:{ANN}")
     assert conv is not None and conv.slots["name"] == "Ann"  # her answers survived the reload
 

@@ -37,19 +37,21 @@ from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.messages import Button, Input, Media, Reply, TurnResult
 from bot.storage.sqlite import Store
+from tests.conftest import data_of
 from tests.fakebotapi import Call, FakeBotAPI
 
 ROOT = Path(__file__).resolve().parents[1]  # the shipped dialogs/ and locales/
 ADMIN = 999_001
 ANN, BOB = 4201, 4202
 
-# Button positions in dialogs/main.yaml (the structure, not the words).
-MENU_GROWTH, MENU_CONTACT, MENU_HUMAN = 0, 4, 5
-HUMAN_WRITE_HERE = 1
-LEAD_START = 0
-PLATFORM_INSTAGRAM = 0
-VIA_EMAIL = 0
-YES = 0
+# Buttons of dialogs/main.yaml by their stable names (bot.content.button_ids), never by their
+# position: staff add and move buttons.
+MENU_GROWTH, MENU_CONTACT, MENU_HUMAN = "menu.growth", "menu.contact", "menu.human"
+HUMAN_WRITE_HERE = "human.write_here"
+LEAD_START = "lead.start_button"
+PLATFORM_INSTAGRAM = "instagram"
+VIA_EMAIL = "email"
+YES = "yes"
 
 
 @dataclass
@@ -78,10 +80,11 @@ class Harness:
         await self.handled(update_id)
         return update_id
 
-    async def press(self, uid: int, index: int) -> int:
-        """Press button ``index`` of the last keyboard ``uid`` was sent."""
+    async def press(self, uid: int, name: str) -> int:
+        """Press the button called ``name`` (its stable name: ``menu.contact``, ``instagram``,
+        ``yes``) on the last keyboard ``uid`` was sent."""
         call = self.last_keyboard(uid)
-        update_id = self.fake.press(uid, call.buttons[index]["callback_data"], call.message_id)
+        update_id = self.fake.press(uid, keyboard_data(call, name), call.message_id)
         await self.handled(update_id)
         return update_id
 
@@ -94,6 +97,12 @@ class Harness:
         conv = self.engine.store.load(f"tg:{uid}")
         assert conv is not None
         return conv.state
+
+
+def keyboard_data(call: Call, name: str) -> str:
+    """The callback data of the button called ``name`` on the keyboard the fake Bot API recorded
+    in ``call`` (``tests.conftest.data_of``)."""
+    return data_of(((b["text"], b["callback_data"]) for b in call.buttons), name)
 
 
 async def serve(fake: FakeBotAPI, engine: Engine, settings: Settings, **bot_kwargs: Any) -> Harness:
@@ -231,7 +240,8 @@ async def test_full_conversation_through_buttons_and_typed_text(
     assert h.state(ANN) == "lead_business"
     await h.say(ANN, "Pizzeria da Ann")
     assert h.state(ANN) == "lead_platform"
-    assert len(h.last_keyboard(ANN).buttons) == 5
+    platforms = h.last_keyboard(ANN)  # every shipped platform is offered (staff may add more)
+    assert all(keyboard_data(platforms, p) for p in ("instagram", "facebook", "tiktok", "linkedin"))
     await h.press(ANN, PLATFORM_INSTAGRAM)
     await h.press(ANN, VIA_EMAIL)
     assert h.state(ANN) == "lead_email"
@@ -280,7 +290,7 @@ async def test_delete_erases_the_prospect_and_their_undelivered_admin_notes(
     await h.say(ANN, "/delete")
     confirm = h.last_keyboard(ANN)
     assert len(confirm.buttons) == 2
-    await h.press(ANN, 0)  # yes, erase me
+    await h.press(ANN, "yes")  # yes, erase me
     assert h.engine.store.load(f"tg:{ANN}") is None
     assert h.engine.store.leads() == []
 
@@ -302,7 +312,7 @@ async def test_stale_and_forged_buttons_are_answered_and_reshow_the_current_step
     before = len(h.fake.sent(ANN))
 
     # a button of the menu pressed again, long after its step passed
-    stale = h.fake.press(ANN, old_menu.buttons[MENU_CONTACT]["callback_data"], old_menu.message_id)
+    stale = h.fake.press(ANN, keyboard_data(old_menu, MENU_CONTACT), old_menu.message_id)
     # data the bot never sent, on a message that does not exist
     forged = h.fake.press(ANN, "x" * 64, 1)
     await h.handled(stale, forged)

@@ -196,7 +196,7 @@ async def test_a_yes_later_does_not_answer_an_old_confirmation(engine: Engine, l
     assert engine.store.load("u1") is not None
     # the confirmation's own buttons still work while its step lasts
     await chat.say("/delete")
-    await chat.press_index(0)
+    await chat.press_id("yes")
     assert engine.store.load("u1") is None
 
 

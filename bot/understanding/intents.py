@@ -49,6 +49,9 @@ OUT_OF_SCOPE_KEYS = ("description", "examples")
 LANGUAGE_NAMES = {code: DEFAULT[code].name for code in LANGS}
 _INTENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ANSWER = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+# Fewer examples than this in a language and the intent is easily mistaken for its neighbours
+# (measured with nlu-eval): a warning, not an error, so a new intent can be tried while it grows.
+MIN_EXAMPLES = 20
 
 
 @dataclass(frozen=True)
@@ -230,11 +233,22 @@ class _Reader:
         keywords = self.phrases(name, body, "keywords", "keyword")
         where = self.source.at_key(body, "examples") if "examples" in body else pos
         for lang in LANGS:
-            if not examples.get(lang):
+            count = len(examples.get(lang, ()))
+            if not count:
                 self.problems.add(
                     where,
                     f"intent `{name}` has no {LANGUAGE_NAMES[lang]} examples",
                     f"add `{lang}:` with a few sentences people would write",
+                )
+            elif count < MIN_EXAMPLES:
+                self.problems.add(
+                    pos,
+                    f"intent `{name}` has {count} {LANGUAGE_NAMES[lang]} "
+                    f"example{'s' if count > 1 else ''}: with fewer than {MIN_EXAMPLES}, "
+                    "the bot confuses it with others",
+                    "add examples of how prospects say it (`python -m bot review` lists "
+                    "messages it did not understand)",
+                    severity="warning",
                 )
         return Intent(name, description, answer, answer_pos, pos, examples, keywords)
 
