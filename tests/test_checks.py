@@ -66,7 +66,8 @@ def test_two_questions_asking_one_answer_must_check_it_alike(shipped_copy: Path)
         "    next: calculate",
     )
     warnings = sorted(check_warnings(shipped_copy) - before)
-    assert len(warnings) == 1 and "`ask_posts` and `change_posts` both ask" in warnings[0]
+    assert len(warnings) == 1, warnings
+    assert "`projection.ask_posts` and `projection.change_posts` both ask" in warnings[0]
     assert load_content(shipped_copy).problems.errors == []
 
 

@@ -786,22 +786,29 @@ def _condition_hint(condition: str) -> str:
 def _check_checks_agree(content: Content, problems: Problems) -> None:
     """Two questions asking the same answer (``ask_budget`` and ``change_budget``) check it
     the same way: a check added to one only would let the other take what it refuses."""
-    first: dict[str, tuple[StateSpec, set[tuple[str, str]]]] = {}
-    for _dialog, state in _all_states(content):
+    first: dict[str, tuple[str, StateSpec, set[tuple[str, str]]]] = {}
+    told: set[tuple[str, str]] = set()  # (state, slot): one warning each, not one per pair
+    for dialog, state in _all_states(content):
         ask = state.ask
         if ask is None:
             continue
         checks = {(c.condition, c.say.key) for c in ask.checks}
         if ask.slot not in first:
-            first[ask.slot] = (state, checks)
+            first[ask.slot] = (dialog, state, checks)
             continue
-        other, other_checks = first[ask.slot]
+        other_dialog, other, other_checks = first[ask.slot]
         if checks != other_checks:
-            fewer, more = (state, other) if len(checks) < len(other_checks) else (other, state)
+            here, there = f"{dialog}.{state.name}", f"{other_dialog}.{other.name}"
+            fewer, more = (state, there) if len(checks) < len(other_checks) else (other, here)
+            fewer_name = here if fewer is state else there
+            if (fewer_name, ask.slot) in told:
+                continue
+            told.add((fewer_name, ask.slot))
             problems.add(
                 fewer.ask.pos if fewer.ask is not None else fewer.pos,
-                f"`{fewer.name}` and `{more.name}` both ask `{ask.slot}`, but check it differently",
-                f"give both the same `checks:` (copy them from `{more.name}`)",
+                f"`{fewer_name}` and `{more}` both ask `{ask.slot}`, but check it differently",
+                f"give both the same `checks:` (copy them from `{more}`), or give this answer "
+                "a name of its own if it means something else",
                 severity="warning",
             )
 
