@@ -159,14 +159,14 @@ def test_text_defined_twice(mini_copy: Path) -> None:
     os.utime(texts, (texts.stat().st_atime, more.stat().st_mtime - 60))
     assert (
         "locales/en/more.yaml:1:1: the text `back` is written twice: here and in "
-        "locales/en/texts.yaml at line 2 — keep only one of the two (until then the bot says "
-        "this one)"
+        "locales/en/texts.yaml at line 2 — keep only one of the two: the bot does not start "
+        "while both are there"
     ) in report(mini_copy)
     os.utime(more, (more.stat().st_atime, texts.stat().st_mtime - 60))  # texts.yaml was edited
     assert (
         "locales/en/texts.yaml:2:1: the text `back` is written twice: here and in "
-        "locales/en/more.yaml at line 1 — keep only one of the two (until then the bot says "
-        "the other one)"
+        "locales/en/more.yaml at line 1 — keep only one of the two: the bot does not start "
+        "while both are there"
     ) in report(mini_copy)
 
 

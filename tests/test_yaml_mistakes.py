@@ -320,8 +320,8 @@ def test_a_text_in_two_files_is_reported_at_the_one_saved_last_naming_the_other(
     os.utime(mine, (mine.stat().st_atime, menu.stat().st_mtime - 60))
     assert one_error(with_budget) == (
         f"locales/it/menu.yaml:{line}:3: the text `menu.budget_check` is written twice: here "
-        "and in locales/it/budget_check.yaml at line 2 — keep only one of the two (until then "
-        "the bot says the other one)"
+        "and in locales/it/budget_check.yaml at line 2 — keep only one of the two: the bot "
+        "does not start while both are there"
     )
     # the new file saved last: that is where she looks
     os.utime(menu, (menu.stat().st_atime, mine.stat().st_mtime - 60))
@@ -441,3 +441,37 @@ def test_a_bare_lt_in_a_text_on_several_lines_is_pointed_at_the_text(with_budget
     path = with_budget / "locales" / "it" / "budget_check.yaml"
     line = replace_line(path, "  zero:", "  zero: |-\n    Capito.\n    Sotto i <1.000 euro no.")
     assert one_error(with_budget).startswith(f"locales/it/budget_check.yaml:{line}:9: ")
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("growth.evryone_asks", "did you mean `growth.everyone_asks`?"),
+        ("growth", "`growth` is a group of texts: name one of them, e.g. `growth."),
+        ("growth.great_news", "write `growth.great_news` in locales/it/growth.yaml and in"),
+        ("brandnew.hello", "write `brandnew.hello` in a file in locales/it/ and in"),
+    ],
+)
+def test_a_missing_text_gets_a_hint_that_fits(shipped_copy: Path, key: str, hint: str) -> None:
+    """A near-typo gets its text; a new key gets where to write it, never an unrelated guess."""
+    main = shipped_copy / "dialogs" / "main.yaml"
+    text = main.read_text(encoding="utf-8")
+    old = "    say: [growth.everyone_asks, growth.honest_answer]"
+    assert old in text
+    main.write_text(text.replace(old, f"    say: {key}", 1), encoding="utf-8")
+    errors, _ = errors_of(shipped_copy)
+    assert len(errors) == 1 and hint in errors[0], errors
+
+
+def test_a_text_missing_in_one_language_names_the_file_to_write_it_in(
+    shipped_copy: Path,
+) -> None:
+    path = shipped_copy / "locales" / "it" / "growth.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith("  why_button:")]
+    assert len(kept) == len(lines) - 1
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    errors, _ = errors_of(shipped_copy)
+    assert len(errors) == 1, errors
+    assert "`growth.why_button` exists in en but not in it" in errors[0]
+    assert errors[0].endswith("translate it into locales/it/growth.yaml")

@@ -58,6 +58,9 @@ class Problems:
     # a number YAML misread: what later checks find there only follows from it (one mistake,
     # one message), so ``add`` drops it
     covered: list[tuple[Pos, Pos]] = field(default_factory=list)
+    # how ``report`` says a kind of warning in one line when there are many (set by whoever
+    # reads the files: the content loader folds the agency's placeholders)
+    folds: dict[str, Callable[[list[Problem]], str]] = field(default_factory=dict)
 
     def add(
         self,
@@ -115,7 +118,9 @@ class Problems:
 
         ``fold``: for a ``kind`` of warning, how to say them all in one line, at the end, when
         there are more than ``FOLDED_OVER`` (30 facts still to fill in would bury the one
-        warning about what was just changed)."""
+        warning about what was just changed); None: ``self.folds``, what the loader set; ``{}``
+        lists every warning."""
+        fold = self.folds if fold is None else fold
         unique = sorted(set(self.items))
         folded: dict[str, list[Problem]] = {}
         for kind in fold or {}:

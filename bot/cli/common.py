@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 def content_failure(err: ContentError) -> NoReturn:
     """Print the located problems and exit 1: the bot never starts on broken content."""
     click.echo(err.report(), err=True)
-    click.echo("The bot cannot start until these problems are fixed.", err=True)
+    errors = len(err.problems.errors)
+    click.echo(
+        f"The bot cannot start until the {'error' if errors == 1 else 'errors'} above "
+        f"{'is' if errors == 1 else 'are'} fixed (warnings don't stop it).",
+        err=True,
+    )
     sys.exit(1)
 
 

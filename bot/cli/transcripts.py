@@ -37,6 +37,18 @@ def costs_of(reports: list[FileReport]) -> CostSummary:
     return summarise(costs)
 
 
+def _failed(reports: list[FileReport]) -> list[str]:
+    """One line per failed test (or unreadable file), with where its failure is."""
+    lines = []
+    for report in reports:
+        if report.problems.errors:
+            lines.append(f"{report.name}: the file cannot be run")
+        for outcome in report.outcomes:
+            if outcome.status == "failed" and outcome.failure is not None:
+                lines.append(f"{outcome.failure.pos}: {outcome.test.name}")
+    return lines
+
+
 def _summary(reports: list[FileReport]) -> str:
     counts = {"passed": 0, "failed": 0, "pending": 0, "fixed": 0}
     for report in reports:
@@ -86,6 +98,11 @@ def test(files: tuple[Path, ...], root: Path | None, verbose: bool, stats: bool)
     if stats:
         for line in costs_of(reports).lines():
             click.echo(line)
+    failed = _failed(reports)
+    if failed and len(failed) < sum(len(r.outcomes) for r in reports):
+        click.echo("Failed:")  # the ✗ lines above may be far up the screen
+        for line in failed:
+            click.echo(f"  {line}")
     click.echo(_summary(reports))
     if any(r.failed for r in reports):
         sys.exit(1)

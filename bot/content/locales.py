@@ -80,8 +80,7 @@ def _walk(
             problems.add(
                 here,
                 f"the text `{full}` is written twice: here and{elsewhere} at line {other.line}",
-                "keep only one of the two (until then the bot says "
-                + ("this one)" if here == first else "the other one)"),
+                "keep only one of the two: the bot does not start while both are there",
             )
             continue
         where[full] = (src.at_key(mapping, key), saved)

@@ -6,9 +6,10 @@ they can look across files: a button in one dialog, a text in two languages, an 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from jinja2 import TemplateSyntaxError
@@ -589,7 +590,7 @@ def _check_texts(
         problems.add(
             ref.pos,
             f"the text `{ref.key}` is missing in {where}",
-            did_you_mean(ref.key, all_keys) or f"add `{ref.key}` to a file in {where}",
+            _missing_text_hint(content, ref.key, lacking, all_keys),
         )
     for key in needed:
         for lang in languages:
@@ -604,10 +605,13 @@ def _check_texts(
         for lang in languages:
             if lang not in present and present:
                 other = content.texts[present[0]][key]
+                twin = other.pos.file.replace(f"locales/{present[0]}/", f"locales/{lang}/", 1)
                 problems.add(
                     other.pos,
                     f"the text `{key}` exists in {present[0]} but not in {lang}",
-                    f"translate it into locales/{lang}/",
+                    f"translate it into {twin}"
+                    if twin != other.pos.file
+                    else f"translate it into locales/{lang}/",
                 )
     for lang in languages:
         for key, text in content.texts.get(lang, {}).items():
@@ -661,6 +665,29 @@ def _at_char(text: LocaleText, offset: int | None) -> Pos:
     if at is None:
         return text.pos
     return Pos(text.pos.file, text.pos.line, text.pos.col + at)
+
+
+def _missing_text_hint(
+    content: Content, key: str, lacking: Sequence[str], all_keys: set[str]
+) -> str:
+    """How to fix a text a dialog names but no locale has: the near-typo of a text of the same
+    group (``budget_check.goood`` → ``budget_check.good``); one of its texts when ``key`` is a
+    group; else where to write it (the group's files, when the group exists)."""
+    group, _, name = key.rpartition(".")
+    siblings = sorted(k.rpartition(".")[2] for k in all_keys if k.rpartition(".")[0] == group)
+    close = difflib.get_close_matches(name, siblings, n=1, cutoff=0.75)
+    if close:
+        return f"did you mean `{group + '.' if group else ''}{close[0]}`?"
+    inside = sorted(k for k in all_keys if k.startswith(key + "."))
+    if inside:
+        return f"`{key}` is a group of texts: name one of them, e.g. `{inside[0]}`"
+    files = []
+    for lang in lacking:
+        known = [
+            t.pos.file for k, t in content.texts.get(lang, {}).items() if k.startswith(group + ".")
+        ]
+        files.append(known[0] if group and known else f"a file in locales/{lang}/")
+    return f"write `{key}` in " + " and in ".join(files)
 
 
 def _check_type_texts(content: Content, problems: Problems, slot_types: SlotTypeCatalog) -> None:
