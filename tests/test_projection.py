@@ -56,6 +56,26 @@ PROPERTY = settings(max_examples=60, deadline=None)
 
 
 @PROPERTY
+@given(inp=inputs, horizon=st.none() | st.integers(1, HORIZON))
+def test_what_a_projection_says_is_read_off_the_whole_curve(
+    inp: ProjectionInput, horizon: int | None
+) -> None:
+    """``project`` stops simulating once it has what it reads (the arrival, the chart's months,
+    the horizon): every figure is still the one the whole 50-year curve gives."""
+    inp = dataclasses.replace(inp, horizon_months=horizon)
+    result = project(inp, PARAMS)
+    for name in SCENARIOS:
+        whole = follower_path(inp, PARAMS, name, HORIZON)
+        scenario = result.scenarios[name]
+        arrival = next((m for m, f in enumerate(whole) if f >= (inp.target or 0)), None)
+        assert scenario.months_to_target == arrival
+        assert scenario.months == whole[: len(scenario.months)]
+        assert (scenario.after_1_year, scenario.after_3_years) == (whole[12], whole[36])
+        if horizon is not None:
+            assert result.at_horizon is not None and result.at_horizon[name] == whole[horizon]
+
+
+@PROPERTY
 @given(inp=inputs, budget_a=budgets, budget_b=budgets)
 def test_more_budget_never_slows_growth(
     inp: ProjectionInput, budget_a: float, budget_b: float

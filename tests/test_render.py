@@ -48,3 +48,32 @@ def test_conditions_never_raise() -> None:
     assert not r.evaluate("budget > 0", {})
     assert not r.evaluate("1/0", {})
     assert not r.evaluate("budget.__class__.__name__ == 'int'", {"budget": 1})
+
+
+# (expression, variables, evaluate's answer, value's answer): defined and undefined names,
+# a failure while evaluating, a syntax error, the sandbox refusing
+EXPRESSIONS = [
+    ("budget > 0", {"budget": 5}, True, True),
+    ("budget > 0", {"budget": 0}, False, False),
+    ("budget > 0", {}, False, None),  # undefined: empty, the comparison fails
+    ("current_followers * 2", {"current_followers": 800}, True, 1600),
+    ("current_followers * 2", {}, False, None),
+    ("missing", {}, False, None),
+    ("platform == 'instagram'", {"platform": "instagram"}, True, True),
+    ("platform == 'instagram'", {"platform": "tiktok"}, False, False),
+    ("1/0", {}, False, None),
+    ("budget >", {"budget": 5}, False, None),  # does not compile
+    ("budget.__class__.__name__ == 'int'", {"budget": 1}, False, False),  # not reachable
+]
+
+
+def test_conditions_and_values_compiled_once_answer_as_compiled_each_time() -> None:
+    """The compiled expression is kept (``Renderer._expression``): the second and later
+    checks, of the same or other values, answer what a fresh compilation answers."""
+    r = Renderer()
+    for _ in range(2):  # compiled, then from the cache
+        for expression, variables, truth, value in EXPRESSIONS:
+            assert r.evaluate(expression, variables) is truth, expression
+            assert r.value(expression, variables) == value, expression
+    compiled = r._expression.cache_info()
+    assert compiled.misses == len({e for e, *_ in EXPRESSIONS})  # a broken one too: once

@@ -76,6 +76,25 @@ def _lead_words(packs: tuple[LanguagePack, ...]) -> frozenset[str]:
     return frozenset(words)
 
 
+_WORDS: dict[tuple[int, ...], tuple[tuple[LanguagePack, ...], frozenset[str], frozenset[str]]] = {}
+
+
+def _words(packs: tuple[LanguagePack, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """(``_lead_words``, the folded ``business_not``) of ``packs``: worked out once per set of
+    packs (~0.8 ms each time otherwise), known by identity, since a pack is immutable and a
+    content reload brings new ones (they are not hashable: a pack holds mappings)."""
+    key = tuple(id(pack) for pack in packs)
+    found = _WORDS.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], packs, strict=True)):
+        return found[1], found[2]
+    lead = _lead_words(packs)
+    unwanted = frozenset(_folded(w) for w in _joined(packs, "business_not"))
+    if len(_WORDS) >= 16:  # a few reloads' worth: the packs of the past are let go
+        _WORDS.clear()
+    _WORDS[key] = (packs, lead, unwanted)  # the packs kept alive: their ids stay theirs
+    return lead, unwanted
+
+
 def _clause_start(folded: str, at: int, lead: frozenset[str]) -> bool:
     """Position ``at`` starts a clause: nothing but greetings or connectors since the start of
     the message or the last punctuation."""
@@ -126,9 +145,8 @@ def find_business(
     frames = _phrase_pattern(_joined(packs, "business_frames"), True)
     if frames is None:
         return None
-    lead = _lead_words(packs)
+    lead, unwanted = _words(packs)
     breaks = _phrase_pattern(_joined(packs, "business_breaks"), False)
-    unwanted = {_folded(w) for w in _joined(packs, "business_not")}
     for match in frames.finditer(folded):
         if not _clause_start(folded, match.start(), lead):
             continue

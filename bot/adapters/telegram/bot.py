@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,6 +43,7 @@ from bot.adapters.telegram.notes import HANDLED_PREFIX, AdminOutbox
 from bot.adapters.telegram.outbound import TelegramOutbound
 from bot.adapters.telegram.send import Sender
 from bot.adapters.telegram.staff import StaffDesk
+from bot.adapters.telegram.timing import TurnTiming, handed_over, timing
 from bot.config import Settings
 from bot.core.compose import compose, compose_counted
 from bot.core.engine import Engine
@@ -62,6 +63,13 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 # fmt: on
 
 COMMANDS = ("start", "menu", "help", "lang", "restart", "privacy", "delete")
+CONNECTION_POOL = 16
+"""HTTP connections to the Bot API at most. The rate limiter lets about 30 sending calls a
+second through, and Telegram answers one in 0.1-0.3 s: 3 to 9 are in flight, plus the answers
+to button taps (not limited). 16 keeps headroom for slow moments (30 a second at 0.5 s each),
+while httpcore scans every open connection on each request: 64 made that scan 14-34% of
+the bot's CPU in a burst without the limiter (issue 18). More requests wait for a free
+connection (``pool_timeout``), as they would wait for the limiter anyway."""
 
 
 def user_key(user_id: int) -> str:
@@ -173,28 +181,34 @@ class TelegramBot:
         self.outbox_tick = outbox_tick  # the longest sleep of the outbox's retry timer
         self.unreachable_admins: dict[int, str] = {}  # admin chat -> why (``check_admins``)
         self._network_told = -60.0  # when "Telegram cannot be reached" was last logged
+        # told each prospect update's own processing (``bot.adapters.telegram.timing``) when
+        # set: the load benchmark does; None costs nothing
+        self.on_turn_timed: Callable[[TurnTiming], None] | None = None
         install_redaction(settings.token, settings.webhook_secret)
 
     # -- building ------------------------------------------------------------------------------
 
-    def build(self, *, updater: bool = True) -> Application:
+    def build(self, *, updater: bool = True, rate_limit: bool = True) -> Application:
+        """The Application; ``rate_limit=False`` leaves out Telegram's 30 calls a second (for
+        the load benchmark's own-CPU runs, never for Telegram itself)."""
         if not self.settings.token:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         base_url, base_file_url = api_urls(self.settings.api_base_url)
-        builder = (
+        builder: Any = (
             ApplicationBuilder()
             .token(self.settings.token)
             .base_url(base_url)
             .base_file_url(base_file_url)
-            .rate_limiter(AIORateLimiter(max_retries=3))
             .concurrent_updates(self.processor)
             .get_updates_request(KeptUpdates(self._keep_updates))
-            .connection_pool_size(64)
+            .connection_pool_size(CONNECTION_POOL)
             .pool_timeout(10.0)
             .post_init(self.post_init)
             .post_stop(self.post_stop)
             .post_shutdown(self.post_stop)
         )
+        if rate_limit:
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
         if not updater:
             builder = builder.updater(None)
         app = builder.build()
@@ -203,8 +217,10 @@ class TelegramBot:
 
     def add_handlers(self, app: Application) -> None:
         private = filters.ChatType.PRIVATE
-        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private, self.on_message))
-        app.add_handler(CallbackQueryHandler(self.on_callback))
+        app.add_handler(
+            MessageHandler(filters.UpdateType.MESSAGE & private, self._timed(self.on_message))
+        )
+        app.add_handler(CallbackQueryHandler(self._timed(self.on_callback)))
         app.add_handler(MessageHandler(filters.UpdateType.EDITED, self.on_edited))
         app.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.GROUPS, self.on_group)
@@ -347,6 +363,23 @@ class TelegramBot:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     # -- handlers ------------------------------------------------------------------------------
+
+    def _timed(
+        self, handler: Callable[[Update, Context], Coroutine[Any, Any, None]]
+    ) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+        """``handler``, its own processing told to ``on_turn_timed`` when that is set."""
+
+        @functools.wraps(handler)
+        async def timed(update: Update, context: Context) -> None:
+            listener = self.on_turn_timed
+            if listener is None:
+                await handler(update, context)
+                return
+            with timing(update.update_id) as timer:
+                await handler(update, context)
+            listener(timer)
+
+        return timed
 
     async def on_message(self, update: Update, context: Context) -> None:
         message, user = update.message, update.effective_user
@@ -611,6 +644,7 @@ class TelegramBot:
         if not replies:
             return
         await self._drop_old_keyboard(bot, chat_id)
+        handed_over(replies)  # the turn's own processing ends here (``on_turn_timed``)
         # as few messages as the content allows (bot.core.compose); progress counts replies
         for reply, sent in compose_counted(replies):
             message = await self.sender.reply(bot, chat_id, reply)

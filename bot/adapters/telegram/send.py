@@ -20,6 +20,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.adapters.telegram.format import MAX_CAPTION, build_keyboard, split_html, utf16_len, visible
+from bot.adapters.telegram.timing import network
 from bot.core.messages import Media, Reply
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,10 @@ class Sender:
         A 429 reaches us only if it outlasted the limiter's own retries. A request that timed
         out may still have reached Telegram, so a retried send can, rarely, arrive twice.
         """
+        with network():  # Telegram's time, not the bot's own (bot.adapters.telegram.timing)
+            return await self._retrying(what, call)
+
+    async def _retrying(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
         attempt = 1
         while True:
             try:
