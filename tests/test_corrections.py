@@ -335,3 +335,40 @@ async def test_a_typed_request_that_leaves_a_question_can_be_resumed(
     result = await chat.press(w["resume"])
     assert (result.dialog, result.state) == ("projection", "ask_target")
     assert result.slots["current_followers"] == 800
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("posts", ["2 o 3", "2-3", "tipo 2 o 3", "2 or 3"])
+async def test_a_range_of_posts_never_becomes_the_followers(
+    engine: Engine, lang: str, posts: str
+) -> None:
+    """Persona test: "2 o 3" at the posts question was read as 2 → 3 followers as well."""
+    chat = Chat(engine, language_code=lang)
+    await _to_target(chat, WORDS[lang], "Instagram")
+    await chat.say("10000")
+    await chat.say("200")
+    result = await chat.say(posts)
+    assert result.state == "offer"
+    assert result.slots["current_followers"] == 800
+    assert result.slots["target_followers"] == 10000
+    assert result.slots["posts_per_week"] == 2.5
+
+
+@pytest.mark.parametrize(
+    ("lang", "change"),
+    [("it", "anzi facciamo 300 al mese"), ("en", "actually make it 300 a month")],
+)
+async def test_a_new_monthly_amount_after_the_posts_is_the_budget(
+    engine: Engine, lang: str, change: str
+) -> None:
+    """Persona test: right after "3" posts, "anzi facciamo 300 al mese" corrected the posts
+    to 69 a week instead of changing the budget to € 300."""
+    chat = Chat(engine, language_code=lang)
+    await _full_run(chat, WORDS[lang])
+    result = await chat.say(change)
+    assert result.slots["posts_per_week"] == 3
+    budget = result.slots["budget"]
+    assert int(getattr(budget, "amount", budget)) == 300
+    # a correction in the posts' own unit still corrects the posts
+    result = await chat.say("anzi 5 a settimana" if lang == "it" else "I mean 5 a week")
+    assert result.slots["posts_per_week"] == 5

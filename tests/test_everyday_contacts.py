@@ -436,3 +436,26 @@ def test_a_big_quantity_is_never_a_phone_number(text: str) -> None:
     from bot.understanding.contacts import find_phones
 
     assert find_phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "email"),
+    [
+        ("chiara.fotografia@gmail.com", "chiara.fotografia@gmail.com"),
+        ("rosaria.greco@gmail.com", "rosaria.greco@gmail.com"),
+        ("tom.baker@gmail.com", "tom.baker@gmail.com"),
+    ],
+)
+def test_a_name_is_never_read_out_of_an_email(typed: str, email: str) -> None:
+    """Typed at "what's your name?", an address is an address: kept whole, and the name is
+    asked again (persona test: "chiara.fotografia@gmail.com" was saved as ".fotografia@…",
+    the lead unreachable, and she was greeted as Chiara)."""
+    from bot.understanding.contacts import contacts_as_breaks, extract_name, find_emails
+    from bot.understanding.lang import BUILTIN_PACKS
+
+    packs = tuple(BUILTIN_PACKS.values())
+    assert extract_name(typed, packs) is None
+    assert find_emails(typed) == [email]
+    assert extract_name(f"Chiara Rossi, {typed}", packs) == "Chiara Rossi"
+    assert extract_name("Marco, 333 1234567", packs) == "Marco"
+    assert "@" not in contacts_as_breaks(f"scrivimi a {typed}")

@@ -26,6 +26,7 @@ from bot.content.model import StateSpec
 from bot.core.slot_types import Note
 from bot.core.state import Conversation
 from bot.core.turn import Turn
+from bot.core.updates import read_update
 from bot.core.voice import Voice
 from bot.understanding.phrasing import read_corrections
 
@@ -146,11 +147,23 @@ def amend(t: Turn, spec: StateSpec, voice: Voice, text: str) -> Amend | None:
                 continue
             parsed = _read(t, voice, previous, reading.said)
             old = conv.slots.get(previous.ask.slot)
+            if parsed.note is not None and _another_answer(t, spec, voice, reading.said, previous):
+                continue  # "anzi 300 al mese" after "3" posts: the budget, not 69 posts a week
             if parsed.value is not None and not _same(voice, previous.ask.type, parsed.value, old):
                 return _found(
                     conv, just, Amend(previous.ask.slot, parsed.value, previous, parsed.note)
                 )
     return None
+
+
+def _another_answer(t: Turn, spec: StateSpec, voice: Voice, said: str, previous: StateSpec) -> bool:
+    """Whether, at a step whose ``updates:`` read values, ``said`` is read as another answer
+    than ``previous``'s: a value that fits the previous question only once converted (a note
+    says how: "300 al mese, cioè circa 69 a settimana") is no correction of it then."""
+    if spec.updates is None or previous.ask is None:
+        return False
+    update = read_update(t, spec, voice, said)
+    return update is not None and update.slot is not None and update.slot != previous.ask.slot
 
 
 def _found(conv: Conversation, just: dict[str, Any] | None, found: Amend) -> Amend:

@@ -211,6 +211,9 @@ def _posting_said(text: str, lang: str | None, cues: Cues) -> tuple[float, Any] 
     return None
 
 
+FOLLOWER_SLOTS = ("current_followers", "target_followers")
+
+
 def _followers(
     text: str,
     mentions: list[Any],
@@ -245,6 +248,9 @@ def _followers(
             return {"current_followers": current, "target_followers": current + more}
     if len(roles) == 2:
         return roles  # "ne ho 5000 e ne voglio 3000": as said (the target is then asked again)
+    if not roles and asking is not None and asking not in FOLLOWER_SLOTS:
+        # bare numbers typed at another question ("2 o 3" posts a week) answer that question
+        return found
     if len(values) >= 2:
         first, second = values[0], values[1]
         found["current_followers"], found["target_followers"] = (

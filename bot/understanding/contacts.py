@@ -127,7 +127,7 @@ def extract_name(text: str, packs: Iterable[LanguagePack]) -> str | None:
     intros = _joined(packs, "name_intros")
     outros = _joined(packs, "name_outros")
     breaks = {p[0] for p in _joined(packs, "name_breaks") if len(p) == 1}
-    cleaned = spaced(text)
+    cleaned = spaced(contacts_as_breaks(text))
     spans = [(m.start(), m.end()) for m in _WORD.finditer(cleaned)]
     tokens = [_fold(cleaned[a:b]) for a, b in spans]
     start = 0
@@ -168,6 +168,14 @@ def extract_name(text: str, packs: Iterable[LanguagePack]) -> str | None:
     if not any(c.isalpha() for c in name):
         return None
     return _tidy_case(name)
+
+
+def contacts_as_breaks(text: str) -> str:
+    """``text`` with each email address and phone number replaced by a clause break: a name
+    is never read out of "chiara.fotografia@gmail.com" or "333 1234567"."""
+    for pattern in (_EMAIL_IN_TEXT, _PHONE_IN_TEXT):
+        text = pattern.sub(" , ", text)
+    return text
 
 
 def find_introduced_name(text: str, packs: Iterable[LanguagePack]) -> str | None:
