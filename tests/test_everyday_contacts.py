@@ -459,3 +459,23 @@ def test_a_name_is_never_read_out_of_an_email(typed: str, email: str) -> None:
     assert extract_name(f"Chiara Rossi, {typed}", packs) == "Chiara Rossi"
     assert extract_name("Marco, 333 1234567", packs) == "Marco"
     assert "@" not in contacts_as_breaks(f"scrivimi a {typed}")
+
+
+@pytest.mark.parametrize(
+    ("lang", "yes"), [("it", "si"), ("it", "sì certo"), ("en", "yes"), ("en", "ok")]
+)
+async def test_a_bare_yes_is_never_a_name_nor_a_business(engine, lang: str, yes: str) -> None:  # type: ignore[no-untyped-def]
+    """Persona test: "si" typed at "what does your business do?" was saved as the business."""
+    chat = Chat(engine, language_code=lang)
+    await _to_lead(chat, lang)
+    result = await chat.say(yes)
+    assert result.state == "lead_name" and "name" not in result.slots
+    result = await chat.say("Giulia Bianchi")
+    assert result.state == "lead_business"
+    result = await chat.say(yes)
+    assert result.state == "lead_business" and "business" not in result.slots
+    if yes != "ok":  # an okay is acknowledged and the question asked again, also fine
+        said = " ".join(chat.texts)
+        assert ("risposta alla domanda" if lang == "it" else "the answer itself") in said
+    result = await chat.say("Pasticceria a Noto")
+    assert result.slots["business"] == "Pasticceria a Noto"

@@ -34,7 +34,7 @@ from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for
 from bot.understanding.numbers import Amount, read_count, read_money
 from bot.understanding.phrasing import corrected, is_unsure
 from bot.understanding.text import fold_accents
-from bot.understanding.yesno import read_yesno
+from bot.understanding.yesno import read_acknowledgement, read_yesno
 
 EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,255}\.[A-Za-z]{2,24}$")
 PHONE_CHARS = re.compile(r"^\+?[\d\s().\-/]{6,24}$")
@@ -511,6 +511,22 @@ class TextType(SlotType):
         return Parsed(cleaned[:MAX_TEXT] if cleaned else None)
 
 
+NOT_YES = Parsed(None, retry=Note("common.retry.not_yes"))
+"""A "sì" typed where a name or a business is asked: asked again, saying why."""
+
+
+def _only_yes_or_ok(answer: Answer) -> bool:
+    """A bare yes, no or okay ("si", "sì certo", "no", "ok"): an answer to the bot, never a
+    name or a business (persona test: "si" was saved as the business)."""
+    words = answer.text.split()
+    if not words or len(words) > 2:
+        return False
+    return (
+        read_yesno(answer.text, answer.lang, answer.packs) is not None
+        or read_acknowledgement(answer.text, answer.lang, answer.packs) is not None
+    )
+
+
 def _own_first(answer: Answer) -> tuple[LanguagePack, ...]:
     """The language packs, the conversation's language first."""
     table = BUILTIN_PACKS if answer.packs is None else answer.packs
@@ -527,12 +543,15 @@ class BusinessType(TextType):
 
     name = "business"
     spots = True
+    texts = ("common.retry.not_yes",)
 
     @property
     def retry_key(self) -> str:
         return "common.retry.text"  # free text: only an empty answer is asked again
 
     def parse(self, answer: Answer) -> Parsed:
+        if _only_yes_or_ok(answer):
+            return NOT_YES
         found = find_business(answer.text, _own_first(answer))
         return Parsed(found[:MAX_TEXT]) if found else super().parse(answer)
 
@@ -551,8 +570,11 @@ class NameType(SlotType):
     name = "name"
     free_text = True
     reads_corrections = False
+    texts = ("common.retry.not_yes",)
 
     def parse(self, answer: Answer) -> Parsed:
+        if _only_yes_or_ok(answer):
+            return NOT_YES
         table = BUILTIN_PACKS if answer.packs is None else answer.packs
         own = pack_for(answer.lang, table)
         packs = (own, *(p for code, p in table.items() if code != own.code))
