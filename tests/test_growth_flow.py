@@ -77,3 +77,30 @@ async def test_lead_after_projection_carries_it_to_the_agency(
     [row] = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # with the BOM Excel needs
     assert row["name"] == "Giulia" and row["platform"] == "instagram"
     assert "instagram 800→10000" in row["projection"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "typed", "slots"),
+    [
+        (
+            "it",
+            "📈 Quanti follower, e quando?",
+            "su instagram ne ho 2300",
+            {"platform": "instagram", "current_followers": 2300},
+        ),
+        ("en", "📈 How fast will we grow?", "instagram", {"platform": "instagram"}),
+    ],
+)
+async def test_answers_typed_where_the_calculation_is_offered_start_it(
+    tmp_path: Path, lang: str, button: str, typed: str, slots: dict[str, object]
+) -> None:
+    """Persona test: numbers typed at the honest answer, whose button offers to run them,
+    were "not understood" twice and the bot gave up; they start the calculation instead."""
+    chat = Chat(build_engine(ROOT, tmp_path / "bot.db"), language_code=lang)
+    await chat.say("/start")
+    await chat.press(button)
+    result = await chat.say(typed)
+    assert result.dialog == "projection", (result.state, chat.texts)
+    for name, value in slots.items():
+        assert result.slots[name] == value
+    assert result.state not in ("ask_platform",)  # what was typed is not asked again

@@ -649,7 +649,57 @@ class Engine:
         if named is not None:
             await self._enter(t, machines, *named)
             return True
+        if await self._answers_for_a_button(t, machines, spec, text, analysis):
+            return True
         return await self._capture(t, machines, spec, text, analysis)
+
+    async def _answers_for_a_button(
+        self, t: Turn, machines: Machines, spec: StateSpec, text: str, analysis: Any
+    ) -> bool:
+        """Answers typed at a step whose button leads to the dialog that asks them ("su
+        instagram ne ho 2300" where "🧮 Run my numbers" is offered): kept, and that button
+        pressed, so its questions start from them instead of "sorry, we didn't catch that".
+        The slot fillers read the message as given in the button's dialog; only the answers
+        that dialog asks count. True when a button was pressed so."""
+        if analysis is None or not self.slot_fillers or getattr(analysis, "intent", None):
+            return False
+        conv, voice = t.conv, self._voice
+        for index, button in enumerate(spec.buttons):
+            dialog = button.go.resolve(conv.dialog)[0]
+            if dialog == conv.dialog or not voice.available(t, spec, index):
+                continue
+            asks = (
+                {
+                    state.ask.slot
+                    for state in self.content.dialogs[dialog].states.values()
+                    if state.ask is not None
+                }
+                if dialog in self.content.dialogs
+                else set()
+            )
+            scratch = dict(conv.slots)
+            reading = SimpleNamespace(
+                intent=None,
+                entities=getattr(analysis, "entities", None),
+                text=text,
+                lang=getattr(analysis, "lang", None),
+                asking=None,
+            )
+            filled: list[str] = []
+            for filler in self.slot_fillers:
+                filled += filler(reading, text, scratch, dialog)
+            answers = [name for name in dict.fromkeys(filled) if name in asks]
+            if not answers:
+                continue
+            kept = [name for name in dict.fromkeys(filled) if name in scratch]
+            for name in kept:
+                conv.slots[name] = scratch[name]
+            t.event("slots_for_button", ",".join(kept))
+            for note in fit_filled(t, voice, kept):
+                voice.say_note(t, note)
+            await self._press(t, machines, spec, index)
+            return True
+        return False
 
     async def _capture(
         self, t: Turn, machines: Machines, spec: StateSpec, text: str, analysis: Any
