@@ -121,3 +121,23 @@ def test_a_horizon_is_kept_and_a_new_target_without_one_drops_it() -> None:
     assert slots["horizon_months"] == 12 and slots["budget_from_text"] is True
     _fill("e per arrivare a 10mila quanto ci vuole?", "it", slots)
     assert "horizon_months" not in slots and slots["target_followers"] == 10000
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "how many followers in 6 months if I spend 200 euro a month? "
+            "gym in manchester, 450 on insta",
+            "en",
+        ),
+        ("quanti follower in un anno con 150 euro al mese? ne abbiamo 450 su instagram", "it"),
+    ],
+)
+def test_a_lone_count_in_a_question_about_a_horizon_is_todays(text: str, lang: str) -> None:
+    """Persona test: "…in 6 months…, 450 on insta" took 450 as the target. Asked how many by
+    then, the count they give is the one they have."""
+    slots = _fill(text, lang)
+    assert slots["current_followers"] == 450
+    assert "target_followers" not in slots
+    assert slots["horizon_months"] in (6, 12)

@@ -161,7 +161,12 @@ def fill_growth_slots(
         found["posts_per_week"], said = posts
         mentions = [m for m in mentions if m is not said]  # not a follower count too
     mentions = [m for m in mentions if m.value in entities.numbers]
-    found.update(_followers(text, mentions, slots, cues, getattr(analysis, "asking", None)))
+    asking = getattr(analysis, "asking", None)
+    if asking is None and horizon is not None:
+        # "how many in 6 months? … 450 on insta": asked how many by then, a lone count is
+        # what they have today (the answer is the count at the horizon, not a time)
+        asking = "current_followers"
+    found.update(_followers(text, mentions, slots, cues, asking))
     if "target_followers" in found and horizon is None:
         slots.pop("horizon_months", None)  # "how long to 10k?" asks when, not how many by then
     filled = []
