@@ -104,3 +104,31 @@ async def test_answers_typed_where_the_calculation_is_offered_start_it(
     for name, value in slots.items():
         assert result.slots[name] == value
     assert result.state not in ("ask_platform",)  # what was typed is not asked again
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "said"),
+    [
+        (
+            "en",
+            "i have 450 followers on instagram. how many in 6 months if i spend £200 a month",
+            "You mentioned £200: we work in euros",
+        ),
+        (
+            "it",
+            "ho 450 follower su instagram, quanti in 6 mesi se spendo 200 sterline al mese?",
+            "Ci hai scritto £ 200: noi ragioniamo in euro",
+        ),
+    ],
+)
+async def test_a_budget_in_another_currency_is_said_back_not_silently_replaced(
+    tmp_path: Path, lang: str, typed: str, said: str
+) -> None:
+    """Persona test: "£200 a month" in a first question was replaced by the typical € 150 without
+    a word. The estimate says so, and the budget question asks it in euros."""
+    chat = Chat(build_engine(ROOT, tmp_path / "bot.db"), language_code=lang)
+    await chat.say("/start")
+    result = await chat.say(typed)
+    assert said in " ".join(chat.texts), chat.texts
+    assert "budget" not in result.slots and result.state == "ask_budget"
+    assert result.slots["current_followers"] == 450

@@ -254,7 +254,8 @@ async def quick_estimate(ctx: ActionContext) -> None:
     ``platform``, ``current``, ``budget``, ``posts``, whether the prospect said it
     (``<name>_said``), ``impossible`` (a target beyond the platform's largest account) and
     ``refused``: figures said that the questions would refuse (``budget``, ``posts``,
-    ``current``), left out of the estimate."""
+    ``current``), left out of the estimate; ``budget_other``: a budget said in another
+    currency ("£200"), not used (a typical one is), which the text says."""
     params = _benchmarks(ctx)
     if params is None:
         ctx.values["estimate"] = None
@@ -317,6 +318,8 @@ async def quick_estimate(ctx: ActionContext) -> None:
         target_not_above=said_target is not None and said_target <= start,
         impossible=target is not None and target > params.platforms[platform].largest_account,
         refused=refused,
+        # "£200 a month": not converted (no exchange rate guessed), a typical budget used
+        budget_other=slots.get("budget_other") if budget is None else None,
     )
     ctx.values["estimate"] = values
     ctx.events.append(Event("estimate", detail=_summary(result)[:200]))

@@ -135,10 +135,17 @@ def fill_growth_slots(
     money = [m for m in entities.money if m.currency == "EUR"]
     ads = [m for m in money if not getattr(m, "to_agency", False)]
     fees = [m for m in money if getattr(m, "to_agency", False)]
+    foreign = [
+        m for m in entities.money if m.currency != "EUR" and not getattr(m, "to_agency", False)
+    ]
+    if foreign and not ads:  # "£200 a month": said back by the estimate, asked in euros
+        said = foreign[0]
+        found["budget_other"] = Money(Decimal(str(said.amount)), said.currency, said.period)
     if ads:
         said = ads[0]
         found["budget"] = Money(Decimal(str(said.amount)), said.currency, said.period)
         found["budget_from_text"] = True
+        slots.pop("budget_other", None)
     elif fees:
         said = fees[0]
         found["fee_said"] = Money(Decimal(str(said.amount)), said.currency, said.period)
