@@ -44,7 +44,7 @@ def register_actions(registry: ActionRegistry) -> None:
     )
     registry.add_value("limits", growth_limits)
     # filled by ``fill_growth_slots`` from a typed question, never asked as such
-    registry.add_slots("horizon_months", "fee_said", "budget_from_text")
+    registry.add_slots("horizon_months", "fee_said", "budget_from_text", "budget_other")
     registry.add_slots("projection_runs")  # how many projections this prospect has seen
     registry.add_value("platform_names", lambda _content: dict(PLATFORM_NAMES))
 
