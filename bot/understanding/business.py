@@ -12,6 +12,7 @@ typed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -29,11 +30,17 @@ _CLAUSE_END = re.compile(r"[,;!?:()\[\]\n]|\.(?:\s|$)|\s[-–—]\s")
 def _folded(text: str) -> str:
     """``text`` lowercased, apostrophes plain and accents off, one character for one (so that
     positions in it are positions in ``text``)."""
-    out = []
-    for char in text.lower().translate(_APOSTROPHES):
-        plain = fold_accents(char)
-        out.append(plain[:1] if len(plain) >= 1 else char)
-    return "".join(out)
+    lowered = text.lower().translate(_APOSTROPHES)
+    if lowered.isascii():  # nothing to fold: most messages
+        return lowered
+    return "".join(_fold_char(char) for char in lowered)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """One character without its accent ("è" → "e"), still one character."""
+    plain = fold_accents(char)
+    return plain[:1] if len(plain) >= 1 else char
 
 
 @lru_cache(maxsize=32)
