@@ -666,32 +666,14 @@ class Engine:
         conv, voice = t.conv, self._voice
         for index, button in enumerate(spec.buttons):
             dialog = button.go.resolve(conv.dialog)[0]
-            if dialog == conv.dialog or not voice.available(t, spec, index):
+            there = self.content.dialogs.get(dialog)
+            if dialog == conv.dialog or there is None or not voice.available(t, spec, index):
                 continue
-            asks = (
-                {
-                    state.ask.slot
-                    for state in self.content.dialogs[dialog].states.values()
-                    if state.ask is not None
-                }
-                if dialog in self.content.dialogs
-                else set()
-            )
-            scratch = dict(conv.slots)
-            reading = SimpleNamespace(
-                intent=None,
-                entities=getattr(analysis, "entities", None),
-                text=text,
-                lang=getattr(analysis, "lang", None),
-                asking=None,
-            )
-            filled: list[str] = []
-            for filler in self.slot_fillers:
-                filled += filler(reading, text, scratch, dialog)
-            answers = [name for name in dict.fromkeys(filled) if name in asks]
-            if not answers:
+            asks = {state.ask.slot for state in there.states.values() if state.ask is not None}
+            scratch, filled = self._read_along(t, analysis, text, dialog=dialog)
+            if not asks.intersection(filled):
                 continue
-            kept = [name for name in dict.fromkeys(filled) if name in scratch]
+            kept = [name for name in filled if name in scratch]
             for name in kept:
                 conv.slots[name] = scratch[name]
             t.event("slots_for_button", ",".join(kept))
@@ -744,11 +726,16 @@ class Engine:
         return analysis
 
     def _read_along(
-        self, t: Turn, analysis: Any, text: str, asking: str | None = None
+        self,
+        t: Turn,
+        analysis: Any,
+        text: str,
+        asking: str | None = None,
+        dialog: str | None = None,
     ) -> tuple[dict[str, Any], list[str]]:
         """What the slot fillers read from an answer, as (values, names filled), without
         keeping anything: an answer is read for the values it gives, not for what it asks (no
-        intent)."""
+        intent); as given in ``dialog`` (default: the conversation's)."""
         if analysis is None or not self.slot_fillers:
             return {}, []
         scratch = dict(t.conv.slots)
@@ -761,7 +748,7 @@ class Engine:
             asking=asking,  # the slot the question being answered asks
         )
         for filler in self.slot_fillers:
-            filled += filler(answer_only, text, scratch, t.conv.dialog)
+            filled += filler(answer_only, text, scratch, dialog or t.conv.dialog)
         return scratch, list(dict.fromkeys(filled))
 
     def _fill_along(
