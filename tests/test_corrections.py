@@ -372,3 +372,25 @@ async def test_a_new_monthly_amount_after_the_posts_is_the_budget(
     # a correction in the posts' own unit still corrects the posts
     result = await chat.say("anzi 5 a settimana" if lang == "it" else "I mean 5 a week")
     assert result.slots["posts_per_week"] == 5
+
+
+@pytest.mark.parametrize(("lang", "pace"), [("it", "3 a settimana"), ("it", "due a settimana")])
+async def test_a_pace_with_no_currency_is_never_a_budget(
+    engine: Engine, lang: str, pace: str
+) -> None:
+    """Final persona test: "3 a settimana" typed at the target question became € 3 a week of
+    ads (€ 13 a month on the lead)."""
+    chat = Chat(engine, language_code=lang)
+    await _to_target(chat, WORDS[lang], "Instagram")
+    result = await chat.say(pace)
+    assert "budget" not in result.slots, result.slots
+
+
+async def test_an_amount_written_as_money_is_never_a_count_of_posts(engine: Engine) -> None:
+    """Final persona test: "£200 a month" at the posts question became 46 posts a week."""
+    chat = Chat(engine, language_code="en")
+    await _to_target(chat, WORDS["en"], "Instagram")
+    await chat.say("10000")
+    await chat.say("200")
+    result = await chat.say("£200 a month")
+    assert "posts_per_week" not in result.slots and result.state == "ask_posts"

@@ -479,3 +479,20 @@ async def test_a_bare_yes_is_never_a_name_nor_a_business(engine, lang: str, yes:
         assert ("risposta alla domanda" if lang == "it" else "the answer itself") in said
     result = await chat.say("Pasticceria a Noto")
     assert result.slots["business"] == "Pasticceria a Noto"
+
+
+async def test_the_lead_keeps_the_way_the_prospect_chose(engine) -> None:  # type: ignore[no-untyped-def]
+    """Final persona test: an email given first, then "text me 07700 900123" at "how shall we
+    reach you?": the bot promised the phone, and the lead kept the email."""
+    chat = Chat(engine, language_code="en")
+    await _to_lead(chat, "en")
+    await chat.say("jess.photo@outlook.com")
+    await chat.say("Jess")
+    await chat.say("freelance photographer")
+    await chat.press("Instagram")
+    await chat.say("text me 07700 900123")
+    result = await chat.say("yes")
+    assert "07700900123" in " ".join(chat.texts), chat.texts  # what the bot promised
+    assert result.slots["email"] == "jess.photo@outlook.com"
+    (lead,) = engine.store.leads()
+    assert lead.contact == "07700900123"

@@ -148,8 +148,10 @@ def _lead_summary(ctx: ActionContext, kind: str) -> LeadRecord:
     if not lead["name"]:
         lead["name"] = ctx.first_name
     if not lead["contact"]:
-        # how to reach them: what they typed, else Telegram itself (we have their chat)
-        lead["contact"] = ctx.slots.get("email") or ctx.slots.get("phone") or "telegram"
+        # how to reach them: the way they chose (the bot told them so), else what they typed,
+        # else Telegram itself (we have their chat)
+        chosen = ctx.slots.get(str(ctx.slots.get("contact_via") or ""))
+        lead["contact"] = chosen or ctx.slots.get("email") or ctx.slots.get("phone") or "telegram"
     text = {k: (str(v) if v is not None else None) for k, v in lead.items()}
     return LeadRecord(
         kind=kind,

@@ -32,6 +32,7 @@ from bot.understanding.entities import PLATFORM_NAMES, find_platforms
 from bot.understanding.labels import match_label
 from bot.understanding.lang import BUILTIN_PACKS, LanguagePack, pack_for
 from bot.understanding.numbers import Amount, read_count, read_money
+from bot.understanding.numbers.money import CURRENCY_AFTER, CURRENCY_BEFORE
 from bot.understanding.phrasing import corrected, is_unsure
 from bot.understanding.text import fold_accents
 from bot.understanding.yesno import read_acknowledgement, read_yesno
@@ -322,8 +323,14 @@ class NumberType(SlotType):
         if amount.negative:
             return Parsed(None, retry=Note(self.texts[2]))
         money = read_money(answer.text, answer.lang, answer.packs)
-        if money is not None and money.to_agency and money.value == amount.value:
-            return NOT_AN_ANSWER  # "I pay you 1,000 a month": money for us, not a count
+        if (
+            money is not None
+            and money.value == amount.value
+            and (money.to_agency or _currency_written(answer.text))
+        ):
+            # "I pay you 1,000 a month", "£200 a month": money (ours, or written as money),
+            # never a count of posts or followers
+            return NOT_AN_ANSWER
         return self.counted(amount, answer.spec, answer.text)
 
     def suggestion(self, value: Any, spec: AskSpec) -> Any:
@@ -513,6 +520,13 @@ class TextType(SlotType):
 
 NOT_YES = Parsed(None, retry=Note("common.retry.not_yes"))
 """A "sì" typed where a name or a business is asked: asked again, saying why."""
+
+
+def _currency_written(text: str) -> bool:
+    """Whether ``text`` writes a currency ("£200", "300 euro", "50 quid"): the words the money
+    reader knows (``bot.understanding.numbers.money``)."""
+    words = re.findall(r"[€£$]|[^\W\d_]+", text.lower())
+    return any(w in CURRENCY_AFTER or w in CURRENCY_BEFORE for w in words)
 
 
 def _only_yes_or_ok(answer: Answer) -> bool:

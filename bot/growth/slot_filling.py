@@ -132,7 +132,10 @@ def fill_growth_slots(
     # Only euros: "$300 al mese" is left for the budget question, which asks for euros rather
     # than invent an exchange rate. The amount keeps the period said ("1200 euro l'anno"); the
     # engine fits it to the money question (per month) and says the conversion back.
-    money = [m for m in entities.money if m.currency == "EUR"]
+    # "3 a settimana" with no currency and no word of money is a pace (posts), not a budget:
+    # budgets are said per month, or with their currency
+    paces = [m for m in entities.money if _bare_pace(text, m)]
+    money = [m for m in entities.money if m.currency == "EUR" and m not in paces]
     ads = [m for m in money if not getattr(m, "to_agency", False)]
     fees = [m for m in money if getattr(m, "to_agency", False)]
     foreign = [
@@ -155,7 +158,8 @@ def fill_growth_slots(
     if horizon is not None:
         found["horizon_months"] = horizon
     # every number not inside an amount of money or a time ("in un anno")
-    taken = [(m.start, m.end) for m in entities.money] + [(t.start, t.end) for t in entities.spans]
+    taken = [(m.start, m.end) for m in entities.money if m not in paces]
+    taken += [(s.start, s.end) for s in entities.spans]
     mentions = [
         m
         for m in _mentions(text)
@@ -181,6 +185,19 @@ def fill_growth_slots(
         slots[slot] = value  # a new question with new numbers replaces the old answers
         filled.append(slot)
     return filled
+
+
+def _bare_pace(text: str, mention: Any) -> bool:
+    """An amount read as euro only by its period ("3 a settimana", "2 al giorno"): no currency
+    written, no fee or ads word around it, a period of a week or a day."""
+    said = text[mention.start : mention.end].lower()
+    signs = ("€", "eur", "£", "$", "gbp", "usd", "sterlin", "dollar")
+    written = any(sign in said for sign in signs)
+    return (
+        not written
+        and not getattr(mention, "to_agency", False)
+        and getattr(mention, "period", None) in ("week", "day")
+    )
 
 
 def _mentions(text: str) -> list[Any]:
