@@ -360,6 +360,7 @@ class Match:
     intent: str | None
     confidence: float
     example: str | None
+    near: str | None = None  # not understood: the intent of the closest example all the same
 
 
 NO_MATCH = Match(None, 0.0, None)
@@ -742,5 +743,5 @@ class Matcher:
             near = max((v for k, v in scores.items() if k != OUT_OF_SCOPE), default=0.0)
             return Match(None, min(self.confidence(near), ACCEPT - 0.01), closest.get(label))
         if score < self.threshold:
-            return Match(None, self.confidence(score), closest.get(label))
+            return Match(None, self.confidence(score), closest.get(label), near=label)
         return Match(label, self.confidence(score), closest.get(label))

@@ -45,12 +45,17 @@ _NEUTRAL = wordset(
 )
 
 
+_ITALIAN_ACCENTS = "àèìòù"
+
+
 @lru_cache(maxsize=65536)
 def _word_evidence(word: str) -> tuple[float, float]:
     """(Italian, English) evidence carried by one lowercase word."""
     folded = fold_accents(word)
     if folded in _NEUTRAL or is_number(word):
         return (0.0, 0.0)
+    if any(mark in word for mark in _ITALIAN_ACCENTS):
+        return (STRONG, 0.0)  # "è", "più", "perché", "città": English words never carry these
     scores = [0.0, 0.0]
     for index, lang in enumerate(LANGS):
         if folded in _MARKERS[lang]:

@@ -29,6 +29,7 @@ from bot.understanding.intents import (
 from bot.understanding.lang import NLU_LANGUAGES, LanguagePack, packs_first
 from bot.understanding.language import detect_language, is_sentence_in, strong_markers
 from bot.understanding.text import fold_accents, words
+from bot.understanding.when import call_time
 from bot.understanding.yesno import read_acknowledgement, read_yesno
 
 
@@ -77,6 +78,10 @@ class Analysis:
 MATCHER_SURE = 0.56  # a matcher confidence this high is kept unless the classifier all but
 CLASSIFIER_VETO = 0.05  # excludes its intent (probability below this)
 CLASSIFIER_SURE = 0.75  # the classifier's probability to answer when the matcher is unsure
+SECOND_OPINION = 0.35  # the classifier's probability for the matcher's intent to back it
+IN_SCOPE_LIKELY = 0.6  # the classifier's, to overrule a matcher that saw a request but is unsure
+NEAR_MISS = 0.45  # a matcher this close under its line...
+IN_SCOPE_AGREED = 0.5  # ...and the classifier this sure of the same intent: understood
 OFF_TOPIC_SURE = 0.5  # a message not understood is off topic when out_of_scope is this likely
 GREETED_LIKELY = 0.4  # after a hello the matcher cannot see past, the classifier's question
 SHORT_WORDS = 3  # a message this short, read by the classifier alone...
@@ -88,6 +93,8 @@ FOCUS_SURE = 0.6  # what a message asks without what it denies, to override the 
 LONG_WORDS = 25  # a message this long is asked by its question sentence...
 QUESTION_SURE = 0.6  # ...when that sentence alone is understood this surely
 QUESTION_LIKELY = 0.4  # ...or, when nothing else is understood, this likely by the classifier
+QUESTION_WORDS = 20  # a question shorter than this is read with the sentence before it
+CALL_ME, BOOKS_CALL = "talk_to_human", "book_call"
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
@@ -110,6 +117,22 @@ def decide(
     classifier_sure = top.label != OUT_OF_SCOPE and top.probability >= CLASSIFIER_SURE
     if classifier_sure and (match.intent is None or match.confidence < MATCHER_SURE):
         return top.label, top.probability, "classifier"
+    if match.intent is not None:
+        # neither reader sure, but they lean the same way: the matcher's intent is the
+        # classifier's close second ("do you shoot the photos too or do I provide them?")
+        backing = next((r.probability for r in ranked if r.label == match.intent), 0.0)
+        if backing >= SECOND_OPINION:
+            return match.intent, max(match.confidence, ACCEPT), "both (leaning)"
+        # the matcher sees a request, so the message is in scope: the classifier's clear
+        # favourite among the intents is enough ("contattatemi voi quando avete tempo")
+        if top.label != OUT_OF_SCOPE and top.probability >= IN_SCOPE_LIKELY:
+            return top.label, top.probability, "classifier (in scope)"
+    elif (
+        match.near == top.label != OUT_OF_SCOPE
+        and match.confidence >= NEAR_MISS
+        and top.probability >= IN_SCOPE_AGREED
+    ):  # just under the matcher's line, and the classifier's favourite: the same intent
+        return top.label, max(top.probability, ACCEPT), "both (near)"
     unsure = min(max(match.confidence, 0.0), ACCEPT - 0.01)
     return None, unsure, "none"
 
@@ -144,6 +167,12 @@ class Understanding:
             self.classifier = None
         else:
             self.classifier = classifier
+        # the language of each example written in only one of them (``analyse``'s last resort)
+        seen: dict[str, set[str]] = {}
+        for lang in sorted(self.languages):
+            for _, phrase in intents.examples(lang):
+                seen.setdefault(phrase.text, set()).add(lang)
+        self._example_langs = {text: next(iter(ls)) for text, ls in seen.items() if len(ls) == 1}
 
     def ranked(self, text: str, lang_prior: str | None = None) -> list[tuple[str, float]]:
         """Every label (intents and ``out_of_scope``) with how likely it is for ``text``, best
@@ -190,10 +219,18 @@ class Understanding:
         is asked by its question: the last sentence with a question mark, read alone, wins
         when both readers or one of them by ``decide``'s rules are sure of it."""
         assert self.classifier is not None
-        asked = [p for p in _SENTENCE.split(text) if "?" in p and len(p.split()) >= CLAUSE_WORDS]
+        sentences = [p for p in _SENTENCE.split(text) if p.strip()]
+        asked = [i for i, p in enumerate(sentences) if "?" in p and len(p.split()) >= CLAUSE_WORDS]
         if not asked:
             return intent, confidence, source
-        question = asked[-1]
+        # the last question, with the sentences just before it while it is too short to stand
+        # alone ("who reads these? Do you keep them? For how long?" asks about privacy, not
+        # time; "I read agencies get their staff to follow new pages. Do you do that?")
+        first = asked[-1]
+        question = sentences[first]
+        while first > 0 and len(question.split()) < QUESTION_WORDS:
+            first -= 1
+            question = f"{sentences[first]} {question}"
         match, ranked = self._both(question, lang)
         found = decide(match, ranked)
         if found[0] is not None and found[0] not in YIELDING and found[1] >= QUESTION_SURE:
@@ -208,7 +245,13 @@ class Understanding:
         return intent, confidence, source
 
     def _clauses(
-        self, text: str, lang: str | None, intent: str | None, confidence: float, source: str
+        self,
+        text: str,
+        lang: str | None,
+        intent: str | None,
+        confidence: float,
+        source: str,
+        off_topic: bool = False,
     ) -> tuple[str | None, float, str]:
         """A message that as a whole asks nothing (or only says hello) read clause by clause,
         by both readers: "hello, quanto prendete x month", or a question at the end of five
@@ -221,6 +264,10 @@ class Understanding:
         for part in parts:
             found = decide(*self._both(part, lang))
             if found[0] is None or found[0] in YIELDING:
+                continue
+            if off_topic and found[2] != "both":
+                # off topic as a whole ("capcut keeps crashing, any idea?"): a clause needs
+                # both readers to be the question, not one of them on two words
                 continue
             bar = CLAUSE_CLASSIFIER_SURE if found[2] == "classifier" else CLAUSE_SURE
             if found[1] >= bar and (best[0] in (None, *YIELDING) or found[1] > best[1]):
@@ -253,7 +300,18 @@ class Understanding:
         if self.classifier is not None and len(text.split()) >= LONG_WORDS:
             intent, confidence, source = self._question(text, lang, intent, confidence, source)
         if self.classifier is not None and (intent is None or intent in YIELDING):
-            intent, confidence, source = self._clauses(text, lang, intent, confidence, source)
+            off = bool(ranked) and ranked[0].label == OUT_OF_SCOPE
+            off = off and ranked[0].probability >= OFF_TOPIC_SURE
+            intent, confidence, source = self._clauses(
+                text, lang, intent, confidence, source, off_topic=off
+            )
+        if intent == CALL_ME and call_time(text, self.packs) is not None:
+            # "voglio un incontro venerdì mattina": a meeting with its day is one to book
+            intent, source = BOOKS_CALL, f"{source} (with a day)"
+        if lang is None and match.example is not None:
+            # "hiya", "bngiorno a tt": too short to tell, but like an example in one language
+            lang = self._example_langs.get(match.example)
+            lang_confidence = 0.5 if lang else lang_confidence
         entities = extract_entities(text, lang, today, self.packs)
         return Analysis(
             text=text,
