@@ -79,9 +79,10 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: the fake lives in tests/
@@ -102,6 +103,8 @@ class SoakConfig:
     messages: int = 10
     seed: int = 1
     chaos: float = 0.05  # share of send/edit/answer calls failing at random
+    chaos_kinds: tuple[str, ...] = ("429", "500", "502", "drop")  # FakeBotAPI.chaos's kinds
+    late_admin: bool = True  # the second admin unreachable until half the notes reached the first
     lock_seconds: float = 5.0  # the other process's write lock, at 40% of the updates
     kill: bool = True  # one kill -9 and restart, between 20% and 80% of the updates
     answer_timeout: float = 90.0  # a prospect waits this long for an answer, then writes on
@@ -109,7 +112,8 @@ class SoakConfig:
     think: tuple[float, float] = (0.2, 1.0)  # seconds a prospect takes to write again
     ramp: float = 10.0  # prospects arrive over this many seconds
     drain_timeout: float = 240.0  # the outbox must be empty by then (retries wait 30 s, 60 s…)
-    workdir: Path | None = None  # default: a fresh temporary folder
+    workdir: Path | None = None  # default: a fresh temporary folder, named after ``name``
+    name: str = "soak-leads"
     keep: bool = False  # keep the folder even when every check passes
 
 
@@ -393,6 +397,7 @@ class Pushed:
     at: float
     step: Step
     pressed: bool
+    label: str = ""  # the label of the button pressed
     answered_at: float | None = None  # the first message after it
     complete_at: float | None = None  # the last message of its turn's answer
 
@@ -406,8 +411,8 @@ class Run:
     pushed: list[Pushed] = field(default_factory=list)
     typed_instead: list[str] = field(default_factory=list)  # no such button on screen: typed
     timeouts: int = 0
-    killed_with: int | None = None  # updates awaiting an answer when the bot was killed
-    killed_at: float | None = None
+    killed_with: int = 0  # updates awaiting an answer when the bot was killed (every kill)
+    kills: list[float] = field(default_factory=list)  # when the bot was killed (monotonic)
     events: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
@@ -445,7 +450,8 @@ async def prospect(run: Run, plan: Plan, rng: random.Random) -> None:
             update_id = fake.message(
                 plan.uid, step.text, language_code=plan.lang, first_name=plan.first_name
             )
-        record = Pushed(plan.uid, update_id, at, step, button is not None)
+        label = str(button.get("text", "")) if button is not None else ""
+        record = Pushed(plan.uid, update_id, at, step, button is not None, label)
         run.pushed.append(record)
         since = at
         # like a person, the next message only once the whole answer is there: as many
@@ -500,32 +506,46 @@ async def faults(run: Run, total: int, notes: int, rng: random.Random) -> None:
             )
         if kill_at is not None and done >= kill_at:
             kill_at = None
-            waiting = sum(1 for p in run.pushed if p.complete_at is None)
-            run.note(
-                f"kill -9 of the bot (pid {bot.proc.pid if bot.proc else '?'}) at update "
-                f"{done} of {total}: {waiting} pushed and not yet wholly answered, "
-                f"{fake.pending} not yet confirmed to Telegram"
-            )
-            run.killed_with = waiting
-            run.killed_at = time.monotonic()
-            bot.kill()
-            bot.start()
-            run.note("bot restarted on the same database")
+            kill_and_restart(run, total)
         await asyncio.sleep(0.05)
     if released is not None:
         await released
 
 
-async def drive(run: Run, plans: list[Plan], rng: random.Random) -> None:
+def kill_and_restart(run: Run, total: int) -> None:
+    """``kill -9`` of the bot, noted with what was in flight, and a restart at once of the same
+    command on the same database."""
+    bot, fake = run.bot, run.fake
+    waiting = sum(1 for p in run.pushed if p.complete_at is None)
+    run.note(
+        f"kill -9 of the bot (pid {bot.proc.pid if bot.proc else '?'}) at update "
+        f"{len(run.pushed)} of {total}: {waiting} pushed and not yet wholly answered, "
+        f"{fake.pending} not yet confirmed to Telegram"
+    )
+    run.killed_with += waiting
+    run.kills.append(time.monotonic())
+    bot.kill()
+    bot.start()
+    run.note("bot restarted on the same database")
+
+
+Injector = Callable[[Run, int, int, random.Random], Coroutine[Any, Any, None]]
+"""The faults of a run: (the run, updates to push, notes for the agency expected, its own
+random source); returns once its last fault is over."""
+
+
+async def drive(
+    run: Run, plans: list[Plan], rng: random.Random, injector: Injector = faults
+) -> None:
     watcher = asyncio.create_task(run.watch.run())
     total = sum(len(p.steps) for p in plans)
     try:
         rngs = [random.Random(rng.random()) for _ in plans]
         notes = sum(p.lead + p.human for p in plans)
-        injector = asyncio.create_task(faults(run, total, notes, random.Random(rng.random())))
+        injecting = asyncio.create_task(injector(run, total, notes, random.Random(rng.random())))
         await asyncio.gather(*(prospect(run, p, r) for p, r in zip(plans, rngs, strict=True)))
         run.note("every prospect done")
-        await injector
+        await injecting
     finally:
         watcher.cancel()
 
@@ -554,6 +574,7 @@ class Report:
     failures: list[str]
     details: list[str]
     workdir: Path
+    title: str = "Soak run (issue 12)"
 
     @property
     def ok(self) -> bool:
@@ -561,7 +582,7 @@ class Report:
 
     def text(self) -> str:
         width = max(len(k) for k, _ in self.figures)
-        lines = ["", "Soak run (issue 12): figures", ""]
+        lines = ["", f"{self.title}: figures", ""]
         lines += [f"  {k.ljust(width)}  {v}" for k, v in self.figures]
         lines += ["", "Checks: " + ("all passed" if self.ok else f"{len(self.failures)} FAILED")]
         lines += [f"  ✗ {f}" for f in self.failures]
@@ -601,6 +622,34 @@ def replies_of(turns: dict[int, list[tuple[int, bool, int]]], update_id: int) ->
     return next((r for _, dup, r in turns.get(update_id, []) if not dup), None)
 
 
+def accepted_sends(calls: list[Call]) -> dict[int, list[Call]]:
+    """chat -> the sends (``SEND_METHODS``) Telegram accepted for it, in order."""
+    sends_by_chat: dict[int, list[Call]] = defaultdict(list)
+    for call in calls:
+        if call.method in SEND_METHODS and call.status == 200 and call.chat_id is not None:
+            sends_by_chat[call.chat_id].append(call)
+    return sends_by_chat
+
+
+def answer_windows(
+    pushed: list[Pushed], sends_by_chat: dict[int, list[Call]]
+) -> dict[int, tuple[list[Pushed], list[list[Call]]]]:
+    """chat -> (its updates in the order pushed, each one's answer): the messages Telegram
+    accepted for the chat between the update and the chat's next update."""
+    by_chat: dict[int, list[Pushed]] = defaultdict(list)
+    for p in sorted(pushed, key=lambda p: p.at):
+        by_chat[p.uid].append(p)
+    out: dict[int, tuple[list[Pushed], list[list[Call]]]] = {}
+    for uid, updates in by_chat.items():
+        sends = sends_by_chat.get(uid, [])
+        windows: list[list[Call]] = []
+        for i, p in enumerate(updates):
+            end = updates[i + 1].at if i + 1 < len(updates) else float("inf")
+            windows.append([c for c in sends if p.at < c.at < end])
+        out[uid] = (updates, windows)
+    return out
+
+
 def analyse(
     run: Run, plans: list[Plan], wall: float, pending: int, exit_code: int | None
 ) -> Report:
@@ -608,26 +657,15 @@ def analyse(
     failures: list[str] = []
     details: list[str] = []
     calls = list(fake.calls)
-    sends_by_chat: dict[int, list[Call]] = defaultdict(list)
-    for call in calls:
-        if call.method in SEND_METHODS and call.status == 200 and call.chat_id is not None:
-            sends_by_chat[call.chat_id].append(call)
+    sends_by_chat = accepted_sends(calls)
 
     # answered, unanswered, answered twice -----------------------------------------------------
-    by_chat: dict[int, list[Pushed]] = defaultdict(list)
-    for p in sorted(run.pushed, key=lambda p: p.at):
-        by_chat[p.uid].append(p)
     turns = turns_logged(run.bot.logs)
     unanswered: list[Pushed] = []
     partly: list[tuple[Pushed, int, int]] = []  # (update, messages received, replies made)
     twice: list[tuple[Pushed, str, float, float]] = []  # (update, text, first at, again at)
     latencies: list[float] = []
-    for uid, updates in by_chat.items():
-        sends = sends_by_chat.get(uid, [])
-        windows: list[list[Call]] = []
-        for i, p in enumerate(updates):
-            end = updates[i + 1].at if i + 1 < len(updates) else float("inf")
-            windows.append([c for c in sends if p.at < c.at < end])
+    for updates, windows in answer_windows(run.pushed, sends_by_chat).values():
         for i, (p, window) in enumerate(zip(updates, windows, strict=True)):
             if not window:
                 unanswered.append(p)
@@ -791,8 +829,8 @@ def analyse(
     ]
     details += [f"fake.duplicates: chat {c} «{t[:60]}»" for c, t in duplicates[:20]]
 
-    kill = run.killed_at - run.started if run.killed_at is not None else None
-    across = sum(1 for _, _, a, b in twice if kill is not None and a < kill < b)
+    kills = [k - run.started for k in run.kills]
+    across = sum(1 for _, _, a, b in twice if any(a < k < b for k in kills))
     answered = len(run.pushed) - len(unanswered)
     whole = [p.complete_at - p.at for p in run.pushed if p.complete_at is not None]
     contact = sum(1 for r in leads if r["kind"] == "contact")
@@ -856,8 +894,8 @@ def analyse(
         (
             "other faults",
             f"db write lock {cfg.lock_seconds:g} s × "
-            f"{1 if cfg.lock_seconds > 0 else 0}, kill -9 × {1 if cfg.kill else 0}"
-            + (f" ({run.killed_with} updates awaiting an answer)" if cfg.kill else ""),
+            f"{1 if cfg.lock_seconds > 0 else 0}, kill -9 × {len(kills)}"
+            + (f" ({run.killed_with} updates awaiting an answer)" if kills else ""),
         ),
         ("Bot API calls", str(len(calls))),
         ("wall time", f"{wall:.1f} s"),
@@ -913,21 +951,39 @@ def save_records(run: Run) -> None:
 # -- the whole run -----------------------------------------------------------------------------
 
 
-def run(config: SoakConfig | None = None) -> Report:
+Script = Callable[[int, int, random.Random], Plan]
+"""Prospect (index, messages, random source) -> its plan: ``script`` or one built on it."""
+Analysis = Callable[[Run, list[Plan], float, int, int | None], Report]
+"""(the run, the plans, wall time, outbox rows pending, the bot's exit code) -> the report:
+``analyse`` or one built on it."""
+
+
+def run(
+    config: SoakConfig | None = None,
+    *,
+    script_of: Script = script,
+    injector: Injector = faults,
+    analysis: Analysis = analyse,
+) -> Report:
+    """One soak run: the fake started and armed (chaos; the late admin unreachable if
+    ``config.late_admin``), the bot started, the prospects of ``script_of`` driven while
+    ``injector`` does its faults, the outbox drained, the bot stopped, the records saved and
+    ``analysis`` made. The run's folder is removed when every check passed (unless kept)."""
     cfg = config or SoakConfig()
     rng = random.Random(cfg.seed)
-    workdir = cfg.workdir or Path(tempfile.mkdtemp(prefix="soak-leads-"))
+    workdir = cfg.workdir or Path(tempfile.mkdtemp(prefix=f"{cfg.name}-"))
     workdir.mkdir(parents=True, exist_ok=True)
     fake = FakeBotAPI().start()
     bot = BotProcess(fake, workdir)
     report: Report | None = None
     try:
-        plans = [script(i, cfg.messages, rng) for i in range(cfg.prospects)]
-        fake.unreachable(LATE_ADMIN)
-        fake.chaos(cfg.chaos, kinds=("429", "500", "502", "drop"), seed=cfg.seed, retry_after=1)
+        plans = [script_of(i, cfg.messages, rng) for i in range(cfg.prospects)]
+        if cfg.late_admin:
+            fake.unreachable(LATE_ADMIN)
+        fake.chaos(cfg.chaos, kinds=cfg.chaos_kinds, seed=cfg.seed, retry_after=1)
         the_run = Run(cfg, fake, bot, Watch(fake, bot.logs))
         bot.start()
-        asyncio.run(drive(the_run, plans, rng))
+        asyncio.run(drive(the_run, plans, rng, injector))
         the_run.note("waiting for the outbox to drain")
         pending = wait_for_outbox(bot.db, cfg.drain_timeout)
         the_run.note(f"outbox pending: {pending}")
@@ -937,7 +993,7 @@ def run(config: SoakConfig | None = None) -> Report:
         the_run.note(f"bot stopped (exit code {exit_code})")
         wall = time.monotonic() - the_run.started
         save_records(the_run)
-        report = analyse(the_run, plans, wall, pending, exit_code)
+        report = analysis(the_run, plans, wall, pending, exit_code)
         return report
     finally:
         if bot.alive():

@@ -168,15 +168,18 @@ def build_understanding(content: Content) -> Understanding | None:
     return NLU(content.intents, packs=content.packs)
 
 
-def open_store(db_path: Path) -> Store:
+def open_store(db_path: Path, *, wait: float | None = None) -> Store:
     """The default ``ConversationStore``: the SQLite file at ``db_path`` (created if missing,
-    upgraded in place by the pending migrations).
+    upgraded in place by the pending migrations). ``wait``: seconds a lock held by another
+    program is waited for, opening included, before ``StoreBusy`` (the command line's readers);
+    None: the bot's own patience (10 minutes).
 
     sqlite-utils is imported here, not at the top: ``validate`` and ``graph`` never open a
     database and start faster without it (it pulls in numpy when installed).
 
     Raises:
         StoreError: the file was upgraded by a newer version of the bot, or is not a database.
+        StoreBusy: another program kept the file locked past the wait.
     """
     import sqlite3
 
@@ -184,6 +187,8 @@ def open_store(db_path: Path) -> Store:
     from bot.storage.sqlite import Store
 
     try:
+        if wait is not None:
+            return Store(db_path, busy_timeout=min(wait, 2.0), patience=wait)
         return Store(db_path)
     except SchemaTooNew as err:
         raise StoreError(str(err)) from err

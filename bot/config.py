@@ -37,6 +37,10 @@ class Settings:
     # a note for the staff (lead, request for a person) no admin received for this long is
     # reported loudly: log, /stats, `leads`, and any admin who can be reached
     outbox_alert_minutes: float = 30.0
+    # a reply Telegram cannot take (an outage, 5xx, a dropped connection) is tried again with
+    # growing pauses for this long before it is given up; the prospect's later messages wait
+    # behind it, so their answers keep their order
+    reply_retry_minutes: float = 15.0
     # transcripts and events older than this many days are deleted, and so are prospects who
     # have not written for as long (their conversation; a lead they left stays); 0: keep all
     retention_days: int = 180
@@ -124,6 +128,10 @@ def load_settings(
         alert = float(get("BOT_OUTBOX_ALERT_MINUTES", "30") or "30")
     except ValueError:
         alert = 30.0
+    try:
+        reply_retry = float(get("BOT_REPLY_RETRY_MINUTES", "15") or "15")
+    except ValueError:
+        reply_retry = 15.0
     unreadable: list[str] = []
 
     def days(name: str, default: int) -> int:
@@ -151,6 +159,7 @@ def load_settings(
         webhook_port=int(port) if port.isdigit() else 8443,
         handover_timeout_minutes=handover if 0 < handover < 1e6 else 60.0,
         outbox_alert_minutes=alert if 0 < alert < 1e6 else 30.0,
+        reply_retry_minutes=reply_retry if 0 < reply_retry < 1e4 else 15.0,
         retention_days=retention,
         lead_retention_days=lead_retention,
         retention_invalid=tuple(unreadable),

@@ -10,19 +10,23 @@ Faults, with Telegram's own wording so PTB raises what it raises in production (
 ``Forbidden``, 400 → ``BadRequest``, 429 + ``retry_after`` → ``RetryAfter``, 5xx and a closed
 connection → ``NetworkError``):
 
-- ``fail(method, status, ...)``: the next call(s) of a method, optionally only for one chat;
+- ``fail(method, status, ...)``: the next call(s) of a method (``getUpdates`` too), optionally
+  only for one chat, with Telegram's JSON error or an HTML error ``page`` (a proxy's, or
+  Telegram's front servers' during an outage);
 - ``unreachable(chat)`` / ``blocked(chat)`` until ``reachable(chat)``: every call addressed to
   that chat answers 400 "chat not found" / 403 "bot was blocked by the user";
 - ``drop(method)``: the connection closes before the server acts (nothing was sent);
   ``drop_after(method)``: the server acts, then closes without answering (the message exists,
   but the bot saw an error: a retry would send it twice);
-- ``chaos(rate)``: seeded random 429/500/502/drops on the send/edit/answer calls, for soak tests.
+- ``chaos(rate)``: seeded random 429/500/502/drops on the send/edit/answer calls, for soak tests;
+- ``outage(seconds)``: between two times, every call of some methods (for some chats, or all)
+  fails: Telegram down, or the network in between.
 
-Order of precedence for one call: an injected ``fail``/``drop`` for it, then chaos, then the
-chat's standing condition, then the normal answer. Every call is recorded with its outcome
-(``Call.status``: what the server did, 0 when it did nothing; ``Call.dropped``: the client got
-no answer), so a test can count what Telegram really accepted (``sent``, ``count``) and what
-arrived twice (``duplicates``).
+Order of precedence for one call: an injected ``fail``/``drop`` for it, then an outage, then
+chaos, then the chat's standing condition, then the normal answer. Every call is recorded with
+its outcome (``Call.status``: what the server did, 0 when it did nothing; ``Call.dropped``: the
+client got no answer), so a test can count what Telegram really accepted (``sent``, ``count``)
+and what arrived twice (``duplicates``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import itertools
 import json
 import random
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -70,6 +75,7 @@ CHAOS_METHODS = (
 )
 CHAOS_KINDS = ("429", "500", "502", "drop")
 DROP = 0  # status of a call the server closed without acting (and of handle()'s "no answer")
+PAGE = "__page__"  # handle()'s body holding an HTML page to answer as it is, not JSON
 
 
 @dataclass
@@ -80,7 +86,8 @@ class Call:
     message_id: int | None = None  # of the message a successful send created
     at: float = field(default_factory=time.monotonic)
     dropped: bool = False  # the connection closed without an answer (drop and drop_after)
-    fault: str = ""  # "", "fail", "drop", "drop_after", "chaos", "unreachable", "blocked"
+    # "", "fail", "drop", "drop_after", "chaos", "outage", "unreachable", "blocked"
+    fault: str = ""
 
     def json(self, key: str) -> Any:
         value = self.params.get(key)
@@ -118,11 +125,14 @@ class Failure:
     times: int = 1
     chat_id: int | None = None  # only calls addressed to this chat; None: any call
     act: bool = False  # with DROP: act first, then close (drop_after)
+    page: str | None = None  # an HTML error page answered instead of Telegram's JSON
 
     def matches(self, chat_id: int | None) -> bool:
         return self.chat_id is None or self.chat_id == chat_id
 
     def body(self) -> dict[str, Any]:
+        if self.page is not None:
+            return {PAGE: self.page}
         body: dict[str, Any] = {
             "ok": False,
             "error_code": self.status,
@@ -147,6 +157,29 @@ class Chaos:
         return _failure_of_kind(self.rng.choice(self.kinds), self.retry_after)
 
 
+@dataclass
+class Outage:
+    """Calls of ``methods`` (addressed to one of ``chat_ids``; None: any) made while the fake's
+    clock is in [``start``, ``end``) fail as ``kinds`` in turn."""
+
+    methods: frozenset[str]
+    kinds: tuple[str, ...]
+    start: float
+    end: float
+    chat_ids: frozenset[int] | None
+    retry_after: int
+    failed: int = 0  # calls it failed so far
+
+    def draw(self, method: str, chat_id: int | None, now: float) -> Failure | None:
+        if method not in self.methods or not self.start <= now < self.end:
+            return None
+        if self.chat_ids is not None and chat_id not in self.chat_ids:
+            return None
+        kind = self.kinds[self.failed % len(self.kinds)]
+        self.failed += 1
+        return _failure_of_kind(kind, self.retry_after)
+
+
 def user(uid: int, first_name: str = "Ann", language_code: str | None = "en") -> dict[str, Any]:
     data: dict[str, Any] = {"id": uid, "is_bot": False, "first_name": first_name}
     if language_code:
@@ -163,8 +196,12 @@ FAKE_TOKEN = "123456789:" + "fake-token-for-tests_" + "0" * 14
 
 
 class FakeBotAPI:
-    def __init__(self, token: str = FAKE_TOKEN) -> None:
+    def __init__(
+        self, token: str = FAKE_TOKEN, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.token = token
+        self.clock = clock  # seconds; only ``outage`` windows are read on it
+        self.outages: list[Outage] = []
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) -> message
         self.failures: dict[str, list[Failure]] = {}
@@ -190,8 +227,7 @@ class FakeBotAPI:
         class Handler(_Handler):
             api = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -303,14 +339,15 @@ class FakeBotAPI:
         retry_after: int | None = None,
         times: int = 1,
         chat_id: int | None = None,
+        page: str | None = None,
     ) -> None:
         """The next ``times`` calls of ``method`` (only those addressed to ``chat_id``, if
-        given) answer ``status`` with ``description`` (and ``parameters.retry_after``). Calls for
-        other chats pass and do not use the failure up. Queued failures apply in order."""
-        self._inject(
-            method,
-            Failure(status, description or _phrase(status), retry_after, times, chat_id),
-        )
+        given) answer ``status`` with ``description`` (and ``parameters.retry_after``), or with
+        the HTML ``page`` instead of Telegram's JSON. Calls for other chats pass and do not use
+        the failure up. Queued failures apply in order."""
+        failure = Failure(status, description or _phrase(status), retry_after, times, chat_id)
+        failure.page = page
+        self._inject(method, failure)
 
     def drop(self, method: str, *, times: int = 1, chat_id: int | None = None) -> None:
         """The next ``times`` calls of ``method`` find the connection closed before the server
@@ -364,11 +401,45 @@ class FakeBotAPI:
                 else None
             )
 
+    def outage(
+        self,
+        seconds: float | None = None,
+        *,
+        methods: tuple[str, ...] = SEND_METHODS,
+        kinds: tuple[str, ...] = ("502",),
+        chat_ids: tuple[int, ...] | None = None,
+        start: float | None = None,
+        end: float | None = None,
+        retry_after: int = 1,
+    ) -> Outage:
+        """From ``start`` (default: now) to ``end`` (default: ``seconds`` later), on the fake's
+        ``clock``, every call of ``methods`` (only those addressed to one of ``chat_ids``, if
+        given) fails as one of ``kinds`` in turn, as for ``chaos``: "502" (Telegram down),
+        "drop" (the connection lost before the server acts), "drop_after" (it acts, the answer
+        is lost), "429" (with ``retry_after``)... Outages may overlap; ``clear_faults`` ends
+        them. Returns the outage (``Outage.failed``: the calls it failed)."""
+        now = self.clock()
+        begin = now if start is None else start
+        if end is None:
+            if seconds is None:
+                raise ValueError("outage: give seconds or end")
+            end = begin + seconds
+        if not kinds:
+            raise ValueError("outage: at least one kind")
+        for kind in kinds:
+            _failure_of_kind(kind, retry_after)  # fail here on a typo, not in the server thread
+        chats = frozenset(chat_ids) if chat_ids is not None else None
+        outage = Outage(frozenset(methods), tuple(kinds), begin, end, chats, retry_after)
+        with self._cond:
+            self.outages.append(outage)
+        return outage
+
     def clear_faults(self) -> None:
-        """Forget queued failures and drops, stop chaos, make every chat reachable."""
+        """Forget queued failures, drops and outages, stop chaos, make every chat reachable."""
         with self._cond:
             self.failures.clear()
             self.conditions.clear()
+            self.outages.clear()
             self._chaos = None
 
     def _inject(self, method: str, failure: Failure) -> None:
@@ -456,6 +527,16 @@ class FakeBotAPI:
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """The status and JSON body to answer; status ``DROP`` (0): close without answering."""
         if method == "getUpdates":
+            with self._cond:
+                failure, fault = self._take_failure(method, None)
+                if failure is not None:  # nothing delivered, nothing confirmed
+                    dropped = failure.status == DROP
+                    self.calls.append(
+                        Call(method, params, failure.status, dropped=dropped, fault=fault)
+                    )
+                    self._cond.notify_all()
+            if failure is not None:
+                return (DROP, {}) if failure.status == DROP else (failure.status, failure.body())
             return 200, {"ok": True, "result": self._get_updates(params)}
         chat_id = _chat_of(params)
         with self._cond:
@@ -473,7 +554,10 @@ class FakeBotAPI:
                 if not fault:
                     fault = "blocked" if condition.status == 403 else "unreachable"
             else:
-                status, result = self._answer(method, params)
+                try:
+                    status, result = self._answer(method, params)
+                except KeyError as exc:  # a required parameter missing: Telegram's 400
+                    status, result = 400, f"Bad Request: {exc.args[0]} is empty"
             sent_id = result.get("message_id") if isinstance(result, dict) else None
             dropped = failure is not None  # an acting drop: done, then no answer
             self.calls.append(Call(method, params, status, sent_id, dropped=dropped, fault=fault))
@@ -485,7 +569,8 @@ class FakeBotAPI:
         return 200, {"ok": True, "result": result}
 
     def _take_failure(self, method: str, chat_id: int | None) -> tuple[Failure | None, str]:
-        """The injected failure for this call (used up), else chaos's draw; with the lock."""
+        """The injected failure for this call (used up), else an outage's, else chaos's draw;
+        with the lock."""
         failures = self.failures.get(method) or []
         for i, failure in enumerate(failures):
             if failure.matches(chat_id):
@@ -495,6 +580,12 @@ class FakeBotAPI:
                 if failure.status != DROP:
                     return failure, "fail"
                 return failure, "drop_after" if failure.act else "drop"
+        if self.outages:
+            now = self.clock()
+            for outage in self.outages:
+                down = outage.draw(method, chat_id, now)
+                if down is not None:
+                    return down, "outage"
         if self._chaos is not None:
             drawn = self._chaos.draw(method)
             if drawn is not None:
@@ -650,6 +741,21 @@ def _plain(text: str, parse_mode: Any) -> str:
     return html.unescape(_TAG.sub("", text)) if parse_mode == "HTML" else text
 
 
+class _CutShort(Exception):
+    """The request's body ended before its Content-Length: the client went away."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone mid-request (a bot killed with SIGKILL) is no error of the server's:
+        no traceback on the test's output; anything else is printed as usual."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class _Handler(BaseHTTPRequestHandler):
     api: FakeBotAPI
     protocol_version = "HTTP/1.1"
@@ -670,6 +776,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             params = self._params()
+        except _CutShort:  # the client died mid-request (kill -9): Telegram acts on nothing
+            self.close_connection = True
+            return
         except ValueError as exc:
             self._reply(400, {"ok": False, "error_code": 400, "description": str(exc)})
             return
@@ -684,6 +793,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _params(self) -> dict[str, Any]:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if len(raw) < length:
+            raise _CutShort
         ctype = self.headers.get("Content-Type") or ""
         if not raw:
             return {}
@@ -712,10 +823,13 @@ class _Handler(BaseHTTPRequestHandler):
         raise ValueError(f"unsupported Content-Type {ctype}")
 
     def _reply(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
+        page = body.get(PAGE)
+        data = page.encode() if isinstance(page, str) else json.dumps(body).encode()
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header(
+                "Content-Type", "text/html" if isinstance(page, str) else "application/json"
+            )
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dtm
+import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
 
@@ -277,3 +278,58 @@ async def test_get_chat_answers_a_chat_or_the_standing_error(fake: FakeBotAPI, b
         await bot.get_chat(ANN)
     fake.clear_faults()
     assert (await bot.get_chat(ANN)).first_name == "Giulia"
+
+
+async def test_an_outage_fails_its_chats_and_methods_between_two_times_only() -> None:
+    now = [100.0]  # the fake's clock, moved by hand
+    fake = FakeBotAPI(clock=lambda: now[0]).start()
+    try:
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            down = fake.outage(20, chat_ids=(ANN, ADMIN), kinds=("502", "drop", "drop_after"))
+            await bot.send_message(BOB, "another chat")  # not in the outage
+            for text in ("one", "two", "three"):  # 502, dropped, answer lost: in turn
+                with pytest.raises(NetworkError):
+                    await bot.send_message(ANN, text)
+            await bot.send_chat_action(ANN, "typing")  # not one of its methods
+            assert [c.fault for c in fake.calls_to("sendMessage", ok_only=False)] == [
+                "",
+                "outage",
+                "outage",
+                "outage",
+            ]
+            # only the lost answer's message exists: Telegram acted on it
+            assert [c.text for c in fake.sent(ANN)] == ["three"] and down.failed == 3
+            now[0] = 120.0  # the outage is over
+            await bot.send_message(ANN, "back")
+            later = fake.outage(start=130.0, end=135.0, methods=("sendMessage",))
+            await bot.send_message(ADMIN, "before it")
+            now[0] = 131.0
+            with pytest.raises(NetworkError):
+                await bot.send_message(ADMIN, "during it")  # every chat
+            assert [c.text for c in fake.sent(ADMIN)] == ["before it"] and later.failed == 1
+            fake.clear_faults()
+            await bot.send_message(ADMIN, "cleared")
+            assert fake.sent(ADMIN)[-1].text == "cleared"
+    finally:
+        fake.stop()
+
+
+def test_an_outage_needs_a_length_and_known_kinds(fake: FakeBotAPI) -> None:
+    with pytest.raises(ValueError, match="seconds or end"):
+        fake.outage()
+    with pytest.raises(ValueError):
+        fake.outage(5, kinds=("5O2",))
+
+
+def test_a_request_cut_short_by_a_dying_client_is_not_acted_on(fake: FakeBotAPI) -> None:
+    body = f"chat_id={ANN}&text=hello".encode()
+    head = (
+        f"POST /bot{fake.token}/sendMessage HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body) + 50}\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", fake.port), timeout=5) as conn:
+        conn.sendall(head + body)
+        conn.shutdown(socket.SHUT_WR)  # the client dies: its request ends here
+        assert conn.recv(1024) == b""  # closed without an answer
+    assert fake.calls == [] and fake.messages == {}

@@ -148,7 +148,7 @@ async def test_a_failed_reply_to_the_prospect_does_not_hold_back_the_admin(
     fault: str,
 ) -> None:
     caplog.set_level(logging.INFO)
-    h = await start()
+    h = await start(reply_patience=0.3)  # a reply given up soon (BOT_REPLY_RETRY_MINUTES)
     await h.say(ANN, "/start")
     await h.press(ANN, MENU_HUMAN)
     if fault == "blocked":

@@ -401,19 +401,22 @@ def test_days_on_the_command_line_win_over_the_setting(
 
 
 def test_the_command_says_in_one_line_when_it_cannot_use_the_file(
-    tmp_path: Path, seeded_db: Path
+    tmp_path: Path, seeded_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     missing = CliRunner().invoke(cli, ["prune", "--db", str(tmp_path / "nowhere.db")])
     assert missing.exit_code == 1 and "No database at" in missing.output
     assert len(missing.output.strip().splitlines()) == 1
+    # opening an up-to-date file takes no lock: the deleting waits, for a second here
+    monkeypatch.setattr("bot.cli.prune.PATIENCE", 1.0)
     holder = hold_write_lock(seeded_db, 30)
     try:
         locked = CliRunner().invoke(cli, ["prune", "--db", str(seeded_db)])
     finally:
         holder.kill()
         holder.wait()
-    assert locked.exit_code == 1 and "locked" in locked.output
-    assert len(locked.output.strip().splitlines()) == 1 and "Traceback" not in locked.output
+    # what it was about to do (stdout), then why it could not (one line on stderr)
+    assert locked.exit_code == 1 and "locked" in locked.stderr
+    assert len(locked.stderr.strip().splitlines()) == 1 and "Traceback" not in locked.output
 
 
 # -- the settings --------------------------------------------------------------------------

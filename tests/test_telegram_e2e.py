@@ -30,8 +30,8 @@ from bot.adapters.telegram.bot import (
     ALLOWED_UPDATES,
     COMMANDS,
     TelegramBot,
-    webhook_options,
 )
+from bot.adapters.telegram.webhook import DurableWebhook
 from bot.app import lead_fields, prepare
 from bot.config import Settings
 from bot.core.engine import Engine
@@ -61,6 +61,7 @@ class Harness:
     app: Application  # type: ignore[type-arg]
     engine: Engine
     done: list[int] = field(default_factory=list)
+    hook: DurableWebhook | None = None  # webhook mode's server
 
     async def until(self, condition: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
         deadline = time.monotonic() + timeout
@@ -124,15 +125,17 @@ async def serve(fake: FakeBotAPI, engine: Engine, settings: Settings, **bot_kwar
     await app.initialize()
     await bot.post_init(app)
     assert app.updater is not None
-    if settings.webhook_url:
-        options = webhook_options(settings)
-        options["port"] = int(str(settings.webhook_url).split(":")[2].split("/")[0])
-        await app.updater.start_webhook(**options)
+    if settings.webhook_url:  # as `run` serves it (bot.adapters.telegram.webhook)
+        port = int(str(settings.webhook_url).split(":")[2].split("/")[0])
+        h.hook = DurableWebhook(bot, app, settings, port=port)
+        await app.start()
+        await h.hook.start()
+        await h.hook.register()
     else:
         await app.updater.start_polling(
             timeout=timedelta(seconds=1), allowed_updates=ALLOWED_UPDATES
         )
-    await app.start()
+        await app.start()
     return h
 
 
@@ -188,6 +191,8 @@ async def start(tmp_path: Path) -> AsyncIterator[Starter]:
 
     yield _start
     for h, _ in running:
+        if h.hook is not None:
+            await h.hook.stop()
         if h.app.updater is not None and h.app.updater.running:
             await h.app.updater.stop()
         if h.app.running:

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.adapters.telegram.bot import api_urls, webhook_options
+from bot.adapters.telegram.bot import api_urls
 from bot.adapters.telegram.format import (
     MAX_TEXT,
     admin_summary,
@@ -38,6 +38,7 @@ from bot.adapters.telegram.guard import (
     install_redaction,
     redact,
 )
+from bot.adapters.telegram.webhook import webhook_path
 from bot.cli.run import check_settings, run
 from bot.config import Settings
 from bot.core.messages import Button
@@ -371,12 +372,10 @@ def test_webhook_needs_a_secret_and_listens_on_the_public_path() -> None:
         webhook_secret="abc_DEF-123",
         webhook_port=9000,
     )
-    options = webhook_options(settings)
-    assert options["url_path"] == "tg/hook" and options["secret_token"] == "abc_DEF-123"
-    assert options["port"] == 9000 and options["listen"] == "127.0.0.1"
+    assert webhook_path(str(settings.webhook_url)) == "/tg/hook"
+    assert webhook_path("https://bot.example.com/") == "/"
+    assert settings.webhook_port == 9000 and settings.webhook_listen == "127.0.0.1"
     assert check_settings(settings) is None
-    with pytest.raises(ValueError):
-        webhook_options(Settings(token="1:x", webhook_url="https://bot.example.com/"))
     assert "WEBHOOK_SECRET" in str(
         check_settings(Settings(token="1:x", webhook_url="https://bot.example.com/"))
     )

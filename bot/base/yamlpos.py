@@ -17,6 +17,13 @@ checked for them as written (before any reader sees the values), each one a loca
   numbers. Reported where the number starts, "use a dot for decimals: 1.50". In a list only when
   its other commas are followed by a space (``[10,11,12]`` is a list of three written tightly).
 
+Files are read safely (``read_staff_text``): only ordinary files (a named pipe, a socket or a
+device under ``locales/`` is refused without being opened for reading, where it would wait for a
+writer forever), at most ``MAX_FILE_BYTES``, within ``READ_SECONDS`` (a network drive that does
+not answer leaves its read behind in a daemon thread: neither a reload nor the bot's stopping
+waits for it). YAML anchors (``&name``) are refused where they are written: no file can grow,
+through aliases (``*name``) of aliases, into millions of values while it is read.
+
 What the readers would find afterwards in the same place (``unknown setting `50```, the key
 ``50`` twice, "must be a whole number, not 1.5") only follows from that mistake: the place is
 covered (``Problems.explain``: the value; for a comma the whole ``{…}`` or ``[…]``), so only the
@@ -25,20 +32,194 @@ real problem shows, and readers skip values that ``Problems.covers``.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import threading
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.base.problems import Pos, Problems, relpath
 from bot.base.yaml_layout import LayoutProblem, layout_problem
 from bot.base.yaml_quotes import quote_problem
+
+_T = TypeVar("_T")
+
+# -- reading a staff file safely ----------------------------------------------------------------
+
+MAX_FILE_BYTES = 1_000_000  # the biggest shipped file, dialogs/intents.yaml, is 0.25 MB
+READ_SECONDS = 3.0  # one file, from asking the drive to the last byte
+MAX_HANGING_READS = 1  # reads left hanging; while there are this many, no other is started
+
+
+class UnreadableFile(OSError):
+    """A staff file the bot does not read: ``message`` says why and ``fix`` what to do, in
+    plain words."""
+
+    def __init__(self, message: str, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+class ReadTimeout(UnreadableFile):
+    """A file (or its drive) that did not answer in time."""
+
+
+_hanging = 0  # reads that timed out and have not come back yet
+_hanging_lock = threading.Lock()
+
+
+def hanging_reads() -> int:
+    """How many reads of staff files timed out and are still waiting on their drive."""
+    with _hanging_lock:
+        return _hanging
+
+
+def within(seconds: float, work: Callable[[], _T], what: str = "the file") -> _T:
+    """``work()``, done in a daemon thread and waited for ``seconds`` at most.
+
+    A thread is used because a read from a drive that does not answer cannot be interrupted;
+    a daemon one because Python never waits for it on exit, so a reload and the bot's stopping
+    (SIGTERM) go on without it. While ``MAX_HANGING_READS`` such reads still hang, ``work`` is
+    not even started: each would only add a thread stuck on the same drive.
+
+    Raises:
+        ReadTimeout: ``work`` did not finish in time (it is left to finish or hang alone), or
+            earlier reads still hang.
+        Whatever ``work`` raised.
+    """
+    global _hanging
+    fix = "check the drive or network folder that holds it; until then the bot keeps what it has"
+    with _hanging_lock:
+        if _hanging >= MAX_HANGING_READS:
+            raise ReadTimeout(
+                f"{what} was not read: reading another file has hung for more than "
+                f"{seconds:g} s (the drive does not answer)",
+                fix,
+            )
+    state: dict[str, Any] = {}
+    finished = threading.Event()
+
+    def run() -> None:
+        global _hanging
+        try:
+            state["value"] = work()
+        except BaseException as err:  # handed to the caller
+            state["error"] = err
+        finally:
+            with _hanging_lock:
+                finished.set()
+                if state.get("abandoned"):
+                    _hanging -= 1
+
+    threading.Thread(target=run, name="staff-file-read", daemon=True).start()
+    if not finished.wait(seconds):
+        with _hanging_lock:
+            if not finished.is_set():
+                state["abandoned"] = True
+                _hanging += 1
+                raise ReadTimeout(
+                    f"{what} did not finish reading within {seconds:g} s: the drive it is on "
+                    "does not answer",
+                    fix,
+                )
+    if "error" in state:
+        raise state["error"]
+    return state["value"]
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not an ordinary file"
+
+
+def _refuse_big(size: int, limit: int) -> UnreadableFile:
+    megabytes = f"{limit / 1_000_000:.2f}".rstrip("0").rstrip(".")
+    return UnreadableFile(
+        f"the file is {size:,} bytes, over the {limit:,} bytes ({megabytes} MB) the bot reads "
+        "in one file",
+        "a file this big is not written by hand: if it was saved here by mistake, move it out "
+        "of the folder; otherwise split it into smaller files",
+    )
+
+
+def _read_file(path: Path, limit: int) -> tuple[bytes, float]:
+    """The bytes of an ordinary file of at most ``limit`` bytes, and when it was last saved.
+    Anything else is refused before it is opened for reading; it is opened non-blocking and
+    checked again once open, so that nothing swapped in meanwhile can block."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableFile(
+            f"this is {_kind(info.st_mode)}, not an ordinary file: the bot reads only "
+            "ordinary files here",
+            "move it out of the folder",
+        )
+    if info.st_size > limit:
+        raise _refuse_big(info.st_size, limit)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile(
+                f"this is {_kind(info.st_mode)}, not an ordinary file: the bot reads only "
+                "ordinary files here",
+                "move it out of the folder",
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, 1 << 16):
+            size += len(chunk)
+            if size > limit:  # it grew while being read
+                raise _refuse_big(size, limit)
+            chunks.append(chunk)
+        return b"".join(chunks), info.st_mtime
+    finally:
+        os.close(fd)
+
+
+def read_staff_text(
+    path: Path,
+    *,
+    limit: int = MAX_FILE_BYTES,
+    seconds: float = READ_SECONDS,
+    keep_line_ends: bool = False,
+) -> str:
+    """The text of a file staff edit, read safely: an ordinary file only, of at most ``limit``
+    bytes, within ``seconds`` (see ``within``); UTF-8, line ends made newlines as
+    ``Path.read_text`` does (``keep_line_ends``: as written).
+
+    Raises:
+        UnreadableFile: not an ordinary file, too big, or a drive that does not answer
+            (``ReadTimeout``), with the message and the fix in plain words.
+        UnicodeDecodeError: the file is not UTF-8.
+        OSError: the file cannot be opened (missing, no permission).
+    """
+    return _decoded(within(seconds, lambda: _read_file(path, limit))[0], keep_line_ends)
+
+
+def _decoded(raw: bytes, keep_line_ends: bool) -> str:
+    text = raw.decode("utf-8")
+    if not keep_line_ends and "\r" in text:  # universal newlines, as in text mode
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 class Source:
@@ -49,6 +230,7 @@ class Source:
         self.name = name or relpath(path)
         self.data = data
         self.text = text  # the file as written
+        self.saved = 0.0  # when the file was last saved (``load_yaml``), 0 when unknown
 
     def written(self, pos: Pos) -> str:
         """The rest of the line from ``pos`` on, as written in the file ("" when unknown): a
@@ -101,11 +283,44 @@ class _KeepingConstructor(RoundTripConstructor):
         return super().construct_document(node)
 
 
+class AnchorRefused(MarkedYAMLError):
+    """A YAML anchor (``&name``) in a staff file, refused where it is written."""
+
+    def __init__(self, name: str, mark: Any) -> None:
+        super().__init__(problem=f"found anchor {name!r}", problem_mark=mark)
+        self.name = name
+
+
+class _NoAnchors(Composer):
+    """The composer, refusing every anchor (``&name``) as soon as it is met.
+
+    Refused rather than capped: staff do not need them (no shipped file has one, the guide does
+    not mention them), an alias (``*name``) of a list of aliases repeats it again at every level
+    (an 834-byte file made 3 GB), and an unquoted text that starts with "&" silently loses its
+    first word to one. With no anchor, every alias is an alias of nothing: YAML's own error,
+    said as "put the text in quotes".
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and not isinstance(event, AliasEvent):
+            raise AnchorRefused(str(anchor), event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = _KeepingConstructor
+    yaml.Composer = _NoAnchors
     yaml.allow_duplicate_keys = False
     return yaml
+
+
+def staff_yaml() -> YAML:
+    """The YAML reader for staff files (round trip, no duplicate keys, no anchors), for a
+    reader that needs the data only (``load_yaml`` checks and locates much more)."""
+    return _yaml()
 
 
 # -- numbers written the Italian way -----------------------------------------------------------
@@ -398,7 +613,8 @@ def load_yaml(path: Path, problems: Problems, name: str | None = None) -> Source
     place covered (``Problems.covers``) so the readers say nothing more about it."""
     label = name or relpath(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw, saved = within(READ_SECONDS, lambda: _read_file(path, MAX_FILE_BYTES))
+        text = _decoded(raw, keep_line_ends=False)
     except UnicodeDecodeError as err:
         problems.add(
             Pos(label, 1, 1),
@@ -406,11 +622,16 @@ def load_yaml(path: Path, problems: Problems, name: str | None = None) -> Source
             "save it again as UTF-8 in your editor",
         )
         source = None
+    except UnreadableFile as err:  # not a file, too big, a drive that does not answer
+        problems.add(Pos(label, 1, 1), err.message, err.fix)
+        source = None
     except OSError as err:
         problems.add(Pos(label, 1, 1), f"cannot read the file: {err.strerror}")
         source = None
     else:
         source = parse_yaml(text, label, problems, path)
+        if source is not None:
+            source.saved = saved
     if source is None:
         problems.unreadable.append(label)
     return source
@@ -432,6 +653,17 @@ def parse_yaml(
     yaml = _yaml()
     try:
         data = yaml.load(text)
+    except AnchorRefused as err:
+        mark = err.problem_mark
+        problems.add(
+            Pos(label, int(mark.line) + 1, int(mark.column) + 1),
+            f"`&{err.name}` is a YAML anchor (a name for repeating this value elsewhere with "
+            f"`*{err.name}`): the bot's files do not use anchors, since a few lines of them can "
+            "grow into millions of values",
+            "write the value out in full where it is needed; a text that starts with “&” goes "
+            "in quotes",
+        )
+        return None
     except MarkedYAMLError as err:
         # a misread number can make a key appear twice (`{low: 0,40, high: 2,40}`): say that
         check_numbers(yaml.constructor.root, text, label, problems)

@@ -10,6 +10,7 @@ import click
 
 from bot.app import ContentError, Runtime, SettingsError, StoreError, build_runtime, open_store
 from bot.config import Settings, load_settings
+from bot.core.ports import StoreBusy
 
 if TYPE_CHECKING:
     from bot.core.ports import ConversationStore
@@ -98,8 +99,25 @@ def content_root(root: Path | None) -> Path:
     return root if root is not None else load_settings().content_dir
 
 
-def existing_store(db_path: Path | None) -> ConversationStore:
-    """The database the bot has been writing, or exit 1 with a plain explanation.
+READER_WAIT = 30.0
+"""Seconds a command waits for the database when another program (the bot under load, a
+backup) holds its lock, before it gives up with one line (``--wait``)."""
+
+
+def locked_line(path: Path, err: Exception, wait: float | None = None) -> str:
+    """One plain line for a database that stayed locked past the wait (``wait``: the
+    command's ``--wait``, which can be made longer)."""
+    longer = ", or wait longer with --wait SECONDS" if wait is not None else ""
+    return (
+        f"{path} stayed locked by another program ({err}). Nothing was changed: try again in "
+        f"a moment{longer}."
+    )
+
+
+def existing_store(db_path: Path | None, wait: float | None = None) -> ConversationStore:
+    """The database the bot has been writing, or exit 1 with a plain explanation. A lock
+    held by another program is waited for up to ``wait`` seconds (``READER_WAIT`` for the
+    readers), by the opening and by the store's calls after it; None: the store's default.
 
     Opening it applies the pending migrations; one line on stderr names them, if any."""
     path = db_path or load_settings().db_path
@@ -112,9 +130,12 @@ def existing_store(db_path: Path | None) -> ConversationStore:
         )
         sys.exit(1)
     try:
-        store = open_store(path)
+        store = open_store(path, wait=wait)
     except StoreError as err:
         click.echo(str(err), err=True)
+        sys.exit(1)
+    except StoreBusy as err:
+        click.echo(locked_line(path, err, wait), err=True)
         sys.exit(1)
     if store.migrated:
         click.echo(f"Upgraded the database: {', '.join(store.migrated)}", err=True)

@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 
-from bot.cli.common import db_option, existing_store
+from bot.cli.common import READER_WAIT, db_option, existing_store, locked_line
 from bot.config import load_settings
-from bot.core.ports import ConversationStore
+from bot.core.ports import ConversationStore, StoreBusy
+
+wait_option = click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=READER_WAIT,
+    show_default=True,
+    help="Seconds to wait while the bot or another program holds the database's lock.",
+)
+
+
+@contextmanager
+def patiently(db_path: Path | None, wait: float) -> Iterator[None]:
+    """Exit 1 with one line, no traceback, when the database stayed locked past ``--wait``
+    (the store waited and tried again until then)."""
+    try:
+        yield
+    except StoreBusy as err:
+        click.echo(locked_line(db_path or load_settings().db_path, err, wait), err=True)
+        sys.exit(1)
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err) and "busy" not in str(err):
+            raise
+        click.echo(locked_line(db_path or load_settings().db_path, err, wait), err=True)
+        sys.exit(1)
 
 
 @click.command()
@@ -22,22 +49,24 @@ from bot.core.ports import ConversationStore
     help="Write the leads to this CSV file instead of printing them.",
 )
 @db_option
-def leads(csv_path: Path | None, db_path: Path | None) -> None:
+@wait_option
+def leads(csv_path: Path | None, db_path: Path | None, wait: float) -> None:
     """List the prospects who left their contacts or asked for a person."""
     from bot.app import lead_fields
     from bot.staff.reports import export, format_table, lead_rows
 
-    store = existing_store(db_path)
-    if csv_path is not None:
-        try:
-            count = export(store, csv_path, lead_fields())
-        except OSError as err:
-            click.echo(cannot_write(csv_path, err), err=True)
-            sys.exit(1)
-        click.echo(f"{count} lead(s) written to {csv_path}.")
-    else:
-        click.echo(format_table(lead_rows(store, lead_fields())))
-    _warn_undelivered(store)
+    store = existing_store(db_path, wait)
+    with patiently(db_path, wait):
+        if csv_path is not None:
+            try:
+                count = export(store, csv_path, lead_fields())
+            except OSError as err:
+                click.echo(cannot_write(csv_path, err), err=True)
+                sys.exit(1)
+            click.echo(f"{count} lead(s) written to {csv_path}.")
+        else:
+            click.echo(format_table(lead_rows(store, lead_fields())))
+        _warn_undelivered(store)
 
 
 def _warn_undelivered(store: ConversationStore) -> None:
@@ -88,13 +117,20 @@ def overdue_before() -> datetime:
     help="Also write the figures to this CSV file.",
 )
 @db_option
+@wait_option
 def stats(
-    since: datetime | None, source: str | None, csv_path: Path | None, db_path: Path | None
+    since: datetime | None,
+    source: str | None,
+    csv_path: Path | None,
+    db_path: Path | None,
+    wait: float,
 ) -> None:
     """The funnel: prospects, where they stop, leads by campaign, what was not understood."""
     from bot.staff.stats import compute, format_report, write_csv
 
-    funnel = compute(existing_store(db_path), since, source, overdue_before())
+    store = existing_store(db_path, wait)
+    with patiently(db_path, wait):
+        funnel = compute(store, since, source, overdue_before())
     click.echo(format_report(funnel))
     if csv_path is not None:
         try:

@@ -7,18 +7,24 @@ yet fetched stay with Telegram (their offset is never confirmed) for the next st
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
+import signal
 import sys
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.common import content_option, program
 from bot.config import Settings, load_settings, retention_problem
+
+if TYPE_CHECKING:
+    from bot.storage.lease import InstanceLease
 
 log = logging.getLogger("bot.run")
 
@@ -104,10 +110,16 @@ def run(verbose: bool, root: Path | None) -> None:
     # PTB 22 warns on every 429 until time periods are timedeltas; opt in to the future now.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-    from bot.adapters.telegram.bot import ALLOWED_UPDATES, TelegramBot, webhook_options
+    from bot.adapters.telegram.bot import ALLOWED_UPDATES, TelegramBot
+    from bot.adapters.telegram.webhook import serve_webhook
     from bot.cli.common import start_runtime
 
-    runtime = start_runtime(settings)
+    lease = hold_lease(settings)  # one bot per database: a second one stops here
+    try:
+        runtime = start_runtime(settings)
+    except SystemExit:  # the content or a setting: said, and the lease given back
+        lease.release()
+        raise
     engine = runtime.engine
     # content watching and handover expiry run in the background
     bot = TelegramBot(
@@ -117,19 +129,22 @@ def run(verbose: bool, root: Path | None) -> None:
         background=True,
         lead_fields=runtime.lead_fields,
     )
-    app = bot.build()
+    app = bot.build(updater=not settings.webhook_url)
     failure: str | None = None
     try:
         if settings.webhook_url:
             log.info("starting: webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
-            app.run_webhook(bootstrap_retries=3, **webhook_options(settings))
+            # our own server: an update is written before Telegram hears 200 (webhook.py)
+            asyncio.run(serve_webhook(bot, app))
         else:
             log.info("starting: long polling")
+            bot.stop_signals = True  # a stop gives up waiting replies at once (request_stop)
             app.run_polling(
                 timeout=timedelta(seconds=30),
                 bootstrap_retries=3,
                 allowed_updates=ALLOWED_UPDATES,
                 drop_pending_updates=False,
+                stop_signals=None,
             )
     except Exception as exc:  # each known cause gets its own plain line
         failure = startup_problem(exc, settings)
@@ -138,10 +153,37 @@ def run(verbose: bool, root: Path | None) -> None:
             failure = "The bot stopped on an unexpected error (see the log above)."
     finally:
         runtime.close()  # the store, and the chart process if one was started
+        lease.release()  # the next start need not take it over
         log.info("stopped")
     if failure is not None:
         click.echo(failure, err=True)
         sys.exit(1)
+
+
+def hold_lease(settings: Settings) -> InstanceLease:
+    """The database's lease (``bot.storage.lease``), taken and renewed from now on; exit 1
+    with one line naming the other bot when one is running on the same database (before
+    anything else is loaded: the refusal is quick and says only that). A holder gone
+    (killed, crashed, its machine down) is taken over at once, with a log line."""
+    from bot.app import StoreError, open_store
+    from bot.core.ports import StoreBusy
+    from bot.storage.lease import LeaseHeld, SqliteLease
+
+    try:
+        open_store(settings.db_path).close()  # created or upgraded: it has the lease table
+        lease = SqliteLease(settings.db_path)
+    except (StoreError, StoreBusy) as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    try:
+        lease.acquire()
+    except (LeaseHeld, StoreBusy) as err:
+        lease.release()
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    # the lease taken over by another bot (this one was frozen): a clean stop, as on SIGTERM
+    lease.keep(on_lost=lambda holder: os.kill(os.getpid(), signal.SIGTERM))
+    return lease
 
 
 def startup_problem(exc: BaseException, settings: Settings) -> str | None:

@@ -38,6 +38,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from bot.base.problems import Problem, Problems, relpath
+from bot.base.yamlpos import read_staff_text, staff_yaml
 from bot.understanding.contacts import find_emails, find_phones
 from bot.understanding.intents import OUT_OF_SCOPE, load_intents
 from bot.understanding.text import LANGS, normalise
@@ -167,8 +168,8 @@ class IntentsFile:
 
     def _read(self) -> Any:
         """The file's data as it is (nothing checked): for listing."""
-        try:
-            return YAML().load(self.path.read_text(encoding="utf-8"))
+        try:  # bounded as every staff file is read: an ordinary file, its size, no anchors
+            return staff_yaml().load(read_staff_text(self.path))
         except (OSError, UnicodeDecodeError, YAMLError) as err:
             raise IntentsFileError(f"cannot read {relpath(self.path)}: {err}") from err
 
@@ -381,9 +382,9 @@ def _check_layout(original: str, written: str, path: Path) -> None:
 
 
 def _text_of(path: Path) -> str:
-    """The file's text with its own line ends (``\r\n`` stays ``\r\n``)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return handle.read()
+    """The file's text with its own line ends (``\r\n`` stays ``\r\n``), read as every staff
+    file is (``read_staff_text``: an ordinary file, its size, a drive that does not answer)."""
+    return read_staff_text(path, keep_line_ends=True)
 
 
 def _lines(text: str) -> list[str]:

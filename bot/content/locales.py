@@ -36,15 +36,8 @@ def load_locale(
                 'for example `welcome: "Ciao!"`',
             )
             continue
-        _walk(src, src.data, "", lang, texts, problems, (written, _saved(path)))
+        _walk(src, src.data, "", lang, texts, problems, (written, src.saved))
     return texts
-
-
-def _saved(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
 
 
 def _walk(

@@ -1,6 +1,9 @@
 """The sandboxed Jinja2 environment that turns locale texts into messages.
 
-Staff write the templates, so they run in ``SandboxedEnvironment``: no attribute tricks, no code.
+Staff write the templates, so they run in a sandbox (``bot.content.sandbox``): no attribute
+tricks, no code, and a budget per render (time, steps, and sizes checked before anything is
+made), so that a text written carelessly or with malice fails alone and never freezes or
+exhausts the bot.
 Output is HTML for Telegram; ``autoescape`` escapes every value (a prospect's name, a typed
 answer) while the staff's own ``<b>`` tags pass through.
 """
@@ -12,17 +15,28 @@ import html
 import logging
 import math
 import re
-from collections.abc import Mapping
-from typing import Any
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 from babel.units import format_unit
 from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, Undefined, meta, nodes
-from jinja2.environment import TemplateExpression
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.environment import Template, TemplateExpression
 
 from bot.base.money import Money
+from bot.content.sandbox import (
+    MAX_SECONDS,
+    MAX_SOURCE,
+    BudgetExceeded,
+    GuardedSandbox,
+    check_made,
+    check_source,
+    collect_output,
+    end_budget,
+    start_budget,
+    too_deep,
+)
 from bot.languages import DEFAULT, LanguageRegistry
 
 log = logging.getLogger(__name__)
@@ -150,83 +164,84 @@ def _years(months: float) -> float:
     return math.ceil(years * 2 - 1e-9) / 2 if years < 10 else float(round(years))
 
 
-MAX_OUTPUT = 20_000  # characters of one rendered text; Telegram shows 4096 per message anyway
-MAX_REPEAT = 1_000  # "x" * n, range(n): enough for any message, too little to hurt
-MAX_POWER = 64
+class _Environment(NamedTuple):
+    env: GuardedSandbox
+    compile: Callable[[str], Template]  # cached ``env.from_string``
 
 
-class GuardedSandbox(SandboxedEnvironment):
-    """Jinja's sandbox blocks code; this also blocks texts that would eat the machine.
-
-    ``{{ "x" * 10**10 }}`` or ``{{ 9**9**9 }}`` are not code, but they would take the bot down
-    for everyone; staff own these files, so such a text fails alone and the bot goes on.
-    """
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_POWER:
-            raise SecurityError("exponent too large")
-        if operator == "*":
-            for seq, count in ((left, right), (right, left)):
-                sized = isinstance(seq, str | list | tuple) and isinstance(count, int)
-                if sized and count * max(len(seq), 1) > MAX_OUTPUT:
-                    raise SecurityError("repetition too large")
-        return super().call_binop(context, operator, left, right)
-
-
-def _small_range(*args: int) -> range:
-    result = range(*args)
-    if len(result) > MAX_REPEAT:
-        raise SecurityError(f"range longer than {MAX_REPEAT}")
-    return result
+@functools.lru_cache(maxsize=16)
+def _environment(undefined: type, languages: LanguageRegistry) -> _Environment:
+    """The sandbox for texts with ``undefined`` values and ``languages``' formats, and its
+    compiled texts (up to 4096, ~3 KB each), shared by every ``Renderer`` of them."""
+    env = GuardedSandbox(autoescape=True, undefined=undefined, keep_trailing_newline=False)
+    env.filters["number"] = _ctx_filter(format_number, languages)
+    env.filters["money"] = _ctx_filter(format_money, languages)
+    env.filters["compact"] = _ctx_filter(format_compact, languages)
+    env.filters["percent"] = _ctx_filter(format_pct, languages)
+    env.filters["duration"] = _ctx_filter(format_duration, languages)
+    env.filters["duration_range"] = _ctx_filter(format_duration_range, languages)
+    env.filters["big"] = _ctx_filter(format_big, languages)
+    env.filters["forename"] = forename
+    return _Environment(env, functools.lru_cache(maxsize=4096)(env.from_string))
 
 
 class Renderer:
-    """Compiles and renders locale texts; one per loaded content, shared by every user."""
+    """Compiles and renders locale texts; one per loaded content, shared by every user.
 
-    def __init__(self, strict: bool = True, *, languages: LanguageRegistry = DEFAULT) -> None:
-        """``languages`` give each text's Babel locale (numbers, money, durations)."""
+    Every render, condition and value runs under a budget (``MAX_SECONDS`` of its thread's CPU
+    time by ``clock``, ``MAX_STEPS``, ``MAX_MADE``, and the sizes of ``GuardedSandbox``).
+    """
+
+    def __init__(
+        self,
+        strict: bool = True,
+        *,
+        languages: LanguageRegistry = DEFAULT,
+        seconds: float = MAX_SECONDS,
+        clock: Callable[[], float] = time.thread_time,
+    ) -> None:
+        """``languages`` give each text's Babel locale (numbers, money, durations);
+        ``seconds`` by ``clock`` is the time one render may take (the thread's CPU time: a
+        text is never cut short because the machine was busy with something else)."""
         self.languages = languages
-        self.env = self._make_env(StrictUndefined if strict else ChainableUndefined, languages)
-        self.lenient = self._make_env(ChainableUndefined, languages)
-        # Compiling a template costs ~2 ms, rendering ~20 µs: compile each text once. The texts
-        # come from staff files, so the cache is bounded by the content, not by the prospects.
-        self._strict = functools.lru_cache(maxsize=4096)(self.env.from_string)
-        self._lenient = functools.lru_cache(maxsize=4096)(self.lenient.from_string)
+        self.seconds = seconds
+        self.clock = clock
+        strict_env = _environment(StrictUndefined if strict else ChainableUndefined, languages)
+        lenient_env = _environment(ChainableUndefined, languages)
+        self.env, self.lenient = strict_env.env, lenient_env.env
+        # Compiling a template costs ~0.3 ms, rendering ~10 µs: each text is compiled once, and
+        # shared by every renderer of the same languages (``validate`` compiles what the engine
+        # says next). The texts come from staff files: bounded by the content, not prospects.
+        self._strict, self._lenient = strict_env.compile, lenient_env.compile
         # the same for the conditions (``when: - if:``, ``checks:``) and values (``suggest:``):
         # compiling one costs ~1 ms, checking it a few µs
         self._expression = functools.lru_cache(maxsize=4096)(self._compile_expression)
-
-    @staticmethod
-    def _make_env(undefined: type, languages: LanguageRegistry) -> GuardedSandbox:
-        env = GuardedSandbox(autoescape=True, undefined=undefined, keep_trailing_newline=False)
-        env.globals["range"] = _small_range
-        env.filters["number"] = _ctx_filter(format_number, languages)
-        env.filters["money"] = _ctx_filter(format_money, languages)
-        env.filters["compact"] = _ctx_filter(format_compact, languages)
-        env.filters["percent"] = _ctx_filter(format_pct, languages)
-        env.filters["duration"] = _ctx_filter(format_duration, languages)
-        env.filters["duration_range"] = _ctx_filter(format_duration_range, languages)
-        env.filters["big"] = _ctx_filter(format_big, languages)
-        env.filters["forename"] = forename
-        return env
+        self._logged: set[tuple[str, str]] = set()  # failures said in the log already
 
     def render(self, source: str, variables: Mapping[str, Any], lang: str) -> str:
         """Render strictly; if staff used a value this prospect does not have yet, render with
-        blanks instead of failing (validation warns about it beforehand)."""
+        blanks instead of failing (validation warns about it beforehand). A text that fails
+        even so, or costs more than its budget, is "" and one line in the log (the kind of
+        failure and the text's first words, never the prospect's values): the turn goes on."""
         data = {**variables, "lang": lang}
+        failure: Exception | None = None
         try:
-            return self._strict(source).render(data).strip()[:MAX_OUTPUT]
+            return self._say(self._strict, source, data)
+        except BudgetExceeded as err:  # with blanks it would cost as much: not tried again
+            self._log_failure(source, err, blanks=False)
+            return ""
         except TemplateError:
             pass
-        except Exception:  # {{ 1/0 }}, a filter on the wrong kind of value…: never crash a turn
-            log.warning("a text failed to render", exc_info=True)
+        except Exception as err:  # {{ 1/0 }}, a filter on the wrong kind of value…
+            failure = err
         try:
-            return self._lenient(source).render(data).strip()[:MAX_OUTPUT]
-        except Exception:
-            log.warning("a text failed to render even with blanks", exc_info=True)
+            text = self._say(self._lenient, source, data)
+        except Exception as err:
+            self._log_failure(source, err, blanks=False)
             return ""
+        if failure is not None:
+            self._log_failure(source, failure, blanks=True)
+        return text
 
     def evaluate(self, expression: str, variables: Mapping[str, Any]) -> bool:
         """A ``when: - if:`` condition; a missing slot counts as empty, never as an error."""
@@ -234,24 +249,113 @@ class Renderer:
         if compiled is None:  # a condition that cannot be compiled is simply not true
             return False
         try:
-            return bool(compiled(**variables))
+            return bool(self._work_out(compiled, variables))
+        except BudgetExceeded as err:
+            self._log_failure(expression, err, blanks=False)
+            return False
         except Exception:  # nor one that cannot be evaluated
             return False
 
     def value(self, expression: str, variables: Mapping[str, Any]) -> Any:
         """The value of an expression (``suggest: current_followers * 2``); None when it cannot
-        be worked out (a slot not answered yet, a number times a word)."""
+        be worked out (a slot not answered yet, a number times a word, over the budget)."""
         compiled = self._expression(expression)
         if compiled is None:
             return None
         try:
-            return compiled(**variables)
+            return self._work_out(compiled, variables)
+        except BudgetExceeded as err:
+            self._log_failure(expression, err, blanks=False)
+            return None
         except Exception:
             return None
 
+    def over_budget(
+        self,
+        source: str,
+        variables: Mapping[str, Any],
+        lang: str = DEFAULT.default,
+        *,
+        expression: bool = False,
+    ) -> str | None:
+        """Why saying ``source`` once with ``variables`` costs more than a text may, in plain
+        words for staff (``validate``); None when it fits, or fails for another reason (other
+        checks report those). A text that would be longer than ``MAX_OUTPUT`` counts as over:
+        the bot would cut it. ``expression``: ``source`` is a condition or a value."""
+        try:
+            if expression:
+                check_source(source, "the expression as written")
+                compiled = self._expression(source)
+                if compiled is not None:
+                    try:
+                        self._work_out(compiled, variables)
+                    except BudgetExceeded:
+                        raise
+                    except Exception:  # a failure of another kind: other checks say it
+                        return None
+                return None
+            data = {**variables, "lang": lang}
+            for compile_text in (self._strict, self._lenient):  # with blanks if it must
+                try:
+                    self._say(compile_text, source, data, whole=True)
+                    return None
+                except BudgetExceeded:
+                    raise
+                except Exception:
+                    continue
+        except BudgetExceeded as err:
+            return err.reason
+        return None
+
+    def _say(
+        self,
+        compile_text: Callable[[str], Template],
+        source: str,
+        data: dict[str, Any],
+        *,
+        whole: bool = False,
+    ) -> str:
+        """One render of ``source`` under a fresh budget, its output taken piece by piece."""
+        check_source(source)
+        template = compile_text(source)
+        token = start_budget(self.seconds, self.clock)
+        try:
+            return collect_output(template.generate(data), whole=whole)
+        except RecursionError as err:  # a macro calling itself, a loop(…) in its own loop
+            raise too_deep() from err
+        finally:
+            end_budget(token)
+
+    def _work_out(self, compiled: TemplateExpression, variables: Mapping[str, Any]) -> Any:
+        """A compiled condition or value, worked out under a fresh budget; a result too big to
+        keep is refused like one too big to make."""
+        token = start_budget(self.seconds, self.clock)
+        try:
+            result = compiled(**variables)
+            check_made(result)
+            return result
+        except RecursionError as err:
+            raise too_deep() from err
+        finally:
+            end_budget(token)
+
+    def _log_failure(self, source: str, err: Exception, *, blanks: bool) -> None:
+        """One log line for a text (or condition) that failed: what kind of failure, and the
+        text's first words as staff wrote them; never the exception's message, which may quote
+        the prospect's values. The same failure of the same text again is said at DEBUG only."""
+        kind = f"too costly: {err.kind}" if isinstance(err, BudgetExceeded) else type(err).__name__
+        key = (source, kind)
+        level = logging.DEBUG if key in self._logged else logging.WARNING
+        if len(self._logged) < 4096:
+            self._logged.add(key)
+        outcome = "said with blanks instead" if blanks else "left out"
+        log.log(level, "a text failed to render (%s), %s: %.60r", kind, outcome, source)
+
     def _compile_expression(self, expression: str) -> TemplateExpression | None:
-        """The compiled expression, None when it does not compile (cached by ``__init__``:
-        a broken one is not compiled again at every check)."""
+        """The compiled expression, None when it does not compile or is too long (cached by
+        ``__init__``: a broken one is not compiled again at every check)."""
+        if len(expression) > MAX_SOURCE:  # a condition needs no page of text
+            return None
         try:
             return self.lenient.compile_expression(expression, undefined_to_none=True)
         except Exception:

@@ -6,6 +6,7 @@ they can look across files: a button in one dialog, a text in two languages, an 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from collections import deque
@@ -39,6 +40,7 @@ BUILTIN_TEXTS = (
     "common.delete_yes",
     "common.deleted",
     "common.delete_cancelled",
+    "common.forwarded_command",
     "common.flow_changed",
     "common.ack.thanks",
     "common.ack.ok",
@@ -91,6 +93,7 @@ def validate(
     _check_suggestions(content, problems, provided)
     _check_intents(content, problems)
     _check_labels(content, problems)
+    _check_costs(content, problems, actions)
 
 
 def _check_labels(content: Content, problems: Problems) -> None:
@@ -857,3 +860,63 @@ def _check_intents(content: Content, problems: Problems) -> None:
                 f"the intent `{intent_id}` is answered by `{ref}`, which is not a state",
                 did_you_mean(ref, names),
             )
+
+
+# -- what each text costs to say ----------------------------------------------------------------
+
+# values a text is said with once, to weigh it: a question's own options or largest accepted
+# answer when it has them, else one of these by the answer's type
+_SAMPLE_BY_TYPE: dict[str, Any] = {"number": 10_000, "money": 500}
+_SAMPLE_BUILTIN: dict[str, Any] = {"first_name": "Anna", "tries_left": 2, "value": 1_000}
+_COST_FIX = (
+    "a message needs no such sizes, loops or repetitions: simplify the {{ }} and {% %} parts "
+    "(a developer can help)"
+)
+
+
+def _sample_values(content: Content, actions: ActionCatalog) -> dict[str, Any]:
+    """What the texts are said with by ``_check_costs``: the plug-ins' named values (the
+    agency's facts…), one answer per question's slot, and a few values the engine sets."""
+    values: dict[str, Any] = dict(_SAMPLE_BUILTIN)
+    for _dialog, state in _all_states(content):
+        ask = state.ask
+        if ask is None or ask.slot in values:
+            continue
+        if ask.options:
+            values[ask.slot] = ask.options[0].value
+        elif ask.maximum is not None:  # the largest answer the question accepts
+            values[ask.slot] = int(ask.maximum) if ask.maximum.is_integer() else ask.maximum
+        else:
+            values[ask.slot] = _SAMPLE_BY_TYPE.get(ask.type, "Anna")
+    named = getattr(actions, "values", None)
+    if callable(named):
+        # a plug-in that cannot work its values out is reported where the values are used
+        with contextlib.suppress(Exception):
+            values.update(named(content))
+    return values
+
+
+def _check_costs(content: Content, problems: Problems, actions: ActionCatalog) -> None:
+    """Every text said once, and every condition and ``suggest:`` worked out once, with sample
+    values (``_sample_values``) under the budget the running bot gives each of them
+    (``Renderer``: time, steps, sizes): one that costs more is an error at its line. At run
+    time such a text would be left out of the message (a condition: false), so it is caught
+    here, before a prospect meets it."""
+    renderer = Renderer(languages=content.languages)
+    sample = _sample_values(content, actions)
+    for lang in _languages(content):
+        for key, text in content.texts.get(lang, {}).items():
+            why = renderer.over_budget(text.source, sample, lang)
+            if why is not None:
+                problems.add(text.pos, f"the text `{key}` costs too much to say: {why}", _COST_FIX)
+    for _dialog, state in _all_states(content):
+        expressions = [(b.condition, b.pos) for b in state.when if b.condition]
+        ask = state.ask
+        if ask is not None:
+            expressions += [(c.condition, c.pos) for c in ask.checks]
+            if ask.suggest is not None:
+                expressions.append((ask.suggest, ask.suggest_pos or ask.pos))
+        for expression, pos in expressions:
+            why = renderer.over_budget(expression, sample, expression=True)
+            if why is not None:
+                problems.add(pos, f"`{expression}` costs too much to work out: {why}", _COST_FIX)

@@ -5,6 +5,12 @@ A confirmation's buttons carry ``<name>.yes.<step>`` and ``<name>.no.<step>``; w
 the bot's last keyboard, a typed yes or no (or a label's words) presses one
 (``typed_confirmation``). Commands say their lines here and return where the prospect goes,
 for the engine to enter.
+
+A confirmation is answered only by the input right after it: asking one records it with the
+conversation (``CONFIRMING``), and every turn takes that record away as it starts
+(``take_confirmation``). A press on a confirmation the bot did not just ask — data sent by a
+modified client, an old keyboard, one already answered — is an old button, and erases nothing.
+A command forwarded from someone else's chat is no command (``forwarded_command``).
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ DELETE = re.compile(r"^del\.(yes|no)\.(\d{1,9})$")
 # one of them, a typed yes or no (or the label's words) presses its button.
 CONFIRMATIONS: dict[str, tuple[str, str]] = {"del": ("common.delete_yes", "common.no")}
 CONFIRM = re.compile(r"^([a-z]{1,16})\.(yes|no)\.(\d{1,9})$")
+CONFIRMING = "confirming"
+"""``Conversation.memory`` key: ``"<name>.<step>"`` of the confirmation the bot asked in the
+conversation's last turn, saved with it; the next turn takes it (``take_confirmation``)."""
+FORWARDED_COMMAND = "common.forwarded_command"  # "a forwarded message: we don't run its command"
 
 
 def read_command(text: str) -> tuple[str, str] | None:
@@ -40,12 +50,25 @@ def read_command(text: str) -> tuple[str, str] | None:
     return command.group(1).lower(), command.group(2) or ""
 
 
+def take_confirmation(t: Turn) -> None:
+    """At the start of a turn: the confirmation the last turn asked, if any, moves from the
+    conversation to ``Turn.confirming``: this input may answer it, no later one."""
+    pending = t.conv.memory.pop(CONFIRMING, None)
+    t.confirming = pending if isinstance(pending, str) else None
+
+
+def asked(t: Turn, name: str) -> bool:
+    """Whether the confirmation ``name`` this input answers (``<name>.<yes|no>.<step>``) is the
+    one the bot asked just before, at the current step."""
+    return t.confirming == f"{name}.{t.conv.step}"
+
+
 def typed_confirmation(t: Turn, voice: Voice, text: str) -> str | None:
     """The button data a typed message presses when the bot's last message was a confirmation
     (``CONFIRMATIONS``: a yes and a no button, as /delete asks): the label's words ("Sì,
     cancella tutto", "cancella"), else any yes or no as people say it ("sì", "yes", "non
     adesso"). None otherwise, and for a command: the message is then read as usual."""
-    if not text.strip() or COMMAND.match(text.strip()):
+    if t.confirming is None or not text.strip() or COMMAND.match(text.strip()):
         return None
     last = str(t.conv.memory.get("buttons") or "")  # the data of the last message's buttons
     shown = [m for m in (CONFIRM.match(data) for data in last.split("|")) if m is not None]
@@ -53,7 +76,7 @@ def typed_confirmation(t: Turn, voice: Voice, text: str) -> str | None:
         return None
     name = shown[0].group(1)
     data = {m.group(2): m.group(0) for m in shown if m.group(1) == name}
-    if name not in CONFIRMATIONS or set(data) != {"yes", "no"}:
+    if name not in CONFIRMATIONS or set(data) != {"yes", "no"} or not asked(t, name):
         return None
     labels = [voice.label(t, key) for key in CONFIRMATIONS[name]]
     packs = voice.content.packs
@@ -71,11 +94,12 @@ def typed_confirmation(t: Turn, voice: Voice, text: str) -> str | None:
 
 
 def confirm_delete(t: Turn, spec: StateSpec | None, voice: Voice, data: str) -> bool:
-    """Act on the answer to /delete when ``data`` is one for the current step: a yes erases
-    the prospect at the end of the turn (``Turn.forget``), a no says so and shows the step
-    ``spec`` again. False, doing nothing, for any other data."""
+    """Act on the answer to /delete when ``data`` answers the confirmation the bot asked just
+    before (``asked``): a yes erases the prospect at the end of the turn (``Turn.forget``), a
+    no says so and shows the step ``spec`` again. False, doing nothing, for any other data
+    (then an old button's)."""
     confirm = DELETE.match(data)
-    if confirm is None or int(confirm.group(2)) != t.conv.step:
+    if confirm is None or int(confirm.group(2)) != t.conv.step or not asked(t, "del"):
         return False
     if confirm.group(1) == "yes":
         t.forget = True
@@ -83,6 +107,18 @@ def confirm_delete(t: Turn, spec: StateSpec | None, voice: Voice, data: str) -> 
     else:
         voice.say(t, "common.delete_cancelled")
         reprompt(t, spec, voice)
+    return True
+
+
+def forwarded_command(t: Turn, voice: Voice, text: str) -> bool:
+    """A forwarded message that reads as a command ("/delete" someone else sent): it is not
+    the prospect's, so it is not carried out; they are told so, once. False for any other
+    text (read as text they shared)."""
+    command = read_command(text)
+    if command is None:
+        return False
+    t.event("forwarded_command", command[0][:32])
+    voice.say(t, FORWARDED_COMMAND)
     return True
 
 
@@ -126,6 +162,7 @@ def run_command(
         return None
     if name in ("delete", "cancella"):
         t.event("delete_asked")
+        conv.memory[CONFIRMING] = f"del.{conv.step}"  # its answer must come next (``asked``)
         voice.say(
             t,
             "common.delete_confirm",

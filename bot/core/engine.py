@@ -41,7 +41,14 @@ from bot.core.answers import (
     only_thanks,
 )
 from bot.core.capture import Captured, capture, rest_of, say_captured
-from bot.core.commands import confirm_delete, read_command, run_command, typed_confirmation
+from bot.core.commands import (
+    confirm_delete,
+    forwarded_command,
+    read_command,
+    run_command,
+    take_confirmation,
+    typed_confirmation,
+)
 from bot.core.digressions import (
     SlotFiller,
     answer_intent,
@@ -307,6 +314,7 @@ class Engine:
         if inp.first_name:
             conv.first_name = inp.first_name[:64]
         t = Turn(conv, now, phone_lang=self.languages.match(inp.language_code))
+        take_confirmation(t)  # a confirmation asked last turn: this input alone answers it
         t.values.update(self._named_values(content))
         # a state removed by a content reload: back to the menu with a word of explanation
         if content.state(conv.dialog, conv.state) is None:
@@ -320,11 +328,14 @@ class Engine:
         line = ("in", describe_input(inp, text))
         t.rec.transcript.append(line)
         relayed = False
-        if fresh and not text.startswith("/start"):
+        # a command in someone else's message the prospect forwarded is not theirs to act on
+        shared_command = inp.forwarded and read_command(text) is not None
+        if fresh and (inp.forwarded or not text.startswith("/start")):
             t.event("started")
-            if not (conv.is_new and t.typed and await self._first_question(t, machines, text)):
+            first = conv.is_new and t.typed and not shared_command
+            if not (first and await self._first_question(t, machines, text)):
                 await self._enter(t, machines, conv.dialog, conv.state)
-                if text.strip() and not inp.button:
+                if text.strip() and not inp.button and not shared_command:
                     await self._text(t, machines, text)
                     said_once(t)  # the menu once, after "sorry, I didn't catch that"
         else:
@@ -397,13 +408,15 @@ class Engine:
             voice.say(t, "common.unsupported")
             self._reprompt(t, machines)
             return False
-        data = inp.button or typed_confirmation(t, voice, text) or ""
+        # forwarded: someone else's words, never the prospect's yes nor their command
+        typed = None if inp.forwarded else typed_confirmation(t, voice, text)
+        data = inp.button or typed or ""
         if confirm_delete(t, current_spec(machines, t.conv), voice, data):
             return False
         if inp.button is not None:
             await self._button(t, machines, inp.button)
             return False
-        command = read_command(text)
+        command = None if inp.forwarded else read_command(text)
         if command is not None:
             name, args = command
             spec = current_spec(machines, t.conv)
@@ -413,6 +426,9 @@ class Engine:
             return False
         if in_relay and text.strip() and await self._relay(t, machines):
             return True
+        if inp.forwarded and forwarded_command(t, voice, text):
+            self._reprompt(t, machines)
+            return False
         if not text.strip():
             self._reprompt(t, machines)
             return False

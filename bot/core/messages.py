@@ -15,6 +15,8 @@ class Input:
     Commands are text starting with ``/``. ``input_id`` (Telegram's update id) lets the engine
     ignore an update delivered twice after a crash. ``label``: the pressed button's words as the
     front-end showed them (an old keyboard's too), for the transcript the staff read.
+    ``forwarded``: someone else's message the prospect passed on (Telegram's forward header):
+    read as text they shared, never as their command or their answer to a confirmation.
     """
 
     user_id: str
@@ -25,6 +27,7 @@ class Input:
     first_name: str | None = None
     input_id: int | None = None
     label: str | None = None
+    forwarded: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from bot.core.records import Event, Funnel, Handover, LeadRecord, OutboxItem, TranscriptLine
+from bot.core.records import (
+    Event,
+    Funnel,
+    Handover,
+    LeadRecord,
+    OutboxItem,
+    ParkedUpdate,
+    TranscriptLine,
+)
 from bot.core.state import Conversation, TurnRecord
 
 T = TypeVar("T")
@@ -175,6 +183,23 @@ class ConversationStore(Protocol):
 
     def replies_sent(self, user_id: str, update_id: int, count: int) -> None:
         """The first ``count`` replies kept for ``update_id``'s turn were sent."""
+        ...
+
+    def update_failed(
+        self,
+        update_id: int,
+        error: str,
+        now: datetime,
+        park_after: int = 3,
+        row: tuple[str | None, str] | None = None,
+    ) -> bool:
+        """Handling the update failed (``error``: its kind, never its contents); parked once
+        ``park_after`` attempts failed, ``row`` (user id, raw JSON) kept first if not kept
+        yet. True when parked: never handled again, shown to admins."""
+        ...
+
+    def parked_updates(self) -> list[ParkedUpdate]:
+        """The updates set aside, oldest first."""
         ...
 
     def set_unreachable(self, user_id: str, since: datetime | None) -> None:

@@ -31,6 +31,7 @@ class Funnel:
     not_understood: Counter[str] = field(default_factory=Counter)
     unreachable: int = 0  # prospects who blocked the bot (no message reaches them)
     undelivered: list[OutboxItem] = field(default_factory=list)  # overdue notes for staff
+    parked: list[ParkedUpdate] = field(default_factory=list)  # updates set aside (the inbox)
 
     @property
     def conversion(self) -> float:
@@ -176,6 +177,18 @@ class LeadRecord:
             lang=_text(raw.get("lang")),
             status=str(raw.get("status") or "new"),
         )
+
+
+@dataclass(frozen=True)
+class ParkedUpdate:
+    """An update set aside: it could not be decoded, or handling it failed again and again.
+    Times are ISO 8601 (UTC); ``error`` names the kind of failure, never the update's words."""
+
+    update_id: int
+    received: str
+    parked: str
+    error: str
+    attempts: int
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ class Conversation:
     # "sent" the texts of the last turn's replies, "buttons" the last reply's button data,
     # "stale_step" the step whose stale taps were already answered with a re-prompt,
     # "human_requested" when (ISO) a person was asked for and staff have not answered yet
+    # "confirming" the confirmation asked in the last turn, which only the next input may
+    # answer (``bot.core.commands``)
     memory: dict[str, Any] = field(default_factory=dict)
 
 

@@ -29,6 +29,8 @@ class Turn:
     record: TurnRecord | None = None
     recent: list[str] | None = None  # the prospect's last messages, read only if an action runs
     forget: bool = False  # the prospect confirmed /delete: erase them instead of saving
+    # "<name>.<step>" of the confirmation the last turn asked: this input alone may answer it
+    confirming: str | None = None
     photos: list[str] = field(default_factory=list)  # made by actions, sent after the texts
     entered: set[tuple[str, str]] = field(default_factory=set)
     # slots answered along with a choice this turn (``fills:``): their questions are skipped
@@ -74,13 +76,12 @@ def current_spec(machines: dict[str, DialogMachine], conv: Conversation) -> Stat
 def describe_input(inp: Input, text: str) -> str:
     """The transcript line of an input: its text, ``[tapped: <label>]`` (the words the
     prospect saw; never the button's internal data, which staff could not read) or
-    ``[<media kind>]``."""
+    ``[<media kind>]``; a forwarded message starts ``[forwarded]``: someone else's words."""
     if inp.button is not None:
         label = " ".join((inp.label or "").split())[:64]
         return f"[tapped: {label}]" if label else "[tapped a button]"
-    if inp.media is not None:
-        return f"[{inp.media[:32]}]"
-    return text
+    said = f"[{inp.media[:32]}]" if inp.media is not None else text
+    return f"[forwarded] {said}" if inp.forwarded else said
 
 
 def move_replies(t: Turn, start: int, index: int) -> int:

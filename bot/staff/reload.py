@@ -4,12 +4,19 @@ A reload reads and checks the whole content folder first (off the event loop, so
 being answered meanwhile); only valid content is swapped into the engine, in one assignment
 together with its understanding. Anything wrong keeps the running version and goes, located
 line by line, to a callback: whoever runs us (the Telegram adapter) decides who reads it.
+
+The reading runs in a daemon thread of its own, waited for ``PREPARE_SECONDS`` at most: a file
+or folder on a drive that does not answer costs a refused reload, never a reload that never
+ends, and never a bot that no longer stops on SIGTERM (Python waits for the event loop's
+worker threads on exit, never for a daemon thread).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +28,7 @@ from bot.core.engine import Engine
 log = logging.getLogger(__name__)
 
 WATCHED = ("dialogs", "locales")
+PREPARE_SECONDS = 120.0  # reading, checking and training on the content; it takes ~2 s
 SUFFIXES = (".yaml", ".yml")
 
 
@@ -78,7 +86,10 @@ class Reloader:
         debounce_ms: int = 1600,
         step_ms: int = 300,
         force_polling: bool | None = None,
+        prepare_seconds: float = PREPARE_SECONDS,
     ) -> None:
+        """``prepare_seconds``: how long a reload waits for ``prepare`` before it is refused
+        (the reading goes on alone, in its daemon thread)."""
         self.engine = engine
         self.root = Path(root)
         self.on_problems = on_problems
@@ -90,14 +101,20 @@ class Reloader:
         self._lock = asyncio.Lock()  # a /reload and a file change must not swap out of order
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.prepare_seconds = prepare_seconds
+        self._reading: threading.Thread | None = None  # the last ``prepare``, maybe still on
 
     async def reload(self, changed: list[str] | None = None) -> ReloadOutcome:
         """Check the folder; switch to it only if valid, else keep the running version."""
         async with self._lock:
             try:
-                prepared = await asyncio.to_thread(self.prepare, self.root)
+                prepared = await self._prepared()
                 content, understanding = prepared.content, prepared.understanding
                 report, errors = prepared.report, prepared.errors
+            except _NotRead as exc:
+                log.warning("reload refused: %s", exc)
+                content, understanding, errors = None, None, 1
+                report = f"{self.root}: {exc}"
             except Exception as exc:  # a bug in a check must not take the running bot down
                 log.exception("reload failed")
                 content, understanding, errors = None, None, 1
@@ -111,6 +128,52 @@ class Reloader:
             outcome = ReloadOutcome(True, report, 0, describe(content), list(changed or []))
             log.info("content reloaded: %s", outcome.summary)
             return outcome
+
+    async def _prepared(self) -> Prepared:
+        """``prepare(root)``, run in a daemon thread and waited for ``prepare_seconds``.
+
+        Raises:
+            _NotRead: it took longer (it goes on alone; until it ends, a reload is refused at
+                once rather than stacking another reading on the same drive).
+            Whatever ``prepare`` raised.
+        """
+        if self._reading is not None and self._reading.is_alive():
+            raise _NotRead(
+                "the previous reading of the content has not finished yet: a file or folder "
+                "under dialogs/ or locales/ does not answer (a network drive?); the running "
+                "version stays"
+            )
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[Prepared] = loop.create_future()
+
+        def settle(result: Prepared | None, error: Exception | None) -> None:
+            if done.done():  # waited for no more
+                return
+            if error is not None:
+                done.set_exception(error)
+            else:
+                assert result is not None
+                done.set_result(result)
+
+        def run() -> None:
+            result, error = None, None
+            try:
+                result = self.prepare(self.root)
+            except Exception as err:  # handed to the reload
+                error = err
+            with contextlib.suppress(RuntimeError):  # the loop closed: the bot stopped meanwhile
+                loop.call_soon_threadsafe(settle, result, error)
+
+        self._reading = threading.Thread(target=run, name="content-reload", daemon=True)
+        self._reading.start()
+        try:
+            return await asyncio.wait_for(done, self.prepare_seconds)
+        except TimeoutError:
+            raise _NotRead(
+                f"the content was not read within {self.prepare_seconds:g} s: a file or folder "
+                "under dialogs/ or locales/ does not answer (a network drive?); the running "
+                "version stays"
+            ) from None
 
     # -- watching the files ---------------------------------------------------------------------
 
@@ -164,6 +227,10 @@ class Reloader:
             await callback(outcome)
         except Exception:  # telling people is best effort; the reload itself is done
             log.exception("reload report could not be delivered")
+
+
+class _NotRead(Exception):
+    """The content folder could not be read in time; the message says so in plain words."""
 
 
 def _relative(path: str, root: Path) -> str:

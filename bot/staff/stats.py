@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from bot.core.ports import ConversationStore
-from bot.core.records import Funnel, OutboxItem
+from bot.core.records import Funnel, OutboxItem, ParkedUpdate
 
 
 def compute(
@@ -25,6 +25,7 @@ def compute(
     only those from the deep-link campaign ``source`` (``NO_SOURCE`` for none); with
     ``overdue_before``, the notes for staff written before it and still undelivered too."""
     funnel = store.funnel(since=since, source=source)
+    funnel.parked = store.parked_updates()
     if overdue_before is not None:
         funnel.undelivered = [item for _, item in store.undelivered_outbox(overdue_before)]
     return funnel
@@ -43,10 +44,23 @@ def undelivered_line(items: Sequence[OutboxItem]) -> str:
     return line + ". The bot keeps trying: each admin in BOT_ADMIN_IDS must press Start."
 
 
+def parked_line(parked: Sequence[ParkedUpdate]) -> str:
+    """One plain line about updates set aside ("" for none): how many, since when, the last
+    kind of failure, and what to do."""
+    if not parked:
+        return ""
+    oldest = min(p.received for p in parked)[:16].replace("T", " ")
+    return (
+        f"⚠️ {len(parked)} message(s) from Telegram set aside, not handled (oldest {oldest} "
+        f"UTC; last failure: {parked[-1].error or 'unknown'}). The bot goes on with the others; "
+        "the log at that time says more."
+    )
+
+
 def format_report(funnel: Funnel, top: int = 10) -> str:
     """Plain text for the terminal and for admins on Telegram."""
-    warning = undelivered_line(funnel.undelivered)
-    head = [warning, ""] if warning else []
+    warnings = [w for w in (undelivered_line(funnel.undelivered), parked_line(funnel.parked)) if w]
+    head = [*warnings, ""] if warnings else []
     if not funnel.started:
         return "\n".join([*head, "No prospects in this period."])
     lines = [
@@ -81,6 +95,7 @@ def write_csv(funnel: Funnel, out: TextIO) -> None:
         ("total", "handovers", funnel.handovers),
         ("total", "unreachable", funnel.unreachable),
         ("total", "undelivered_notes", len(funnel.undelivered)),
+        ("total", "parked_updates", len(funnel.parked)),
     ]
     rows += [("language", k, v) for k, v in funnel.languages.items()]
     for src, row in funnel.by_source.items():

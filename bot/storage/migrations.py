@@ -15,6 +15,8 @@ Rules for whoever adds one:
 * a database recording a migration this code does not know comes from a newer version of the
   bot: the store refuses to open it (``SchemaTooNew``) rather than write to a schema it does not
   understand.
+* a table holding anything about a prospect has a ``user_id`` column: ``/delete`` erases the
+  rows of every such table (``Store.forget``).
 
 The ``migrations`` table is the one record of a file's schema version. Version 1's
 ``meta.schema_version`` row (always '1') is retired by ``0004_retire_schema_version``; the
@@ -88,6 +90,8 @@ class Migrations:
         clock = now or (lambda: datetime.now(UTC))
         self._ensure_table(db)
         self._check_known(db)
+        if not self.pending(db):  # up to date: no write lock (a reader waits for no writer)
+            return []
         ran: list[str] = []
         for migration in self._items:
             conn = db.conn
@@ -337,6 +341,35 @@ def review_ignored(db: sqlite_utils.Database) -> None:
     db.execute(
         "create table if not exists review_ignored (digest text primary key, "
         "group_id text not null, ignored_at text not null)"
+    )
+
+
+@migrations(name="0010_inbox_parked")
+def inbox_parked(db: sqlite_utils.Database) -> None:
+    """``inbox.attempts``: how many times handling the update failed; ``inbox.parked``: ISO
+    time it was set aside (it could not be decoded, or failed ``PARK_AFTER`` times), with
+    ``inbox.error``, the kind of failure (never the update's contents). A parked update is no
+    longer handled at start-up; admins see it in ``/stats`` and ``python -m bot stats``."""
+    columns = {row[1] for row in db.execute("pragma table_info(inbox)").fetchall()}
+    for column, kind in (
+        ("attempts", "integer not null default 0"),
+        ("parked", "text"),
+        ("error", "text"),
+    ):
+        if column not in columns:
+            db.execute(f"alter table inbox add column {column} {kind}")
+
+
+@migrations(name="0011_lease")
+def lease(db: sqlite_utils.Database) -> None:
+    """``lease``: the bot running on this file (``bot.storage.lease``), one row at most:
+    ``host`` and ``pid`` of its process, ``token`` (random per run), ``acquired_at`` and
+    ``renewed_at`` (ISO, UTC). A second ``python -m bot run`` finds it and refuses to start;
+    a holder gone (its process dead, or not renewed for a minute) is taken over."""
+    db.execute(
+        "create table if not exists lease (id integer primary key check (id = 1), "
+        "host text not null, pid integer not null, token text not null, "
+        "acquired_at text not null, renewed_at text not null)"
     )
 
 

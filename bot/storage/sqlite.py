@@ -31,6 +31,7 @@ from bot.core.records import (
     Handover,
     LeadRecord,
     OutboxItem,
+    ParkedUpdate,
     TranscriptLine,
     money_hook,
 )
@@ -252,15 +253,21 @@ class Store:
         self._closed = False
         # the connection is used by the worker thread (``call``) and, between turns, by
         # synchronous callers (the command line, tests): ``_lock`` and the worker serialise them
+        self._busy_timeout = busy_timeout
         conn = sqlite3.connect(
             ":memory:" if memory else str(path), timeout=busy_timeout, check_same_thread=False
         )
         self.db = sqlite_utils.Database(conn)
-        if not memory:
-            self.db.enable_wal()
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        self._create()
+        # what is deleted is overwritten with zeros, in the file and in the write-ahead log's
+        # new pages: an erased prospect leaves no trace once ``forget`` empties the log
+        self.db.execute("PRAGMA secure_delete=ON")
+        # the log still holding erased data (``forget`` could not empty it yet): retried
+        self._scrub_due: float | None = None
+        self._scrub_timer: threading.Timer | None = None
+        self._scrub_tries = 0
+        self._create(wal=not memory)
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` (one of this store's methods) on the store's worker thread, so the
@@ -281,12 +288,18 @@ class Store:
         with self._lock:
             return list(self.db.query(sql, args if isinstance(args, dict) else list(args)))
 
-    def _create(self) -> None:
+    @when_free
+    def _create(self, wal: bool = True) -> None:
         """Create or upgrade the schema in place (a database of any older version keeps its rows).
+        Another program holding the write lock (a pending migration needs it) is waited for, up
+        to ``patience``; an up-to-date file needs no lock at all.
 
         Raises:
             SchemaTooNew: a newer version of the bot has migrated this file.
+            StoreBusy: the file stayed locked past the patience.
         """
+        if wal:
+            self.db.enable_wal()  # a no-op (and no lock) on a file already in WAL mode
         # the migrations applied now (none: it was up to date); `bot.cli` tells staff too
         fresh = not self.db.table_names()
         self.migrated = migrate(self.db)
@@ -329,6 +342,7 @@ class Store:
             source=row["source"],
         )
 
+    @when_free
     def leads(self) -> list[LeadRecord]:
         return [LeadRecord.from_json(row) for row in self._rows("select * from leads order by id")]
 
@@ -467,20 +481,99 @@ class Store:
 
     @when_free
     def forget(self, user_id: str) -> None:
-        """Erase everything about one prospect (the `/delete` command)."""
+        """Erase everything about one prospect (the ``/delete`` command, staff erasing them):
+        the rows of every table with a ``user_id`` column (the rule for tables about
+        prospects, ``bot.storage.migrations``) and their ``users`` row, in one transaction.
+
+        Then nothing of theirs is left in the files either: the connection runs with
+        ``secure_delete`` (deleted rows overwritten with zeros) and the write-ahead log, which
+        still holds the rows as they were, is checkpointed and emptied (``scrub_wal``). When
+        another program keeps the log from being emptied now (a reader, a writer), that is
+        logged and retried until it succeeds (``scrub_pending``)."""
         with self._lock, self.db.atomic():
-            for table, col in (
-                ("inbox", "user_id"),
-                ("transcript", "user_id"),
-                ("events", "user_id"),
-                ("leads", "user_id"),
-                ("outbox", "user_id"),
-                ("handovers", "user_id"),
-                ("handover_messages", "user_id"),
-                ("conversations", "user_id"),
-                ("users", "id"),
-            ):
-                self.db.execute(f"delete from [{table}] where [{col}] = ?", [user_id])
+            tables = [
+                table
+                for table in self.db.table_names()
+                if any(
+                    row[1] == "user_id"
+                    for row in self.db.execute(f"pragma table_info([{table}])").fetchall()
+                )
+            ]
+            for table in tables:
+                self.db.execute(f"delete from [{table}] where user_id = ?", [user_id])
+            self.db.execute("delete from users where id = ?", [user_id])
+        self.scrub_wal()
+
+    # -- erased data out of the write-ahead log -------------------------------------------------
+
+    SCRUB_RETRY = (1.0, 60.0)
+    """Seconds before the first new try at emptying the log, and the most between two tries
+    (doubling from one to the other)."""
+
+    def scrub_wal(self, *, retry: bool = True) -> bool:
+        """Copy the write-ahead log into the file and empty it (``wal_checkpoint(truncate)``),
+        so rows deleted since (with ``secure_delete``: zeroed) are gone from every file. True
+        when done; False when another connection reading or writing the file kept the log
+        from being emptied: logged once, and tried again on a timer (1 s, doubling up to a
+        minute) until it succeeds or the store closes (``retry=False``: no timer). Never waits
+        for the other program."""
+        if str(self.path) == ":memory:":
+            return True
+        with self._lock:
+            self.db.execute("pragma busy_timeout=0")  # the other program is not waited for
+            try:
+                busy = int(self.db.execute("pragma wal_checkpoint(truncate)").fetchone()[0])
+            except sqlite3.OperationalError as error:  # a lock taken meanwhile: try again
+                if not _busy(error):
+                    raise
+                busy = 1
+            finally:
+                self.db.execute(f"pragma busy_timeout={int(self._busy_timeout * 1000)}")
+            if not busy:
+                if self._scrub_due is not None:
+                    log.info(
+                        "%s-wal emptied after %d more tries: the erased data is gone from it",
+                        self.path.name,
+                        self._scrub_tries,
+                    )
+                self._scrub_due, self._scrub_tries = None, 0
+                return True
+            first = self._scrub_due is None
+            if not retry:
+                self._scrub_due = self._scrub_due or time.monotonic()
+                return False
+            delay = min(self.SCRUB_RETRY[0] * 2**self._scrub_tries, self.SCRUB_RETRY[1])
+            self._scrub_tries += 1
+            self._scrub_due = time.monotonic() + delay
+            if first:
+                log.warning(
+                    "%s-wal still holds erased data: another program is reading or writing "
+                    "%s, so the log cannot be emptied now; trying again in %.0f s, and until "
+                    "it works",
+                    self.path.name,
+                    self.path.name,
+                    delay,
+                )
+            timer = threading.Timer(delay, self._scrub_again)
+            timer.daemon = True
+            if self._scrub_timer is not None:
+                self._scrub_timer.cancel()
+            self._scrub_timer = timer
+            timer.start()
+            return False
+
+    @property
+    def scrub_pending(self) -> bool:
+        """True while erased data may still be in the write-ahead log (``scrub_wal``)."""
+        return self._scrub_due is not None
+
+    def _scrub_again(self) -> None:
+        try:
+            with self._lock:
+                if not self._closed:  # ``close`` had the last try
+                    self.scrub_wal()
+        except Exception:  # the timer thread has no one to tell but the log
+            log.exception("emptying %s-wal failed", self.path.name)
 
     # -- messages for the agency ----------------------------------------------------------------
 
@@ -616,7 +709,57 @@ class Store:
         """(update id, raw JSON) of updates received and not finished, oldest first."""
         return [
             (int(row["update_id"]), str(row["payload"]))
-            for row in self._rows("select update_id, payload from inbox order by update_id")
+            for row in self._rows(
+                "select update_id, payload from inbox where parked is null order by update_id"
+            )
+        ]
+
+    @when_free
+    def update_failed(
+        self,
+        update_id: int,
+        error: str,
+        now: datetime,
+        park_after: int = 3,
+        row: tuple[str | None, str] | None = None,
+    ) -> bool:
+        """Handling the update failed with ``error`` (the kind of failure, never its contents):
+        one more attempt counted, and the update parked once ``park_after`` attempts failed
+        (``park_after=1``: parked now). ``row`` (user id, raw JSON) keeps an update not kept
+        yet. True when it is parked: no longer handled at start-up."""
+        at = now.isoformat(timespec="seconds")
+        with self._lock, self.db.atomic():
+            if row is not None:
+                self.db.execute(
+                    "insert or ignore into inbox (update_id, user_id, received, payload) "
+                    "values (?, ?, ?, ?)",
+                    [update_id, row[0], at, row[1]],
+                )
+            self.db.execute(
+                "update inbox set attempts = attempts + 1, error = ?, "
+                "parked = case when attempts + 1 >= ? then ? else parked end "
+                "where update_id = ?",
+                [error[:200], park_after, at, update_id],
+            )
+            found = self.db.execute(
+                "select parked from inbox where update_id = ?", [update_id]
+            ).fetchone()
+        return bool(found and found[0])
+
+    def parked_updates(self) -> list[ParkedUpdate]:
+        """The updates set aside (``update_failed``), oldest first."""
+        return [
+            ParkedUpdate(
+                int(row["update_id"]),
+                str(row["received"]),
+                str(row["parked"]),
+                str(row["error"] or ""),
+                int(row["attempts"]),
+            )
+            for row in self._rows(
+                "select update_id, received, parked, error, attempts from inbox "
+                "where parked is not null order by update_id"
+            )
         ]
 
     @when_free
@@ -769,6 +912,7 @@ class Store:
 
     # -- figures for staff ---------------------------------------------------------------------
 
+    @when_free
     def funnel(self, since: datetime | None = None, source: str | None = None) -> Funnel:
         """Prospects who started on or after ``since``, from ``source`` (``NO_SOURCE``: none)."""
         where, args = ["1 = 1"], []
@@ -929,4 +1073,15 @@ class Store:
         if self._worker is not None:
             self._worker.shutdown(wait=True)  # the writes already asked for finish first
             self._worker = None
-        self.db.close()
+        with self._lock:
+            if self._scrub_timer is not None:
+                self._scrub_timer.cancel()
+                self._scrub_timer = None
+            if self._scrub_due is not None and not self.scrub_wal(retry=False):
+                log.warning(
+                    "%s-wal still holds erased data as the bot stops: it is emptied when the "
+                    "last program using %s closes it, or at the bot's next erasure",
+                    self.path.name,
+                    self.path.name,
+                )
+            self.db.close()

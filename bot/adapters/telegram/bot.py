@@ -13,16 +13,15 @@ import contextlib
 import functools
 import json
 import logging
-import time
+import signal
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import BotCommand, CallbackQuery, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -38,10 +37,11 @@ from telegram.ext import (
 from bot.adapters.telegram.format import media_kind, pressed_label, visible, with_choice
 from bot.adapters.telegram.guard import FloodGuard, PerChatProcessor, install_redaction
 from bot.adapters.telegram.handover import DONE_PREFIX, TOAST_MAX, Handovers
-from bot.adapters.telegram.inbox import KeptUpdates
+from bot.adapters.telegram.inbox import KeptUpdates, update_user
 from bot.adapters.telegram.notes import HANDLED_PREFIX, AdminOutbox
 from bot.adapters.telegram.outbound import TelegramOutbound
-from bot.adapters.telegram.send import Sender
+from bot.adapters.telegram.polling import PollingTrouble
+from bot.adapters.telegram.send import Abandoned, Sender
 from bot.adapters.telegram.staff import StaffDesk
 from bot.adapters.telegram.timing import TurnTiming, handed_over, timing
 from bot.config import Settings
@@ -64,6 +64,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 
 COMMANDS = ("start", "menu", "help", "lang", "restart", "privacy", "delete")
 CONNECTION_POOL = 16
+PARK_AFTER = 3  # failed tries (one per start) before an update is set aside, not tried again
 """HTTP connections to the Bot API at most. The rate limiter lets about 30 sending calls a
 second through, and Telegram answers one in 0.1-0.3 s: 3 to 9 are in flight, plus the answers
 to button taps (not limited). 16 keeps headroom for slow moments (30 a second at 0.5 s each),
@@ -86,28 +87,6 @@ def api_urls(base_url: str) -> tuple[str, str]:
     return base, base[: -len("/bot")] + "/file/bot"
 
 
-def webhook_options(settings: Settings) -> dict[str, Any]:
-    """Arguments shared by ``Application.run_webhook`` and ``Updater.start_webhook``.
-
-    The local path is the public URL's path, so a reverse proxy can pass requests through as
-    they are; Telegram sends the secret in a header and PTB answers 403 without it.
-    """
-    if not settings.webhook_url or not settings.webhook_secret:
-        raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
-    return {
-        "listen": settings.webhook_listen,
-        "port": settings.webhook_port,
-        "url_path": urlsplit(settings.webhook_url).path.strip("/"),
-        "webhook_url": settings.webhook_url,
-        "secret_token": settings.webhook_secret,
-        "allowed_updates": ALLOWED_UPDATES,
-        "drop_pending_updates": False,
-        # one connection keeps Telegram's order (the engine drops an update id older than the
-        # last one it saw); PTB acknowledges each POST at once, so this costs no throughput
-        "max_connections": 1,
-    }
-
-
 def clean_text(text: str) -> str:
     """Lone surrogates (possible in JSON, impossible in UTF-8) would break SQLite later."""
     return text.encode("utf-8", "replace").decode("utf-8")
@@ -127,6 +106,7 @@ class TelegramBot:
         prepare: Prepare,
         send_attempts: int = 4,
         backoff: float = 0.5,
+        reply_patience: float | None = None,
         flood: FloodGuard | None = None,
         max_concurrent_updates: int = 256,
         remembered_chats: int = 10_000,
@@ -137,7 +117,9 @@ class TelegramBot:
     ) -> None:
         self.engine = engine
         self.settings = settings
-        self.sender = Sender(send_attempts, backoff)
+        # a prospect's replies are tried for BOT_REPLY_RETRY_MINUTES, the rest ``send_attempts``
+        patience = settings.reply_retry_minutes * 60 if reply_patience is None else reply_patience
+        self.sender = Sender(send_attempts, backoff, patience)
         # the staff services (bot.staff) reach people through this; PTB's Bot joins it later
         self.outbound = TelegramOutbound(self.sender)
         services = build_staff_services(
@@ -163,6 +145,8 @@ class TelegramBot:
         self.staff.reloader = self.reloader
         # file watching and handover expiry: on for `run`, off where tests drive the app by hand
         self.background = background
+        # `run` (polling) stops on SIGINT/SIGTERM through ``request_stop``, set up in post_init
+        self.stop_signals = False
         self._tasks: list[asyncio.Task[None]] = []
         self.flood = flood if flood is not None else FloodGuard()  # an empty guard is falsy
         self.processor = PerChatProcessor(
@@ -171,6 +155,8 @@ class TelegramBot:
         # updates ``_finished`` leaves alone: their turn released them from the inbox already,
         # or they stay there for the next start (the database stayed locked)
         self._released_elsewhere: set[int] = set()
+        # update -> (the kind of error its handling raised, user id, raw JSON)
+        self._failed: dict[int, tuple[str, str | None, str]] = {}
         self._remembered = remembered_chats
         self._keyboards: OrderedDict[int, int] = OrderedDict()  # chat -> message with buttons
         self._told_groups: OrderedDict[int, None] = OrderedDict()
@@ -180,7 +166,7 @@ class TelegramBot:
         self.typing_after = typing_after
         self.outbox_tick = outbox_tick  # the longest sleep of the outbox's retry timer
         self.unreachable_admins: dict[int, str] = {}  # admin chat -> why (``check_admins``)
-        self._network_told = -60.0  # when "Telegram cannot be reached" was last logged
+        self.polling = PollingTrouble()  # a failed getUpdates: one line a minute (on_error)
         # told each prospect update's own processing (``bot.adapters.telegram.timing``) when
         # set: the load benchmark does; None costs nothing
         self.on_turn_timed: Callable[[TurnTiming], None] | None = None
@@ -200,7 +186,7 @@ class TelegramBot:
             .base_url(base_url)
             .base_file_url(base_file_url)
             .concurrent_updates(self.processor)
-            .get_updates_request(KeptUpdates(self._keep_updates))
+            .get_updates_request(KeptUpdates(self.keep_updates, self.park_updates))
             .connection_pool_size(CONNECTION_POOL)
             .pool_timeout(10.0)
             .post_init(self.post_init)
@@ -253,6 +239,10 @@ class TelegramBot:
         ]
         await self.staff.set_commands(app.bot, ordinary)
         self.staff.bot = app.bot
+        if self.stop_signals:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.request_stop, app)
         await self.check_admins(app.bot)
         await self.replay_kept(app)
         await self.outbox.deliver(app.bot, everything=True)  # whatever waited, tried now
@@ -274,9 +264,25 @@ class TelegramBot:
                 )
             )
 
-    async def _keep_updates(self, rows: list[tuple[int, str | None, str]]) -> None:
+    async def keep_updates(self, rows: list[tuple[int, str | None, str]]) -> None:
+        """Write updates just received to the inbox, before Telegram is told they arrived."""
         store = self.engine.store
         await store.call(store.keep_updates, rows, self.engine.clock())
+
+    async def park_updates(self, rows: list[tuple[int, str | None, str, str]]) -> None:
+        """Updates that cannot be decoded: kept and set aside at once, with why (never what
+        they say: a prospect's contacts must not reach the log)."""
+        store = self.engine.store
+        for update_id, user_id, payload, error in rows:
+            await store.call(
+                store.update_failed,
+                update_id,
+                error,
+                self.engine.clock(),
+                1,
+                (user_id, payload),
+            )
+            log.warning("update=%s set aside (%s): see /stats", update_id, error)
 
     async def replay_kept(self, app: Application) -> int:
         """Queue the updates kept by a process that stopped before answering them (a
@@ -284,11 +290,13 @@ class TelegramBot:
         saved gives back its replies if they were never sent, and nothing else."""
         store = self.engine.store
         kept = await store.call(store.kept_updates)
-        for _, payload in kept:
+        for update_id, payload in kept:
             try:
                 update = Update.de_json(json.loads(payload), app.bot)
-            except Exception as exc:  # unreadable: it is dropped, not retried for ever
-                log.error("kept update unreadable, dropped: %s", type(exc).__name__)
+            except Exception as exc:  # unreadable: set aside, not retried for ever
+                error = f"undecodable: {type(exc).__name__}"
+                await store.call(store.update_failed, update_id, error, self.engine.clock(), 1)
+                log.warning("kept update=%s set aside (%s): see /stats", update_id, error)
                 continue
             await app.update_queue.put(update)
         if kept:
@@ -296,11 +304,32 @@ class TelegramBot:
         return len(kept)
 
     async def _finished(self, update_id: int) -> None:
-        """The update was handled: it leaves the inbox (a turn's own did already)."""
+        """The update was handled: it leaves the inbox (a turn's own did already). One whose
+        handling failed stays, to be tried again at the next start, and is set aside after
+        ``PARK_AFTER`` failures (``on_error``)."""
+        store = self.engine.store
+        failed = self._failed.pop(update_id, None)
+        if failed is not None:
+            self._released_elsewhere.discard(update_id)
+            error, user_id, payload = failed
+            parked = await store.call(
+                store.update_failed,
+                update_id,
+                error,
+                self.engine.clock(),
+                PARK_AFTER,
+                (user_id, payload),
+            )
+            log.warning(
+                "update=%s failed (%s): %s",
+                update_id,
+                error,
+                "set aside, see /stats" if parked else "tried again at the next start",
+            )
+            return
         if update_id in self._released_elsewhere:
             self._released_elsewhere.discard(update_id)
             return
-        store = self.engine.store
         await store.call(store.turn_answered, None, update_id)
 
     async def _turn_answered(self, user_id: str, update_id: int | None) -> None:
@@ -354,8 +383,17 @@ class TelegramBot:
             log.info("admin(s) %s can be reached", ", ".join(map(str, reachable)))
         return dict(self.unreachable_admins)
 
+    def request_stop(self, app: Application) -> None:
+        """SIGINT/SIGTERM while polling: replies waiting to be tried again give up at once
+        (kept for the next start), then python-telegram-bot stops cleanly; a stop takes
+        seconds, not ``BOT_REPLY_RETRY_MINUTES``."""
+        log.info("stopping")
+        self.sender.stop()
+        app.stop_running()
+
     async def post_stop(self, app: Application) -> None:
         """Stop watching files and expiring handovers (twice is harmless)."""
+        self.sender.stop()
         await self.reloader.stop()
         tasks, self._tasks = self._tasks, []
         for task in tasks:
@@ -390,7 +428,10 @@ class TelegramBot:
         if message.text is None and media is None:
             log.debug("update=%s ignored: service message", update.update_id)
             return
-        if await self.staff.handle(context.bot, message):  # an admin's command or reply
+        # someone else's words passed on (Telegram's forward header): never a command, from
+        # an admin either; the engine reads them as text the prospect shared (``Input``)
+        forwarded = message.forward_origin is not None or bool(message.is_automatic_forward)
+        if not forwarded and await self.staff.handle(context.bot, message):  # admin business
             return
         # a person talking to them: the engine keeps what they write for the admins (not their
         # commands), the adapter passes it on (``turn``)
@@ -401,6 +442,7 @@ class TelegramBot:
             language_code=user.language_code,
             first_name=clean_text(user.first_name or ""),
             input_id=update.update_id,
+            forwarded=forwarded,
         )
         await self.turn(context.bot, message.chat_id, inp, update.update_id, message)
 
@@ -483,16 +525,20 @@ class TelegramBot:
         log.debug("update=%s ignored: nothing to do for this kind", update_id)
 
     async def on_error(self, update: object, context: Context) -> None:
-        """The last net: log with the update id, keep running. Telegram out of reach while
-        polling is not a bug: one line a minute says so, without a traceback."""
+        """The last net: log with the update id, keep running. A failed ``getUpdates`` (what
+        ``run_polling`` reports with no update) is not a bug: one line a minute says what it
+        means, without a traceback (``PollingTrouble``)."""
         update_id = update.update_id if isinstance(update, Update) else None
         error = context.error
-        if update is None and isinstance(error, NetworkError):
-            now = time.monotonic()
-            if now - self._network_told >= 60:
-                self._network_told = now
-                log.warning("Telegram cannot be reached (%s); polling goes on trying", error)
+        if update is None and self.polling.report(error):
             return
+        if isinstance(update, Update):  # ``_finished`` keeps it for another try, or sets it aside
+            raw = update.to_dict()
+            self._failed[update.update_id] = (
+                type(error).__name__,
+                update_user(raw),
+                json.dumps(raw),
+            )
         log.error(
             "unexpected error in update=%s: %s",
             update_id,
@@ -563,15 +609,16 @@ class TelegramBot:
         if result.duplicate:  # handled before a crash: its replies only if they never went
             if result.replies:
                 log.info("update=%s: sending the replies a crash or a stop held back", update_id)
-                await self._reply_to(bot, chat_id, inp.user_id, result, update_id)
+                if not await self._reply_to(bot, chat_id, inp.user_id, result, update_id):
+                    return None  # held back by a stop: still in the inbox
             await self._turn_answered(inp.user_id, update_id)
             return None
         delivery = asyncio.create_task(self.outbox.deliver(bot)) if result.outbox else None
         try:
             if result.relay and message is not None:
                 await self.handovers.relay(bot, message, inp.user_id, inp.text)
-            await self._reply_to(bot, chat_id, inp.user_id, result, update_id)
-            await self._turn_answered(inp.user_id, update_id)
+            if await self._reply_to(bot, chat_id, inp.user_id, result, update_id):
+                await self._turn_answered(inp.user_id, update_id)
         finally:
             if delivery is not None:
                 await delivery
@@ -586,10 +633,11 @@ class TelegramBot:
         user_id: str,
         result: TurnResult,
         update_id: int | None = None,
-    ) -> None:
+    ) -> bool:
         """Send the turn's replies; what Telegram refuses is logged as what it means. With
         ``update_id``, each reply sent is recorded, so a crash in the middle resends only
-        those that did not go (``ConversationStore.replies_sent``)."""
+        those that did not go (``ConversationStore.replies_sent``). False when a stop held
+        them back: the update stays in the inbox and they go at the next start."""
         store = self.engine.store
 
         async def progress(sent: int) -> None:
@@ -603,6 +651,11 @@ class TelegramBot:
             log.info("user=%s cannot be written to (%s): marked unreachable", user_id, exc.message)
             store = self.engine.store
             await store.call(store.set_unreachable, user_id, self.engine.clock())
+        except Abandoned:  # the bot is stopping: kept, sent at the next start
+            if update_id is not None:
+                self._released_elsewhere.add(update_id)
+            log.info("user=%s: reply held back by the stop, sent at the next start", user_id)
+            return False
         except TelegramError as exc:  # still failing after the sender's retries
             log.error(
                 "user=%s: reply not delivered after retries (%s: %s)",
@@ -610,6 +663,7 @@ class TelegramBot:
                 type(exc).__name__,
                 exc.message[:120],
             )
+        return True
 
     @contextlib.asynccontextmanager
     async def _typing_while_slow(self, bot: Any, chat_id: int) -> AsyncIterator[None]:

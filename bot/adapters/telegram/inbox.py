@@ -18,12 +18,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from telegram import Update
 from telegram.request import HTTPXRequest
 
 log = logging.getLogger(__name__)
 
 Keep = Callable[[list[tuple[int, str | None, str]]], Awaitable[None]]
 """Writes (update id, user id, raw JSON) of a batch durably; raises if it could not."""
+Park = Callable[[list[tuple[int, str | None, str, str]]], Awaitable[None]]
+"""Sets aside (update id, user id, raw JSON, why) of updates that cannot be decoded."""
 
 _SENDERS = ("message", "edited_message", "callback_query", "my_chat_member", "channel_post")
 
@@ -39,19 +42,49 @@ def update_user(raw: dict[str, Any]) -> str | None:
     return None
 
 
-def batch_rows(payload: bytes) -> list[tuple[int, str | None, str]]:
-    """(update id, user id, raw JSON) of each update in a ``getUpdates`` answer body."""
+def update_row(raw: dict[str, Any]) -> tuple[int, str | None, str]:
+    """(update id, user id, raw JSON) of one raw update that has an integer ``update_id``;
+    ASCII escapes: a lone surrogate (valid JSON, not UTF-8) must not stop the bot."""
+    return raw["update_id"], update_user(raw), json.dumps(raw)
+
+
+def decode(raw: dict[str, Any], bot: Any = None) -> tuple[Update | None, str | None]:
+    """The update python-telegram-bot makes of a raw one, or why it cannot (the kind of
+    error, never the update's contents). Such an update would make ``getUpdates`` fail for
+    the whole batch, again and again: polling would answer nobody."""
+    try:
+        return Update.de_json(raw, bot), None
+    except Exception as exc:
+        return None, f"undecodable: {type(exc).__name__}"
+
+
+def read_batch(
+    payload: bytes,
+) -> tuple[list[tuple[int, str | None, str]], list[tuple[int, str | None, str, str]], bytes]:
+    """A ``getUpdates`` answer body read: the rows to keep, the undecodable ones (row plus
+    why), and the body to hand python-telegram-bot, in which each undecodable update is
+    reduced to its bare ``update_id`` (an update of no kind, which it ignores) so that the
+    next offset still moves past it. The body is unchanged when every update decodes."""
     try:
         body = json.loads(payload)
     except (ValueError, UnicodeDecodeError):
-        return []
+        return [], [], payload
     results = body.get("result") if isinstance(body, dict) and body.get("ok") else None
     rows: list[tuple[int, str | None, str]] = []
-    for raw in results if isinstance(results, list) else ():
-        if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
-            # ASCII escapes: a lone surrogate (valid JSON, not UTF-8) must not stop polling
-            rows.append((raw["update_id"], update_user(raw), json.dumps(raw)))
-    return rows
+    bad: list[tuple[int, str | None, str, str]] = []
+    if not isinstance(results, list):
+        return rows, bad, payload
+    for i, raw in enumerate(results):
+        if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
+            continue
+        row = update_row(raw)
+        error = decode(raw)[1]
+        if error is None:
+            rows.append(row)
+        else:
+            bad.append((*row, error))
+            results[i] = {"update_id": raw["update_id"]}
+    return rows, bad, (json.dumps(body).encode() if bad else payload)
 
 
 class KeptUpdates(HTTPXRequest):
@@ -61,21 +94,28 @@ class KeptUpdates(HTTPXRequest):
     "typing…" rather than silence); it is kept by ``keep`` before the NEXT ``getUpdates``, the
     request whose offset tells Telegram the batch arrived. If keeping fails (the database is
     locked past its patience), that request fails too and python-telegram-bot tries it again
-    later: Telegram keeps the updates meanwhile."""
+    later: Telegram keeps the updates meanwhile. An update python-telegram-bot could not
+    decode is handed to ``park`` instead (kept, set aside, shown to the admins) and to
+    python-telegram-bot as a bare id, so it neither stops polling nor gets lost."""
 
-    def __init__(self, keep: Keep, **kwargs: Any) -> None:
+    def __init__(self, keep: Keep, park: Park | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._keep = keep
+        self._park = park
         self._unkept: list[tuple[int, str | None, str]] = []
+        self._unparked: list[tuple[int, str | None, str, str]] = []
 
     async def do_request(
         self, url: str, method: str, *args: Any, **kwargs: Any
     ) -> tuple[int, bytes]:
         polling = url.endswith("/getUpdates")
-        if polling and self._unkept:
+        if polling and (self._unkept or self._unparked):
             await self._keep(self._unkept)  # raises: this request is not made
             self._unkept = []
+            if self._unparked and self._park is not None:
+                await self._park(self._unparked)
+            self._unparked = []
         status, payload = await super().do_request(url, method, *args, **kwargs)
         if polling and status == 200:
-            self._unkept = batch_rows(payload)
+            self._unkept, self._unparked, payload = read_batch(payload)
         return status, payload

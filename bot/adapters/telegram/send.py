@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -34,47 +35,102 @@ def retry_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-class Sender:
-    """Every outgoing call of the adapter goes through ``call`` (or ``quietly``)."""
+MAX_PAUSE = 15.0  # seconds: the longest pause between two tries of a patient send
 
-    def __init__(self, attempts: int = 4, backoff: float = 0.5) -> None:
+
+class Abandoned(NetworkError):
+    """A patient send given up because the bot is stopping (``Sender.stop``), not because
+    Telegram refused it: what it carried must be kept for the next start, not dropped."""
+
+
+class Sender:
+    """Every outgoing call of the adapter goes through ``call`` (or ``quietly``).
+
+    ``attempts`` bounds the tries of an ordinary call (an admin note, which has its own
+    outbox and timer; an edit); ``patience`` (seconds) bounds the tries of a prospect's
+    replies (``reply``), which have no other way to arrive: an outage of a few minutes costs
+    them time, not words. Pauses double from ``backoff`` up to ``MAX_PAUSE``, and end early
+    once any other call gets through: Telegram is back, so the waiting replies go at once.
+    """
+
+    def __init__(self, attempts: int = 4, backoff: float = 0.5, patience: float = 900.0) -> None:
         self.attempts = max(1, attempts)
         self.backoff = backoff
+        self.patience = patience
+        self._stopping = asyncio.Event()
+        self._back = asyncio.Event()  # set (then replaced) when a call gets through
+        self._waiting = 0  # patient sends pausing now
 
-    async def call(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
-        """Retry transient failures: 429 after the delay Telegram asks, 5xx/network with backoff.
+    def stop(self) -> None:
+        """The bot is stopping: patient sends waiting for their next try give up now
+        (``Abandoned``), so a stop takes seconds, not the patience."""
+        self._stopping.set()
 
-        A 429 reaches us only if it outlasted the limiter's own retries. A request that timed
-        out may still have reached Telegram, so a retried send can, rarely, arrive twice.
+    async def call(
+        self, what: str, call: Callable[[], Awaitable[T]], *, patient: bool = False
+    ) -> T:
+        """Retry transient failures: 429 after the delay Telegram asks, 5xx/network with backoff;
+        ``patient``: for up to ``patience`` seconds, else ``attempts`` tries.
+
+        A 429 reaches us only if it outlasted the limiter's own retries. A request whose answer
+        was lost (a read timeout, a dropped connection) may still have reached Telegram, and
+        the Bot API has no way to ask whether it did (no idempotency key, no reading a chat's
+        history), so a retried send can, rarely, arrive twice; a request that never left
+        (the connection refused) cannot.
         """
         with network():  # Telegram's time, not the bot's own (bot.adapters.telegram.timing)
-            return await self._retrying(what, call)
+            return await self._retrying(what, call, patient)
 
-    async def _retrying(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
-        attempt = 1
+    async def _retrying(self, what: str, call: Callable[[], Awaitable[T]], patient: bool) -> T:
+        attempt, started = 1, time.monotonic()
         while True:
+            failure: TelegramError
             try:
-                return await call()
+                result = await call()
             except RetryAfter as exc:
-                if attempt >= self.attempts:
-                    raise
-                delay, error = retry_seconds(exc) + 0.1, type(exc).__name__
+                failure, delay = exc, retry_seconds(exc) + 0.1
             except BadRequest:  # our fault (or the user's), not the network's: retrying won't help
                 raise
             except NetworkError as exc:  # 5xx, timeouts, connection errors
+                failure, delay = exc, min(self.backoff * 2 ** (attempt - 1), MAX_PAUSE)
+            else:
+                if self._waiting:  # Telegram answers again: wake the sends pausing for it
+                    self._back.set()
+                    self._back = asyncio.Event()
+                return result
+            if patient:
+                waited = time.monotonic() - started
+                if waited + delay > self.patience:
+                    raise failure
+                left = f"for {self.patience - waited:.0f}s more"
+            else:
                 if attempt >= self.attempts:
-                    raise
-                delay, error = self.backoff * 2 ** (attempt - 1), type(exc).__name__
+                    raise failure
+                left = f"{attempt}/{self.attempts - 1}"
             log.warning(
-                "%s failed (%s), retry %d/%d in %.1fs",
-                what,
-                error,
-                attempt,
-                self.attempts - 1,
-                delay,
+                "%s failed (%s), retry %s in %.1fs", what, type(failure).__name__, left, delay
             )
-            await asyncio.sleep(delay)
+            if patient:
+                await self._pause(delay)
+                if self._stopping.is_set():
+                    raise Abandoned(f"{what}: the bot is stopping") from failure
+            else:
+                await asyncio.sleep(delay)
             attempt += 1
+
+    async def _pause(self, delay: float) -> None:
+        """Wait ``delay`` seconds, or less: until the bot stops or another call gets through."""
+        waits = [
+            asyncio.ensure_future(self._stopping.wait()),
+            asyncio.ensure_future(self._back.wait()),
+        ]
+        self._waiting += 1
+        try:
+            await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            self._waiting -= 1
+            for wait in waits:
+                wait.cancel()
 
     async def quietly(self, what: str, call: Callable[[], Awaitable[Any]]) -> None:
         """For the niceties (typing, edits, answers): log a failure, never raise it."""
@@ -98,15 +154,25 @@ class Sender:
             caption = parts[0] if len(parts) == 1 and utf16_len(parts[0]) <= MAX_CAPTION else None
             if caption is not None:
                 parts = []
-            last = await self.photo(bot, chat_id, image, caption, None if parts else markup)
+            last = await self.photo(
+                bot, chat_id, image, caption, None if parts else markup, patient=True
+            )
         for i, part in enumerate(parts):
-            last = await self.text(bot, chat_id, part, markup if i == len(parts) - 1 else None)
+            last = await self.text(
+                bot, chat_id, part, markup if i == len(parts) - 1 else None, patient=True
+            )
         if last is None and markup is not None:  # buttons with nothing to hang them on
-            last = await self.text(bot, chat_id, "…", markup)
+            last = await self.text(bot, chat_id, "…", markup, patient=True)
         return last
 
     async def text(
-        self, bot: Any, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+        self,
+        bot: Any,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        patient: bool = False,
     ) -> Message:
         try:
             return await self.call(
@@ -114,6 +180,7 @@ class Sender:
                 lambda: bot.send_message(
                     chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
                 ),
+                patient=patient,
             )
         except BadRequest as exc:
             if "entit" not in str(exc).lower() and "parse" not in str(exc).lower():
@@ -125,6 +192,7 @@ class Sender:
                 lambda: bot.send_message(
                     chat_id, visible(text), parse_mode=None, reply_markup=markup
                 ),
+                patient=patient,
             )
 
     async def photo(
@@ -134,6 +202,8 @@ class Sender:
         image: tuple[str, bytes],
         caption: str | None,
         markup: InlineKeyboardMarkup | None,
+        *,
+        patient: bool = False,
     ) -> Message:
         name, data = image  # bytes, not a file object: a retry must send the whole file again
         return await self.call(
@@ -146,6 +216,7 @@ class Sender:
                 reply_markup=markup,
                 filename=name,
             ),
+            patient=patient,
         )
 
 
