@@ -202,6 +202,12 @@ class ConversationStore(Protocol):
         """The updates set aside, oldest first."""
         ...
 
+    def scrub_wal(self, *, retry: bool = True) -> bool:
+        """Make rows just deleted (an erasure, a prune) unreadable in the store's files too
+        (SQLite: empty its write-ahead log); True when done, False when it will be tried again
+        later (``retry``). A store with nothing of the kind returns True."""
+        ...
+
     def set_unreachable(self, user_id: str, since: datetime | None) -> None:
         """The prospect blocked the bot at ``since``; None: reachable again."""
         ...

@@ -98,6 +98,8 @@ async def prune_once(
         counts = await store.call(one_batch, before, leads_before)
         total += counts
         if not counts.full(batch):
+            if total.total:  # what was deleted leaves the log too, as after a /delete
+                await store.call(store.scrub_wal)
             return total
 
 

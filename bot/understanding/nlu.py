@@ -78,7 +78,8 @@ class Analysis:
 MATCHER_SURE = 0.56  # a matcher confidence this high is kept unless the classifier all but
 CLASSIFIER_VETO = 0.05  # excludes its intent (probability below this)
 CLASSIFIER_SURE = 0.75  # the classifier's probability to answer when the matcher is unsure
-SECOND_OPINION = 0.35  # the classifier's probability for the matcher's intent to back it
+SECOND_OPINION = 0.3  # the classifier's probability for the matcher's intent to back it
+NO_OPINION = 0.25  # the classifier's top probability under which it has no favourite at all
 IN_SCOPE_LIKELY = 0.6  # the classifier's, to overrule a matcher that saw a request but is unsure
 NEAR_MISS = 0.45  # a matcher this close under its line...
 IN_SCOPE_AGREED = 0.5  # ...and the classifier this sure of the same intent: understood
@@ -94,7 +95,7 @@ LONG_WORDS = 25  # a message this long is asked by its question sentence...
 QUESTION_SURE = 0.6  # ...when that sentence alone is understood this surely
 QUESTION_LIKELY = 0.4  # ...or, when nothing else is understood, this likely by the classifier
 QUESTION_WORDS = 20  # a question shorter than this is read with the sentence before it
-CALL_ME, BOOKS_CALL = "talk_to_human", "book_call"
+CALL_ME, BOOKS_CALL, GROWTH = "talk_to_human", "book_call", "growth_timeline"
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
@@ -123,6 +124,8 @@ def decide(
         backing = next((r.probability for r in ranked if r.label == match.intent), 0.0)
         if backing >= SECOND_OPINION:
             return match.intent, max(match.confidence, ACCEPT), "both (leaning)"
+        if top.probability < NO_OPINION:  # the classifier has no favourite: the matcher's
+            return match.intent, max(match.confidence, ACCEPT), "matcher (alone)"
         # the matcher sees a request, so the message is in scope: the classifier's clear
         # favourite among the intents is enough ("contattatemi voi quando avete tempo")
         if top.label != OUT_OF_SCOPE and top.probability >= IN_SCOPE_LIKELY:
@@ -274,11 +277,38 @@ class Understanding:
                 best = (found[0], found[1], f"{found[2]} (one clause)")
         return best
 
+    def _someone_elses(self, text: str, lang: str | None) -> bool:
+        """Whether a question about followers is about someone else's page: a page "has"
+        them, and nothing in it is the prospect's or the agency's ("how many followers does
+        Taylor Swift have?", "quanti follower ha Fiorello?"; not "quanti follower ha la mia
+        pagina?" nor "how many followers will we have?")."""
+        folded = {fold_accents(w) for w in words(text.lower())}
+        packs = packs_first(lang or "it", self.packs)
+        owners = {fold_accents(w) for pack in packs for w in pack.owner_words}
+        having = {fold_accents(w) for pack in packs for w in pack.having_words}
+        return bool(folded & having) and not folded & owners
+
+    def _meeting_day(self, text: str, lang: str | None) -> bool:
+        """Whether a request to talk to someone names when ("venerdì mattina", "Monday 3pm"):
+        a call or meeting to book. "Today" alone does not ("I wrote yesterday and today the bot
+        still answers": a complaint, not a booking)."""
+        when = call_time(text, self.packs)
+        if when is None:
+            return False
+        today = {
+            fold_accents(word)
+            for pack in packs_first(lang or "it", self.packs)
+            for word, days in pack.relative_days.items()
+            if days <= 0
+        }
+        return fold_accents(when.lower()) not in today
+
     def analyse(
         self, text: str, lang_prior: str | None = None, today: date | None = None
     ) -> Analysis:
         """Read one message; ``lang_prior`` is the conversation's (or the phone's) language."""
         lang, lang_confidence = detect_language(text, lang_prior)
+        someone_else = False
         match, ranked = self._both(text, lang)
         intent, confidence, source = decide(match, ranked)
         if match.intent in YIELDING and match.confidence <= ACCEPT and ranked:
@@ -305,7 +335,11 @@ class Understanding:
             intent, confidence, source = self._clauses(
                 text, lang, intent, confidence, source, off_topic=off
             )
-        if intent == CALL_ME and call_time(text, self.packs) is not None:
+        if intent == GROWTH and self._someone_elses(text, lang):
+            # "quanti follower ha khaby lame?": a page that is not theirs, nothing to project
+            intent, confidence, source = None, min(confidence, ACCEPT - 0.01), "none"
+            someone_else = True
+        if intent == CALL_ME and self._meeting_day(text, lang):
             # "voglio un incontro venerdì mattina": a meeting with its day is one to book
             intent, source = BOOKS_CALL, f"{source} (with a day)"
         if lang is None and match.example is not None:
@@ -321,14 +355,17 @@ class Understanding:
             confidence=confidence,
             example=match.example if intent == match.intent else None,
             source=source,
-            off_topic=intent is None
-            and known_words(text) >= 2  # real words, not "asdfgh"
-            # "si certo", "ok grazie": an answer to the bot, however the classifier ranks it
-            and read_yesno(text, lang or "it", self.packs) is None
-            and read_acknowledgement(text, lang or "it", self.packs) is None
-            and bool(ranked)
-            and ranked[0].label == OUT_OF_SCOPE
-            and ranked[0].probability >= OFF_TOPIC_SURE,
+            off_topic=someone_else
+            or (
+                intent is None
+                and known_words(text) >= 2  # real words, not "asdfgh"
+                # "si certo", "ok grazie": an answer to the bot, however the classifier ranks it
+                and read_yesno(text, lang or "it", self.packs) is None
+                and read_acknowledgement(text, lang or "it", self.packs) is None
+                and bool(ranked)
+                and ranked[0].label == OUT_OF_SCOPE
+                and ranked[0].probability >= OFF_TOPIC_SURE
+            ),
             ranked=tuple(ranked[:3]),
             entities=entities,
             lang_markers=strong_markers(text).get(lang, 0) if lang else 0,

@@ -147,6 +147,13 @@ class LanguagePack:
     follower_words: frozenset[str] = frozenset()
     """What the audience is called after a count ("follower*"): skipped before a more cue
     ("40k followers more")."""
+    owner_words: frozenset[str] = frozenset()
+    """Words that make a question about the prospect's page or the agency ("my", "our", "you",
+    "mio", "nostro", "voi"): "how many followers does Taylor Swift have?" has none of them, so
+    it asks about someone else's page, not a growth the bot can project."""
+    having_words: frozenset[str] = frozenset()
+    """A page having followers, said of someone ("ha", "has", "got"): with no ``owner_words``,
+    whose followers are asked about is someone else's."""
     posting_words: frozenset[str] = frozenset()
     """What is posted, that makes a count a number of posts even with no period ("3 post",
     "2 reels": a week, the question's unit); "3 post al giorno" says its own."""
