@@ -169,10 +169,16 @@ def test_decide_the_classifier_answers_alone_only_when_clearly_sure() -> None:
     assert decide(nothing, ranked(("services", CLASSIFIER_SURE - 0.1)))[0] is None
     # the out-of-scope class is a "no", however sure
     assert decide(nothing, ranked((OUT_OF_SCOPE, 0.99)))[0] is None
-    # an unsure matcher that disagrees with an unsure classifier: not understood
+    # an unsure matcher that disagrees with an unsure classifier: not understood...
     unsure = Match("pricing", 0.52, None)
-    intent, confidence, source = decide(unsure, ranked(("ad_budget", 0.5), ("pricing", 0.3)))
+    intent, confidence, source = decide(unsure, ranked(("ad_budget", 0.6), ("pricing", 0.1)))
     assert intent is None and source == "none" and confidence < 0.5
+    # ...unless the classifier's second choice backs the matcher: both lean the same way
+    intent, confidence, source = decide(unsure, ranked(("ad_budget", 0.5), ("pricing", 0.35)))
+    assert (intent, source) == ("pricing", "both (leaning)") and confidence >= 0.5
+    # ...or the classifier thinks it off topic: no leaning is enough then
+    doubtful = ranked(("ad_budget", 0.4), ("pricing", 0.3), (OUT_OF_SCOPE, 0.3))
+    assert decide(unsure, doubtful)[0] is None
 
 
 def test_decide_without_a_classifier_is_the_matcher() -> None:
@@ -297,3 +303,12 @@ def test_a_cached_classifier_loads_without_scikit_learn(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert done.stdout.split() == ["pricing", "False"], done.stderr
+
+
+def test_a_message_with_no_words_is_not_read_by_the_classifier_alone(intents: IntentSet) -> None:
+    """A bare "3" typed when the buttons are 1 and 2 is no complaint, whatever the classifier
+    learned from "3 mesi e 12 follower"."""
+    understanding = Understanding(intents)
+    for text in ("3", "5", "10", "!!", "3."):
+        analysis = understanding.analyse(text, "it")
+        assert analysis.intent is None, (text, analysis.source)

@@ -133,6 +133,11 @@ def test_back_words_in_another_message_are_not_a_move(text: str) -> None:
         ("that's all", "en"),
         ("no thanks, bye", "en"),
         ("thanks, see you", "en"),
+        # thinking it over is leaving for now, not a question off topic
+        ("grazie ci penso", "it"),
+        ("va bene grazie ci penso e vi faccio sapere", "it"),
+        ("ok thanks, I'll think about it", "en"),
+        ("thanks, let me think about it", "en"),
     ],
 )
 def test_leaving_politely(text: str, lang: str) -> None:

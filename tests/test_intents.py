@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bot.base.problems import Problems
 from bot.cli.nlu import nlu, nlu_eval
-from bot.understanding.intents import ACCEPT, IntentSet, Matcher, clauses, load_intents
+from bot.understanding.intents import ACCEPT, YIELDING, IntentSet, Matcher, clauses, load_intents
 from bot.understanding.nlu import Understanding
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,7 +256,8 @@ def test_typical_messages(matcher: Matcher, text: str, lang: str, intent: str) -
     match = matcher.match(text, lang)
     assert match.intent == intent, match
     assert match.confidence >= ACCEPT
-    assert match.example
+    # a lone hello ("ciao", "ciaooo") is read by the greeting's keywords: no closest example
+    assert match.example or intent in YIELDING
 
 
 @pytest.mark.parametrize(

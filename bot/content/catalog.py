@@ -23,6 +23,10 @@ class ActionCatalog(Protocol):
         """The action called ``name``, or None when there is none."""
         ...
 
+    def names(self) -> list[str]:
+        """The names of the actions, sorted."""
+        ...
+
     def provided(self) -> set[str]:
         """Template values the actions set, named values, and slots filled outside any
         question, so that texts and conditions may use them."""

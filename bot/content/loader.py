@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.base.problems import Pos, Problems, relpath
-from bot.base.yamlpos import load_yaml
+from bot.base.problems import Pos, Problem, Problems, relpath
+from bot.base.yamlpos import load_yaml, read_staff_text
 from bot.content.catalog import ActionCatalog, ContentFile, SlotTypeCatalog
 from bot.content.dialogs import read_dialog
 from bot.content.locales import load_locale
@@ -123,9 +124,9 @@ def load_content(
     intents = None
     intents_path = root / "dialogs" / INTENTS_FILE
     if intents_path.exists():
-        from bot.understanding.intents import load_intents
+        from bot.understanding.cache import cached_intents
 
-        intents = load_intents(intents_path, problems)
+        intents = cached_intents(intents_path, problems)
     extras: dict[str, object] = {}
     for extra in extra_files:
         extra_path = root / "dialogs" / extra.name
@@ -153,8 +154,61 @@ def load_content(
             "name the first dialog file main.yaml",
         )
     if check:
-        from bot.content.validate import validate
-
         assert actions is not None and slot_types is not None
-        validate(content, problems, actions, slot_types)
+        _validate(root, content, problems, actions, slot_types)
     return Loaded(content if not problems.errors and "main" in dialogs else None, problems)
+
+
+def _validate(
+    root: Path,
+    content: Content,
+    problems: Problems,
+    actions: ActionCatalog,
+    slot_types: SlotTypeCatalog,
+) -> None:
+    """``validate``, or what it found last time for the same files and the same code: the
+    checks take about a third of a second at every start, and their result depends only on
+    those (``content_digest``). Content with errors is checked every time."""
+    from bot.content.validate import validate
+    from bot.understanding.cache import cache_dir, read_cached, write_cached
+
+    if problems.errors:  # what loading found wrong shapes what the checks report
+        validate(content, problems, actions, slot_types)
+        return
+    key = content_digest(
+        root, content, (actions.names(), sorted(actions.provided()), slot_types.names())
+    )
+    where = cache_dir() / f"checked-{key}.pickle" if key else None
+    found = read_cached(where) if where is not None else None
+    if isinstance(found, list) and all(isinstance(p, Problem) for p in found):
+        problems.extend(found)
+        return
+    fresh = Problems(folds=problems.folds)
+    validate(content, fresh, actions, slot_types)
+    problems.extend(fresh)
+    if where is not None and not fresh.errors:
+        write_cached(where, list(fresh.items), "checked-*.pickle")
+
+
+def content_digest(root: Path, content: Content, catalogs: object = ()) -> str | None:
+    """A digest of what ``validate`` reads: every file under ``root``'s ``dialogs/`` and
+    ``locales/`` (name and bytes), the languages checked, the catalogs' names (``catalogs``:
+    the actions and answer types the plug-ins bring) and the bot's code
+    (``bot.understanding.cache.code_digest``). None when a file cannot be read as an ordinary
+    file: no shortcut then."""
+    from bot.understanding.cache import code_digest
+
+    digest = hashlib.sha256(code_digest().encode())
+    digest.update(repr((sorted(content.texts), catalogs)).encode())
+    for folder in (root / "dialogs", root / "locales"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_dir():
+                continue
+            if not path.is_file():  # a FIFO, a socket: the readers refuse it, located
+                return None
+            try:
+                raw = read_staff_text(path, keep_line_ends=True).encode()
+            except Exception:
+                return None
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + raw)
+    return digest.hexdigest()[:24]

@@ -13,16 +13,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.understanding.cache import cached_matcher
 from bot.understanding.classifier import IntentClassifier, Ranked, load_or_train
 from bot.understanding.entities import Entities, extract_entities
 from bot.understanding.intents import (
     ACCEPT,
     CLAUSE_WORDS,
     OUT_OF_SCOPE,
+    THRESHOLD,
     YIELDING,
     IntentSet,
     Match,
-    Matcher,
     clauses,
     known_words,
 )
@@ -77,10 +78,11 @@ class Analysis:
 # alone only when clearly sure and the matcher is not.
 MATCHER_SURE = 0.56  # a matcher confidence this high is kept unless the classifier all but
 CLASSIFIER_VETO = 0.05  # excludes its intent (probability below this)
-CLASSIFIER_SURE = 0.75  # the classifier's probability to answer when the matcher is unsure
+CLASSIFIER_SURE = 0.8  # the classifier's probability to answer when the matcher is unsure
 SECOND_OPINION = 0.3  # the classifier's probability for the matcher's intent to back it
+OFF_TOPIC_DOUBT = 0.25  # out_of_scope this likely: no leaning is enough, only sure readers
 NO_OPINION = 0.25  # the classifier's top probability under which it has no favourite at all
-IN_SCOPE_LIKELY = 0.6  # the classifier's, to overrule a matcher that saw a request but is unsure
+IN_SCOPE_LIKELY = 0.65  # the classifier's, to overrule a matcher that saw a request but is unsure
 NEAR_MISS = 0.45  # a matcher this close under its line...
 IN_SCOPE_AGREED = 0.5  # ...and the classifier this sure of the same intent: understood
 OFF_TOPIC_SURE = 0.5  # a message not understood is off topic when out_of_scope is this likely
@@ -118,6 +120,10 @@ def decide(
     classifier_sure = top.label != OUT_OF_SCOPE and top.probability >= CLASSIFIER_SURE
     if classifier_sure and (match.intent is None or match.confidence < MATCHER_SURE):
         return top.label, top.probability, "classifier"
+    # the leanings below count only while the classifier does not think it off topic
+    doubt = next((r.probability for r in ranked if r.label == OUT_OF_SCOPE), 0.0)
+    if doubt >= OFF_TOPIC_DOUBT:
+        return None, min(max(match.confidence, 0.0), ACCEPT - 0.01), "none"
     if match.intent is not None:
         # neither reader sure, but they lean the same way: the matcher's intent is the
         # classifier's close second ("do you shoot the photos too or do I provide them?")
@@ -162,7 +168,8 @@ class Understanding:
         """``classifier``: True trains one from ``intents`` (or reads it from ``cache``, default
         ``classifier.cache_dir()``), False reads with the matcher alone, or a trained one."""
         self.intents = intents
-        self.matcher = Matcher(intents) if threshold is None else Matcher(intents, threshold)
+        # indexing the examples takes most of a start: kept in the cache folder (``cache``)
+        self.matcher = cached_matcher(intents, THRESHOLD if threshold is None else threshold, cache)
         self.packs = packs
         if classifier is True:
             self.classifier: IntentClassifier | None = load_or_train(intents, cache, packs)
@@ -323,7 +330,10 @@ class Understanding:
             read_yesno(text, said, self.packs) is not None
             or read_acknowledgement(text, said, self.packs) is not None
         )  # "yes sure", "ok grazie": an answer to the bot, not a question for the classifier
-        if source == "classifier" and short and (answers or confidence < SHORT_CLASSIFIER_SURE):
+        wordless = not any(ch.isalpha() for ch in text)  # "3", "👍", "!!": nothing to read
+        if source == "classifier" and (
+            wordless or (short and (answers or confidence < SHORT_CLASSIFIER_SURE))
+        ):
             intent, confidence, source = None, min(match.confidence, ACCEPT - 0.01), "none"
         if self.classifier is not None:
             intent, confidence, source = self._focus(text, lang, intent, confidence, source)

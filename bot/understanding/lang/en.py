@@ -556,6 +556,13 @@ PACK = LanguagePack(
             "have a nice day",
             "have a good day",
             "take care",
+            "let me think about it",
+            "ill think about it",
+            "i will think about it",
+            "ill let you know",
+            "i will let you know",
+            "ill get back to you",
+            "i will get back to you",
             "👋",
         }
     ),
