@@ -59,6 +59,12 @@ def spec(kind: str, **kw: object) -> AskSpec:
         ("sarah o'neill", "en", "Sarah O'Neill"),
         ("G. Russo", "en", "G. Russo"),
         ("Sarah Jones", "en", "Sarah Jones"),
+        # an okay, a yes or a thanks in front (persona test: "va bene mi chiamo Salvo Russo …"
+        # kept only the phone)
+        ("va bene mi chiamo Salvo Russo", "it", "Salvo Russo"),
+        ("sì, sono Marco Ferrara", "it", "Marco Ferrara"),
+        ("grazie, mi chiamo Anna", "it", "Anna"),
+        ("ok my name is Linda Harris", "en", "Linda Harris"),
     ],
 )
 def test_a_name_in_a_sentence_keeps_only_the_name(text: str, lang: str, name: str) -> None:
@@ -496,3 +502,17 @@ async def test_the_lead_keeps_the_way_the_prospect_chose(engine) -> None:  # typ
     assert result.slots["email"] == "jess.photo@outlook.com"
     (lead,) = engine.store.leads()
     assert lead.contact == "07700900123"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("va bene mi chiamo Salvo Russo e il mio numero è 347 123 4567", "Salvo Russo"),
+        ("ok my name is Linda Harris, +39 333 555 1234", "Linda Harris"),
+        ("perfetto, sono Carmela Privitera", "Carmela Privitera"),
+    ],
+)
+def test_a_name_introduced_after_an_okay_is_found_in_any_message(text: str, name: str) -> None:
+    from bot.understanding.contacts import find_introduced_name
+
+    assert find_introduced_name(text, PACKS) == name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,15 +12,17 @@ from bot.understanding.entities import extract_entities
 
 
 class _Analysis:
-    def __init__(self, text: str, lang: str) -> None:
+    def __init__(self, text: str, lang: str, today: date | None = None) -> None:
         self.intent = GROWTH_INTENT
         self.text = text
-        self.entities = extract_entities(text, lang)
+        self.entities = extract_entities(text, lang, today)
 
 
-def _fill(text: str, lang: str, slots: dict[str, Any] | None = None) -> dict[str, Any]:
+def _fill(
+    text: str, lang: str, slots: dict[str, Any] | None = None, today: date | None = None
+) -> dict[str, Any]:
     slots = {} if slots is None else slots
-    fill_growth_slots(_Analysis(text, lang), text, slots, "main")
+    fill_growth_slots(_Analysis(text, lang, today), text, slots, "main")
     return slots
 
 
@@ -141,3 +144,41 @@ def test_a_lone_count_in_a_question_about_a_horizon_is_todays(text: str, lang: s
     assert slots["current_followers"] == 450
     assert "target_followers" not in slots
     assert slots["horizon_months"] in (6, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "I run a B&B in Cefalu with 4 rooms. Our instagram has about 800 followers. How "
+            "long to get to 3,000?",
+            "en",
+        ),
+        (
+            "ho un agriturismo con 12 camere e 800 follower, quanto ci vuole per arrivare a 3000?",
+            "it",
+        ),
+        ("we're 6 employees, 800 followers on insta, how long till 3000?", "en"),
+        ("siamo in 3 soci con 2 sedi, abbiamo 800 follower: quanto per arrivare a 3000?", "it"),
+    ],
+)
+def test_what_a_business_counts_is_no_follower_count(text: str, lang: str) -> None:
+    slots = _fill(text, lang)
+    assert (slots["current_followers"], slots["target_followers"]) == (800, 3000)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("10k follower x l estate", "it"),
+        ("voglio 10k follower entro l'estate", "it"),
+        ("10k followers by the summer", "en"),
+        ("need 10k by summer", "en"),
+    ],
+)
+def test_a_count_the_horizon_follows_is_what_they_want_by_then(text: str, lang: str) -> None:
+    """Persona test: "10k follower x l estate" was taken as 10,000 followers today."""
+    slots = _fill(text, lang, today=date(2026, 12, 1))
+    assert slots["target_followers"] == 10000
+    assert "current_followers" not in slots
+    assert slots["horizon_months"] > 0

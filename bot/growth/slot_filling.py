@@ -49,6 +49,8 @@ class Cues:
     """A posting verb and the words after it (group ``rest``): "posto ogni giorno"."""
     periods: Mapping[str, str]
     """A period word, lowercase, and its period (``week``, ``day``, ``month``)."""
+    things_after: re.Pattern[str]
+    """" camere", " tables" right after a number: a count of something else, not followers."""
 
 
 def growth_cues(packs: Mapping[str, LanguagePack] | None = None) -> Cues:
@@ -99,6 +101,7 @@ def _build_cues(packs: tuple[LanguagePack, ...]) -> Cues:
         posts_before=re.compile(rf"\b(?:{leads})\b(?:\s+\w+){{0,3}}\s*$", flags),
         posting_phrase=re.compile(rf"\b(?:{verbs})\b(?P<rest>(?:[^\w\n,.;?!]+\w+){{1,5}})", flags),
         periods=MappingProxyType(periods),
+        things_after=re.compile(rf"\s*(?:{words('thing_words')})\b", flags),
     )
 
 
@@ -172,11 +175,15 @@ def fill_growth_slots(
         found["posts_per_week"], said = posts
         mentions = [m for m in mentions if m is not said]  # not a follower count too
     mentions = [m for m in mentions if m.value in entities.numbers]
+    # "a B&B with 4 rooms, 800 followers": the rooms are no audience
+    mentions = [m for m in mentions if not cues.things_after.match(text, m.end)]
     asking = getattr(analysis, "asking", None)
     if asking is None and horizon is not None:
         # "how many in 6 months? … 450 on insta": asked how many by then, a lone count is
-        # what they have today (the answer is the count at the horizon, not a time)
-        asking = "current_followers"
+        # what they have today (the answer is the count at the horizon, not a time); but a
+        # count the horizon follows is what they want by then ("10k follower x l'estate")
+        wanted = len(mentions) == 1 and _horizon_follows(text, mentions[0], entities.spans)
+        asking = "target_followers" if wanted else "current_followers"
     found.update(_followers(text, mentions, slots, cues, asking))
     if "target_followers" in found and horizon is None:
         slots.pop("horizon_months", None)  # "how long to 10k?" asks when, not how many by then
@@ -185,6 +192,15 @@ def fill_growth_slots(
         slots[slot] = value  # a new question with new numbers replaces the old answers
         filled.append(slot)
     return filled
+
+
+def _horizon_follows(text: str, mention: Any, spans: list[Any]) -> bool:
+    """Whether a time span comes right after a count, three words at most between them
+    ("10k follower x l'estate", "5000 entro giugno", "2k by christmas")."""
+    return any(
+        span.start >= mention.end and len(text[mention.end : span.start].split()) <= 3
+        for span in spans
+    )
 
 
 def _bare_pace(text: str, mention: Any) -> bool:

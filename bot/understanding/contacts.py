@@ -96,6 +96,16 @@ def _joined(packs: Iterable[LanguagePack], attr: str) -> tuple[tuple[str, ...], 
     return _phrases(every)
 
 
+def _openers(packs: tuple[LanguagePack, ...]) -> tuple[tuple[str, ...], ...]:
+    """What may come before a name in the same breath: the packs' ``name_intros`` ("ciao",
+    "mi chiamo"), and an okay, a yes, a thanks or a hesitation ("va bene mi chiamo Salvo
+    Russo", "ok my name is Linda", "sì, sono Marco"), longest first."""
+    every: frozenset[str] = frozenset()
+    for pack in packs:
+        every |= pack.name_intros | pack.okays | pack.yes | pack.thanks | pack.hesitations
+    return _phrases(every)
+
+
 def _starts_with(tokens: list[str], phrase: tuple[str, ...], at: int = 0) -> bool:
     return tuple(tokens[at : at + len(phrase)]) == phrase
 
@@ -124,7 +134,7 @@ def extract_name(text: str, packs: Iterable[LanguagePack]) -> str | None:
     case.
     """
     packs = tuple(packs)
-    intros = _joined(packs, "name_intros")
+    intros = _openers(packs)
     outros = _joined(packs, "name_outros")
     breaks = {p[0] for p in _joined(packs, "name_breaks") if len(p) == 1}
     cleaned = spaced(contacts_as_breaks(text))
@@ -191,7 +201,7 @@ def find_introduced_name(text: str, packs: Iterable[LanguagePack]) -> str | None
     packs = tuple(packs)
     strong = _joined(packs, "name_frames")
     weak = _joined(packs, "name_frames_weak")
-    greetings = set(_joined(packs, "name_intros")) - set(strong) - set(weak)
+    greetings = set(_openers(packs)) - set(strong) - set(weak)
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     tokens = [_fold(text[a:b]) for a, b in spans]
     for index in range(len(tokens)):

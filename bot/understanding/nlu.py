@@ -96,6 +96,7 @@ FOCUS_SURE = 0.6  # what a message asks without what it denies, to override the 
 LONG_WORDS = 25  # a message this long is asked by its question sentence...
 QUESTION_SURE = 0.6  # ...when that sentence alone is understood this surely
 QUESTION_LIKELY = 0.4  # ...or, when nothing else is understood, this likely by the classifier
+LAST_SENTENCE_ASKS = True  # a long message with no question mark asks in its last sentence
 QUESTION_WORDS = 20  # a question shorter than this is read with the sentence before it
 CALL_ME, BOOKS_CALL, GROWTH = "talk_to_human", "book_call", "growth_timeline"
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -231,6 +232,10 @@ class Understanding:
         assert self.classifier is not None
         sentences = [p for p in _SENTENCE.split(text) if p.strip()]
         asked = [i for i, p in enumerate(sentences) if "?" in p and len(p.split()) >= CLAUSE_WORDS]
+        if not asked and LAST_SENTENCE_ASKS and len(sentences) > 1:
+            # no question mark, as people type: "…1500 follower su instagram. volevo sapere
+            # che servizi fate e come funziona il primo mese" asks in its last sentence
+            asked = [len(sentences) - 1]
         if not asked:
             return intent, confidence, source
         # the last question, with the sentences just before it while it is too short to stand

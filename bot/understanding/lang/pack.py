@@ -147,6 +147,9 @@ class LanguagePack:
     follower_words: frozenset[str] = frozenset()
     """What the audience is called after a count ("follower*"): skipped before a more cue
     ("40k followers more")."""
+    thing_words: frozenset[str] = frozenset()
+    """What a business counts that is not an audience, right after a number ("4 camere",
+    "10 tables", "3 dipendenti"): such a number is never read as followers."""
     owner_words: frozenset[str] = frozenset()
     """Words that make a question about the prospect's page or the agency ("my", "our", "you",
     "mio", "nostro", "voi"): "how many followers does Taylor Swift have?" has none of them, so
