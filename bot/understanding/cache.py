@@ -2,7 +2,7 @@
 
 Reading ``dialogs/intents.yaml`` (about 4,000 lines, with positions for staff's errors) takes
 about 0.4 s and indexing its examples for the matcher about 0.7 s: most of a cold start. Both
-depend only on the file's bytes and on this package's code, so they are kept in the cache
+depend only on the file's bytes and on the bot's code, so they are kept in the cache
 folder (``classifier.cache_dir``, beside the trained classifier) under a digest of the two, and
 read back in a few milliseconds while neither changes; a changed file or an upgraded bot
 simply misses the cache and builds again.

@@ -27,7 +27,7 @@ from bot.understanding.intents import (
     clauses,
     known_words,
 )
-from bot.understanding.lang import NLU_LANGUAGES, LanguagePack, packs_first
+from bot.understanding.lang import BUILTIN_PACKS, NLU_LANGUAGES, LanguagePack, packs_first
 from bot.understanding.language import detect_language, is_sentence_in, strong_markers
 from bot.understanding.text import fold_accents, words
 from bot.understanding.when import call_time
@@ -96,7 +96,6 @@ FOCUS_SURE = 0.6  # what a message asks without what it denies, to override the 
 LONG_WORDS = 25  # a message this long is asked by its question sentence...
 QUESTION_SURE = 0.6  # ...when that sentence alone is understood this surely
 QUESTION_LIKELY = 0.4  # ...or, when nothing else is understood, this likely by the classifier
-LAST_SENTENCE_ASKS = True  # a long message with no question mark asks in its last sentence
 QUESTION_WORDS = 20  # a question shorter than this is read with the sentence before it
 CALL_ME, BOOKS_CALL, GROWTH = "talk_to_human", "book_call", "growth_timeline"
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -124,7 +123,7 @@ def decide(
     # the leanings below count only while the classifier does not think it off topic
     doubt = next((r.probability for r in ranked if r.label == OUT_OF_SCOPE), 0.0)
     if doubt >= OFF_TOPIC_DOUBT:
-        return None, min(max(match.confidence, 0.0), ACCEPT - 0.01), "none"
+        return _not_understood(match)
     if match.intent is not None:
         # neither reader sure, but they lean the same way: the matcher's intent is the
         # classifier's close second ("do you shoot the photos too or do I provide them?")
@@ -143,8 +142,12 @@ def decide(
         and top.probability >= IN_SCOPE_AGREED
     ):  # just under the matcher's line, and the classifier's favourite: the same intent
         return top.label, max(top.probability, ACCEPT), "both (near)"
-    unsure = min(max(match.confidence, 0.0), ACCEPT - 0.01)
-    return None, unsure, "none"
+    return _not_understood(match)
+
+
+def _not_understood(match: Match) -> tuple[None, float, str]:
+    """No intent, with the matcher's confidence kept under the line (for staff's review)."""
+    return None, min(max(match.confidence, 0.0), ACCEPT - 0.01), "none"
 
 
 class Understanding:
@@ -184,6 +187,13 @@ class Understanding:
             for _, phrase in intents.examples(lang):
                 seen.setdefault(phrase.text, set()).add(lang)
         self._example_langs = {text: next(iter(ls)) for text, ls in seen.items() if len(ls) == 1}
+        # the words ``_someone_elses`` and ``_meeting_day`` read, of every language at once
+        every = list((BUILTIN_PACKS if packs is None else packs).values())
+        self._owners = {fold_accents(w) for pack in every for w in pack.owner_words}
+        self._having = {fold_accents(w) for pack in every for w in pack.having_words}
+        self._today = {
+            fold_accents(w) for pack in every for w, days in pack.relative_days.items() if days <= 0
+        }
 
     def ranked(self, text: str, lang_prior: str | None = None) -> list[tuple[str, float]]:
         """Every label (intents and ``out_of_scope``) with how likely it is for ``text``, best
@@ -232,7 +242,7 @@ class Understanding:
         assert self.classifier is not None
         sentences = [p for p in _SENTENCE.split(text) if p.strip()]
         asked = [i for i, p in enumerate(sentences) if "?" in p and len(p.split()) >= CLAUSE_WORDS]
-        if not asked and LAST_SENTENCE_ASKS and len(sentences) > 1:
+        if not asked and len(sentences) > 1:
             # no question mark, as people type: "…1500 follower su instagram. volevo sapere
             # che servizi fate e come funziona il primo mese" asks in its last sentence
             asked = [len(sentences) - 1]
@@ -289,31 +299,20 @@ class Understanding:
                 best = (found[0], found[1], f"{found[2]} (one clause)")
         return best
 
-    def _someone_elses(self, text: str, lang: str | None) -> bool:
+    def _someone_elses(self, text: str) -> bool:
         """Whether a question about followers is about someone else's page: a page "has"
         them, and nothing in it is the prospect's or the agency's ("how many followers does
         Taylor Swift have?", "quanti follower ha Fiorello?"; not "quanti follower ha la mia
         pagina?" nor "how many followers will we have?")."""
         folded = {fold_accents(w) for w in words(text.lower())}
-        packs = packs_first(lang or "it", self.packs)
-        owners = {fold_accents(w) for pack in packs for w in pack.owner_words}
-        having = {fold_accents(w) for pack in packs for w in pack.having_words}
-        return bool(folded & having) and not folded & owners
+        return bool(folded & self._having) and not folded & self._owners
 
-    def _meeting_day(self, text: str, lang: str | None) -> bool:
+    def _meeting_day(self, text: str) -> bool:
         """Whether a request to talk to someone names when ("venerdì mattina", "Monday 3pm"):
         a call or meeting to book. "Today" alone does not ("I wrote yesterday and today the bot
         still answers": a complaint, not a booking)."""
         when = call_time(text, self.packs)
-        if when is None:
-            return False
-        today = {
-            fold_accents(word)
-            for pack in packs_first(lang or "it", self.packs)
-            for word, days in pack.relative_days.items()
-            if days <= 0
-        }
-        return fold_accents(when.lower()) not in today
+        return when is not None and fold_accents(when.lower()) not in self._today
 
     def analyse(
         self, text: str, lang_prior: str | None = None, today: date | None = None
@@ -350,11 +349,11 @@ class Understanding:
             intent, confidence, source = self._clauses(
                 text, lang, intent, confidence, source, off_topic=off
             )
-        if intent == GROWTH and self._someone_elses(text, lang):
+        if intent == GROWTH and self._someone_elses(text):
             # "quanti follower ha khaby lame?": a page that is not theirs, nothing to project
             intent, confidence, source = None, min(confidence, ACCEPT - 0.01), "none"
             someone_else = True
-        if intent == CALL_ME and self._meeting_day(text, lang):
+        if intent == CALL_ME and self._meeting_day(text):
             # "voglio un incontro venerdì mattina": a meeting with its day is one to book
             intent, source = BOOKS_CALL, f"{source} (with a day)"
         if lang is None and match.example is not None:
