@@ -161,28 +161,27 @@ def _refuse_big(size: int, limit: int) -> UnreadableFile:
     )
 
 
+def _not_ordinary(mode: int) -> UnreadableFile:
+    return UnreadableFile(
+        f"this is {_kind(mode)}, not an ordinary file: the bot reads only ordinary files here",
+        "move it out of the folder",
+    )
+
+
 def _read_file(path: Path, limit: int) -> tuple[bytes, float]:
     """The bytes of an ordinary file of at most ``limit`` bytes, and when it was last saved.
     Anything else is refused before it is opened for reading; it is opened non-blocking and
     checked again once open, so that nothing swapped in meanwhile can block."""
     info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):
-        raise UnreadableFile(
-            f"this is {_kind(info.st_mode)}, not an ordinary file: the bot reads only "
-            "ordinary files here",
-            "move it out of the folder",
-        )
+        raise _not_ordinary(info.st_mode)
     if info.st_size > limit:
         raise _refuse_big(info.st_size, limit)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UnreadableFile(
-                f"this is {_kind(info.st_mode)}, not an ordinary file: the bot reads only "
-                "ordinary files here",
-                "move it out of the folder",
-            )
+            raise _not_ordinary(info.st_mode)
         chunks: list[bytes] = []
         size = 0
         while chunk := os.read(fd, 1 << 16):

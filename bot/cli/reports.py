@@ -14,6 +14,7 @@ import click
 from bot.cli.common import READER_WAIT, db_option, existing_store, locked_line
 from bot.config import load_settings
 from bot.core.ports import ConversationStore, StoreBusy
+from bot.storage.sqlite import busy
 
 wait_option = click.option(
     "--wait",
@@ -30,11 +31,8 @@ def patiently(db_path: Path | None, wait: float) -> Iterator[None]:
     (the store waited and tried again until then)."""
     try:
         yield
-    except StoreBusy as err:
-        click.echo(locked_line(db_path or load_settings().db_path, err, wait), err=True)
-        sys.exit(1)
-    except sqlite3.OperationalError as err:
-        if "locked" not in str(err) and "busy" not in str(err):
+    except (StoreBusy, sqlite3.OperationalError) as err:
+        if isinstance(err, sqlite3.OperationalError) and not busy(err):
             raise
         click.echo(locked_line(db_path or load_settings().db_path, err, wait), err=True)
         sys.exit(1)

@@ -170,11 +170,7 @@ def check_made(value: Any) -> int:
     if isinstance(value, int):
         bits = value.bit_length()
         if bits > MAX_INT_BITS:
-            raise BudgetExceeded(
-                "size",
-                f"a number of {_amount(bits * 3 // 10)} digits, "
-                f"over the {MAX_INT_BITS * 3 // 10:,} a text may work with",
-            )
+            raise _too_many_digits("a number of", bits)
         return bits // 8 + 1
     if isinstance(value, list | tuple | dict | set | frozenset | bytes):
         weight = _weigh(value)
@@ -201,6 +197,15 @@ def _bounded_items(values: Any, what: str) -> Any:
             raise too_big(what, total)
         items.append(item)
     return items
+
+
+def _too_many_digits(what: str, bits: int) -> BudgetExceeded:
+    """A whole number of ``bits`` bits, over what a text may work with."""
+    return BudgetExceeded(
+        "size",
+        f"{what} {_amount(bits * 3 // 10)} digits, "
+        f"over the {MAX_INT_BITS * 3 // 10:,} a text may work with",
+    )
 
 
 def _number(digits: str) -> int:
@@ -683,20 +688,12 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
         if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
             bits = left.bit_length() * right
             if bits > MAX_INT_BITS:
-                raise BudgetExceeded(
-                    "size",
-                    f"a power of about {_amount(bits * 3 // 10)} digits, "
-                    f"over the {MAX_INT_BITS * 3 // 10:,} a text may work with",
-                )
+                raise _too_many_digits("a power of about", bits)
     elif operator == "*":
         if isinstance(left, int) and isinstance(right, int):
             bits = left.bit_length() + right.bit_length()
             if bits > MAX_INT_BITS:
-                raise BudgetExceeded(
-                    "size",
-                    f"a product of about {_amount(bits * 3 // 10)} digits, "
-                    f"over the {MAX_INT_BITS * 3 // 10:,} a text may work with",
-                )
+                raise _too_many_digits("a product of about", bits)
             return
         for seq, count in ((left, right), (right, left)):
             if isinstance(count, int) and count > 0 and isinstance(seq, str | bytes | list | tuple):

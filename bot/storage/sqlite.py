@@ -185,7 +185,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-def _busy(error: sqlite3.OperationalError) -> bool:
+def busy(error: sqlite3.OperationalError) -> bool:
     """SQLITE_BUSY / SQLITE_LOCKED: another connection (a backup, ``bot stats``, a second bot
     by mistake) holds the lock we need; waiting helps, unlike any other operational error."""
     text = str(error).lower()
@@ -210,7 +210,7 @@ def when_free(method: Callable[P, T]) -> Callable[P, T]:
                 return method(*args, **kwargs)
             except sqlite3.OperationalError as error:
                 waited = time.monotonic() - started
-                if not _busy(error):
+                if not busy(error):
                     raise
                 if waited >= store.patience:
                     raise StoreBusy(
@@ -522,14 +522,14 @@ class Store:
         with self._lock:
             self.db.execute("pragma busy_timeout=0")  # the other program is not waited for
             try:
-                busy = int(self.db.execute("pragma wal_checkpoint(truncate)").fetchone()[0])
+                held = int(self.db.execute("pragma wal_checkpoint(truncate)").fetchone()[0])
             except sqlite3.OperationalError as error:  # a lock taken meanwhile: try again
-                if not _busy(error):
+                if not busy(error):
                     raise
-                busy = 1
+                held = 1
             finally:
                 self.db.execute(f"pragma busy_timeout={int(self._busy_timeout * 1000)}")
-            if not busy:
+            if not held:
                 if self._scrub_due is not None:
                     log.info(
                         "%s-wal emptied after %d more tries: the erased data is gone from it",

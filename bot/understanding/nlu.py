@@ -343,11 +343,15 @@ class Understanding:
             intent, confidence, source = self._focus(text, lang, intent, confidence, source)
         if self.classifier is not None and len(text.split()) >= LONG_WORDS:
             intent, confidence, source = self._question(text, lang, intent, confidence, source)
+        # the classifier thinks the whole message off topic
+        classifier_off = (
+            bool(ranked)
+            and ranked[0].label == OUT_OF_SCOPE
+            and ranked[0].probability >= OFF_TOPIC_SURE
+        )
         if self.classifier is not None and (intent is None or intent in YIELDING):
-            off = bool(ranked) and ranked[0].label == OUT_OF_SCOPE
-            off = off and ranked[0].probability >= OFF_TOPIC_SURE
             intent, confidence, source = self._clauses(
-                text, lang, intent, confidence, source, off_topic=off
+                text, lang, intent, confidence, source, off_topic=classifier_off
             )
         if intent == GROWTH and self._someone_elses(text):
             # "quanti follower ha khaby lame?": a page that is not theirs, nothing to project
@@ -376,9 +380,7 @@ class Understanding:
                 # "si certo", "ok grazie": an answer to the bot, however the classifier ranks it
                 and read_yesno(text, lang or "it", self.packs) is None
                 and read_acknowledgement(text, lang or "it", self.packs) is None
-                and bool(ranked)
-                and ranked[0].label == OUT_OF_SCOPE
-                and ranked[0].probability >= OFF_TOPIC_SURE
+                and classifier_off
             ),
             ranked=tuple(ranked[:3]),
             entities=entities,

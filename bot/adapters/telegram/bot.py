@@ -37,7 +37,7 @@ from telegram.ext import (
 from bot.adapters.telegram.format import media_kind, pressed_label, visible, with_choice
 from bot.adapters.telegram.guard import FloodGuard, PerChatProcessor, install_redaction
 from bot.adapters.telegram.handover import DONE_PREFIX, TOAST_MAX, Handovers
-from bot.adapters.telegram.inbox import KeptUpdates, update_user
+from bot.adapters.telegram.inbox import KeptUpdates, decode, update_user
 from bot.adapters.telegram.notes import HANDLED_PREFIX, AdminOutbox
 from bot.adapters.telegram.outbound import TelegramOutbound
 from bot.adapters.telegram.polling import PollingTrouble
@@ -64,13 +64,13 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 
 COMMANDS = ("start", "menu", "help", "lang", "restart", "privacy", "delete")
 CONNECTION_POOL = 16
-PARK_AFTER = 3  # failed tries (one per start) before an update is set aside, not tried again
 """HTTP connections to the Bot API at most. The rate limiter lets about 30 sending calls a
 second through, and Telegram answers one in 0.1-0.3 s: 3 to 9 are in flight, plus the answers
 to button taps (not limited). 16 keeps headroom for slow moments (30 a second at 0.5 s each),
 while httpcore scans every open connection on each request: 64 made that scan 14-34% of
 the bot's CPU in a burst without the limiter (issue 18). More requests wait for a free
 connection (``pool_timeout``), as they would wait for the limiter anyway."""
+PARK_AFTER = 3  # failed tries (one per start) before an update is set aside, not tried again
 
 
 def user_key(user_id: int) -> str:
@@ -291,10 +291,8 @@ class TelegramBot:
         store = self.engine.store
         kept = await store.call(store.kept_updates)
         for update_id, payload in kept:
-            try:
-                update = Update.de_json(json.loads(payload), app.bot)
-            except Exception as exc:  # unreadable: set aside, not retried for ever
-                error = f"undecodable: {type(exc).__name__}"
+            update, error = decode(json.loads(payload), app.bot)
+            if update is None:  # unreadable: set aside, not retried for ever
                 await store.call(store.update_failed, update_id, error, self.engine.clock(), 1)
                 log.warning("kept update=%s set aside (%s): see /stats", update_id, error)
                 continue

@@ -26,9 +26,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import timedelta
 
 from telegram.error import Conflict, RetryAfter, TelegramError, TimedOut
+
+from bot.adapters.telegram.send import retry_seconds
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +56,7 @@ def describe(error: TelegramError) -> str:
     """A failure in a few words: "Bad Gateway (502)", "timed out", "429 Too Many Requests:
     retry after 3 s"; never the body of an error page."""
     if isinstance(error, RetryAfter):
-        # a timedelta in python-telegram-bot 22 (its retry loop reads it so too); the public
-        # ``retry_after`` warns of its own change of type unless PTB_TIMEDELTA is set
-        wait = getattr(error, "_retry_after", None)
-        if isinstance(wait, timedelta):
-            return f"429 Too Many Requests: retry after {wait.total_seconds():g} s"
-        return f"429 {error.message}"
+        return f"429 Too Many Requests: retry after {retry_seconds(error):g} s"
     if isinstance(error, TimedOut):
         return "timed out"
     text = str(error.message).split(". Parsing the server response", 1)[0]
