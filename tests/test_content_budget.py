@@ -532,3 +532,16 @@ def test_the_bot_stops_while_a_reading_hangs(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0 and done.stdout.strip() == "stopped", done.stderr
+
+
+def test_validate_says_a_long_text_is_long_and_to_shorten_it(mini_copy: Path) -> None:
+    """A plain text of 30,000 characters has nothing to simplify: the fix is to shorten it."""
+    texts = mini_copy / "locales" / "it" / "texts.yaml"
+    lines = texts.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("info:"))
+    lines[at] = "info: " + "parole " * 4300
+    texts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = load_content(mini_copy).problems
+    found = [p for p in problems.errors if "characters long" in p.message]
+    assert found and found[0].suggestion == "shorten it, or split it into several texts"
+    assert str(found[0]).startswith(f"locales/it/texts.yaml:{at + 1}:")

@@ -20,6 +20,7 @@ from bot.base.yamlpos import offset_in
 from bot.content.catalog import ActionCatalog, SlotTypeCatalog
 from bot.content.model import MOVES, Content, LocaleText, StateSpec, Target, TextRef
 from bot.content.placeholders import MARKER, contains_marker
+from bot.content.sandbox import MAX_SOURCE
 from bot.content.telegram_html import html_problems_at, label_problem
 from bot.content.templates import Renderer
 
@@ -906,6 +907,14 @@ def _check_costs(content: Content, problems: Problems, actions: ActionCatalog) -
     sample = _sample_values(content, actions)
     for lang in _languages(content):
         for key, text in content.texts.get(lang, {}).items():
+            if len(text.source) > MAX_SOURCE:  # long as written: nothing to simplify
+                problems.add(
+                    text.pos,
+                    f"the text `{key}` is {len(text.source):,} characters long, over the "
+                    f"{MAX_SOURCE:,} a text may have",
+                    "shorten it, or split it into several texts",
+                )
+                continue
             why = renderer.over_budget(text.source, sample, lang)
             if why is not None:
                 problems.add(text.pos, f"the text `{key}` costs too much to say: {why}", _COST_FIX)
